@@ -1,0 +1,26 @@
+"""Shared fixtures. Tests never touch global matplotlib state: they use the Agg backend."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(autouse=True)
+def _no_figure_dir_leak(monkeypatch):
+    # Unit tests must not write into the committed figures/ folder by accident.
+    if "CORPUSANALYSIS_FIGURE_DIR" not in os.environ:
+        monkeypatch.setenv("CORPUSANALYSIS_FIGURE_DIR", str(ROOT / "build" / "unit-test-figures"))

@@ -1,0 +1,317 @@
+"""Tests for corpusanalysis.load: encodings, sources, metadata and bad input."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import corpusanalysis as ca
+from corpusanalysis.load import CorpusLoadError, decode_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+
+# Real excerpts of the seeds (simplified: 002; traditional: 000 without its pinyin glosses).
+SIMPLIFIED = (  # seeds/002_105d27af3b6cb7bc.txt
+    "党课:坚持科技创新引领发展加快形成新质生产力同志们:习近平总书记亲临我省视察指导工作,"
+    "对我省工作提出“四个善作善成”重要要求。"
+)
+TRADITIONAL = (  # seeds/000_bf3418ef050fb5d6.txt, glosses removed (Big5 has no tone-marked letters)
+    "全市科技創新驅動發展推進會議講話 同志們: 今天,我們在這裡召開全市科技創新驅動發展推進會議,"
+    "主要任務是深入學習貫徹總書記關於科技創新的重要論述"
+)
+
+
+def _write(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+# --- encodings ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("encoded", "expected_encoding"),
+    [
+        (SIMPLIFIED.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + SIMPLIFIED.encode("utf-8"), "utf-8-sig"),
+        (SIMPLIFIED.encode("utf-16"), "utf-16"),  # Python writes a BOM
+        (codecs.BOM_UTF16_BE + SIMPLIFIED.encode("utf-16-be"), "utf-16"),
+        (SIMPLIFIED.encode("gbk"), "gb18030"),
+        (SIMPLIFIED.encode("gb18030"), "gb18030"),
+    ],
+    ids=["utf8", "utf8-bom", "utf16-le-bom", "utf16-be-bom", "gbk", "gb18030"],
+)
+def test_simplified_encodings_decode_exactly(tmp_path, encoded, expected_encoding):
+    _write(tmp_path, "doc.txt", encoded)
+    corpus = ca.load_corpus(tmp_path)
+    assert corpus.loc["doc", "raw"] == SIMPLIFIED
+    assert corpus.loc["doc", "encoding"] == expected_encoding
+    assert corpus.loc["doc", "n_chars"] == len(SIMPLIFIED)
+
+
+def test_big5_decodes_exactly(tmp_path):
+    _write(tmp_path, "doc.txt", TRADITIONAL.encode("big5"))
+    corpus = ca.load_corpus(tmp_path)
+    assert corpus.loc["doc", "raw"] == TRADITIONAL
+    assert corpus.loc["doc", "encoding"] == "big5"
+
+
+def test_mixed_encodings_in_one_folder_are_recorded_per_document(tmp_path):
+    _write(tmp_path, "a.txt", SIMPLIFIED.encode("gbk"))
+    _write(tmp_path, "b.txt", TRADITIONAL.encode("big5"))
+    _write(tmp_path, "c.txt", SIMPLIFIED.encode("utf-8"))
+    corpus = ca.load_corpus(tmp_path)
+    assert corpus["encoding"].to_dict() == {"a": "gb18030", "b": "big5", "c": "utf-8"}
+    assert corpus["raw"].to_list() == [SIMPLIFIED, TRADITIONAL, SIMPLIFIED]
+
+
+def test_line_endings_become_newlines(tmp_path):
+    _write(tmp_path, "crlf.txt", "一、提高认识\r\n二、找准着力点\r\n".encode("utf-8"))
+    _write(tmp_path, "cr.txt", "一、提高认识\r二、找准着力点\r".encode("gbk"))
+    corpus = ca.load_corpus(tmp_path)
+    assert corpus.loc["crlf", "raw"] == "一、提高认识\n二、找准着力点\n"
+    assert corpus.loc["cr", "raw"] == "一、提高认识\n二、找准着力点\n"
+
+
+def test_forced_encoding_is_used_and_checked(tmp_path):
+    _write(tmp_path, "doc.txt", SIMPLIFIED.encode("gbk"))
+    assert ca.load_corpus(tmp_path, encoding="gbk").loc["doc", "raw"] == SIMPLIFIED
+    with pytest.raises(CorpusLoadError, match=r"doc\.txt.*encoding='utf-8'.*byte offset \d+"):
+        ca.load_corpus(tmp_path, encoding="utf-8")
+    with pytest.raises(CorpusLoadError, match="encoding='no-such-codec' is not a codec"):
+        ca.load_corpus(tmp_path, encoding="no-such-codec")
+
+
+def test_decode_bytes_examples():
+    assert decode_bytes("新质生产力".encode("gbk")) == ("新质生产力", "gb18030")
+    assert decode_bytes("創新型縣".encode("big5")) == ("創新型縣", "big5")
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+def test_binary_file_names_file_and_offset(tmp_path):
+    _write(tmp_path, "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(CorpusLoadError, match=r"image\.txt.*binary file \(PNG image, signature at byte offset 0\)"):
+        ca.load_corpus(tmp_path)
+
+
+def test_nul_bytes_are_binary_with_offset(tmp_path):
+    _write(tmp_path, "blob.txt", "创新".encode("utf-8") + b"\x00\x01\x02")
+    with pytest.raises(CorpusLoadError, match=r"blob\.txt.*NUL byte at byte offset 6"):
+        ca.load_corpus(tmp_path)
+
+
+def test_undecodable_bytes_name_first_bad_byte(tmp_path):
+    # Valid UTF-8, then bytes that are neither UTF-8 nor GB18030 nor Big5.
+    data = "科技创新".encode("utf-8") + b"\xff\xff\xff\xfe\x80"
+    _write(tmp_path, "broken.txt", data)
+    with pytest.raises(CorpusLoadError, match=r"broken\.txt.*first bad byte 0xff at byte offset 12"):
+        ca.load_corpus(tmp_path)
+
+
+def test_truncated_utf16_names_offset(tmp_path):
+    _write(tmp_path, "cut.txt", codecs.BOM_UTF16_LE + "创新".encode("utf-16-le") + b"\x00")
+    with pytest.raises(CorpusLoadError, match=r"cut\.txt.*utf-16 byte-order mark.*byte offset"):
+        ca.load_corpus(tmp_path)
+
+
+def test_empty_files_are_kept_flagged_and_warned_once(tmp_path):
+    _write(tmp_path, "a.txt", SIMPLIFIED.encode("utf-8"))
+    _write(tmp_path, "b.txt", b"")
+    _write(tmp_path, "c.txt", " \n\u3000\n".encode("utf-8"))
+    with pytest.warns(UserWarning, match=r"2 empty or whitespace-only document\(s\).*\['b', 'c'\]") as record:
+        corpus = ca.load_corpus(tmp_path)
+    assert len([w for w in record if "empty" in str(w.message)]) == 1
+    assert corpus["empty"].to_dict() == {"a": False, "b": True, "c": True}
+    assert corpus.loc["c", "raw"] == " \n\u3000\n"
+
+
+def test_duplicate_ids_from_files_raise(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    a = _write(tmp_path / "x", "speech.txt", b"a")
+    b = _write(tmp_path / "y", "speech.txt", b"b")
+    with pytest.raises(CorpusLoadError, match=r"duplicate doc_id values \['speech'\]"):
+        ca.load_corpus([a, b])
+
+
+def test_duplicate_ids_in_table_raise(tmp_path):
+    path = tmp_path / "docs.csv"
+    pd.DataFrame({"doc_id": ["a", "a"], "text": ["创新", "改革"]}).to_csv(path, index=False)
+    with pytest.raises(CorpusLoadError, match=r"duplicate doc_id values \['a'\]"):
+        ca.load_corpus(path)
+
+
+def test_missing_source_and_bad_glob(tmp_path):
+    with pytest.raises(CorpusLoadError, match="does not exist"):
+        ca.load_corpus(tmp_path / "nowhere")
+    with pytest.raises(CorpusLoadError, match="glob pattern matched no files"):
+        ca.load_corpus(str(tmp_path / "*.txt"))
+    (tmp_path / "notes.doc").write_bytes(b"x")
+    with pytest.raises(CorpusLoadError, match="folder without text files"):
+        ca.load_corpus(tmp_path)
+    with pytest.raises(TypeError, match="source must be a folder"):
+        ca.load_corpus(42)
+
+
+# --- sources -----------------------------------------------------------------------------------
+
+def test_glob_list_and_single_file(tmp_path):
+    for name in ("a", "b", "c"):
+        _write(tmp_path, f"{name}.txt", name.encode())
+    assert ca.load_corpus(str(tmp_path / "[ab].txt")).index.to_list() == ["a", "b"]
+    assert ca.load_corpus([tmp_path / "c.txt", tmp_path / "a.txt"]).index.to_list() == ["c", "a"]
+    assert ca.load_corpus(tmp_path / "b.txt")["raw"].to_list() == ["b"]
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl", "parquet"])
+def test_table_sources(tmp_path, kind):
+    frame = pd.DataFrame(
+        {"doc_id": ["d1", "d2"], "body": [SIMPLIFIED, "容错纠错\r\n机制"], "year": [2024, 2023]}
+    )
+    path = tmp_path / f"docs.{kind}"
+    if kind == "csv":
+        frame.to_csv(path, index=False)
+    elif kind == "jsonl":
+        path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in frame.to_dict("records")), "utf-8")
+    else:
+        frame.to_parquet(path)
+    corpus = ca.load_corpus(path, text_column="body")
+    assert corpus.index.to_list() == ["d1", "d2"]
+    assert corpus["raw"].to_list() == [SIMPLIFIED, "容错纠错\n机制"]
+    assert corpus["year"].to_list() == [2024, 2023]
+    assert list(corpus.columns[:5]) == ["raw", "path", "encoding", "n_chars", "empty"]
+
+
+def test_table_without_text_column_lists_columns(tmp_path):
+    path = tmp_path / "docs.csv"
+    pd.DataFrame({"doc_id": ["a"], "content": ["x"]}).to_csv(path, index=False)
+    with pytest.raises(CorpusLoadError, match=r"no text_column='text'; its columns are \['doc_id', 'content'\]"):
+        ca.load_corpus(path)
+
+
+def test_table_without_ids_gets_stable_ids(tmp_path):
+    path = tmp_path / "speeches.csv"
+    pd.DataFrame({"text": ["创新", "", None]}).to_csv(path, index=False)
+    with pytest.warns(UserWarning, match="empty"):
+        corpus = ca.load_corpus(path)
+    assert corpus.index.to_list() == ["speeches-000000", "speeches-000001", "speeches-000002"]
+    assert corpus["empty"].to_list() == [False, True, True]
+
+
+# --- metadata ----------------------------------------------------------------------------------
+
+def test_metadata_merge_and_mismatch_reports(tmp_path):
+    _write(tmp_path, "a.txt", b"x")
+    _write(tmp_path, "b.txt", b"y")
+    (tmp_path / "metadata.csv").write_text("doc_id,year,genre\na,2024,讲话\nzzz,2020,党课\n", "utf-8")
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        corpus = ca.load_corpus(tmp_path)
+    messages = [str(w.message) for w in record]
+    assert any("1 document(s) have no row" in m and "['b']" in m for m in messages)
+    assert any("1 row(s)" in m and "match no document" in m and "['zzz']" in m for m in messages)
+    assert corpus.loc["a", "genre"] == "讲话"
+    assert corpus.loc["a", "year"] == 2024
+    assert str(corpus["year"].dtype) == "Int64"
+    assert corpus["has_metadata"].to_dict() == {"a": True, "b": False}
+
+
+def test_metadata_by_file_column_and_dataframe(tmp_path):
+    _write(tmp_path, "2024_report.txt", b"x")
+    meta = tmp_path / "meta.csv"
+    meta.write_text("file,year\ntxt/2024_report.txt,2024\n", "utf-8")
+    assert ca.load_corpus(tmp_path, metadata=meta).loc["2024_report", "year"] == 2024
+    frame = pd.DataFrame({"doc_id": ["2024_report"], "place": ["天津市"]})
+    assert ca.load_corpus(tmp_path, metadata=frame).loc["2024_report", "place"] == "天津市"
+
+
+def test_metadata_errors(tmp_path):
+    _write(tmp_path, "a.txt", b"x")
+    with pytest.raises(CorpusLoadError, match="metadata=.*does not exist"):
+        ca.load_corpus(tmp_path, metadata=tmp_path / "none.csv")
+    bad = pd.DataFrame({"name": ["a"]})
+    with pytest.raises(CorpusLoadError, match=r"needs a 'doc_id' column.*\['name'\]"):
+        ca.load_corpus(tmp_path, metadata=bad)
+    dup = pd.DataFrame({"doc_id": ["a", "a"], "year": [1, 2]})
+    with pytest.raises(CorpusLoadError, match=r"duplicate doc_id values \['a'\]"):
+        ca.load_corpus(tmp_path, metadata=dup)
+    clash = pd.DataFrame({"doc_id": ["a"], "raw": ["oops"]})
+    with pytest.raises(CorpusLoadError, match=r"columns \['raw'\] that load_corpus\(\) creates"):
+        ca.load_corpus(tmp_path, metadata=clash)
+
+
+# --- the seeds ---------------------------------------------------------------------------------
+
+def test_seed_files_are_byte_identical_to_shared_copy():
+    names = sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert len(names) == 5
+    if not SHARED_SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not beside the checkout")
+    assert names == sorted(p.name for p in SHARED_SEEDS.glob("*.txt"))
+    for name in names:
+        assert (SEEDS / name).read_bytes() == (SHARED_SEEDS / name).read_bytes(), name
+
+
+def test_load_seeds_reads_raw_bytes_unchanged_and_metadata():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every seed has metadata and text
+        seeds = ca.load_seeds()
+    assert seeds.index.name == "doc_id"
+    assert seeds.index.to_list() == sorted(p.stem for p in SEEDS.glob("*.txt"))
+    for doc_id, raw in seeds["raw"].items():
+        assert raw.encode("utf-8") == (SEEDS / f"{doc_id}.txt").read_bytes()
+    assert seeds["encoding"].eq("utf-8").all()
+    assert seeds["script"].to_dict() == {
+        "000_bf3418ef050fb5d6": "traditional",
+        "001_5f9d985e37db4bf6": "simplified",
+        "002_105d27af3b6cb7bc": "simplified",
+        "003_6ca6cb6ed127d059": "traditional",
+        "004_60d9a6d77e740d89": "simplified",
+    }
+    assert seeds.loc["002_105d27af3b6cb7bc", "genre"] == "党课"
+    assert seeds.loc["003_6ca6cb6ed127d059", "source_site"] == "中国资本网"
+    assert seeds["path"].str.startswith("seeds/").all()
+
+
+def test_seed_metadata_script_matches_text():
+    # The `script` column was filled by reading; check it against the characters themselves.
+    seeds = ca.load_seeds()
+    for doc_id, row in seeds.iterrows():
+        traditional_marks = sum(row["raw"].count(ch) for ch in "們說這個會發國業務")
+        assert (traditional_marks > 20) == (row["script"] == "traditional"), doc_id
+
+
+def test_corpus_summary_and_caller_frame_untouched():
+    seeds = ca.load_seeds()
+    before = seeds.copy(deep=True)
+    summary = ca.corpus_summary(seeds)
+    pd.testing.assert_frame_equal(seeds, before)
+    assert list(summary.columns) == ["label", "genre", "script", "year", "encoding", "n_chars", "n_lines", "empty"]
+    assert summary["n_chars"].to_dict() == {k: len(v) for k, v in seeds["raw"].items()}
+    assert summary.loc["002_105d27af3b6cb7bc", "label"] == "002 党课 党课:坚持科技创新引领发展加…"
+    with pytest.raises(ValueError, match="corpus_summary\\(\\) needs a 'raw' column"):
+        ca.corpus_summary(pd.DataFrame({"text": ["x"]}))
+
+
+def test_seed_checksums_are_recorded():
+    # Guard against accidental edits of the immutable input.
+    digests = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in sorted(SEEDS.glob("*.txt"))}
+    assert digests == EXPECTED_SHA256
+
+
+EXPECTED_SHA256 = {
+    "000_bf3418ef050fb5d6.txt": "2e1d67089be9f349",
+    "001_5f9d985e37db4bf6.txt": "81544705c9d1ec0c",
+    "002_105d27af3b6cb7bc.txt": "ff4fc7a2bb6c3bbd",
+    "003_6ca6cb6ed127d059.txt": "898fe18fb9cb0153",
+    "004_60d9a6d77e740d89.txt": "ac4ed838c2b938a3",
+}

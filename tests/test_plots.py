@@ -1,0 +1,64 @@
+"""Tests for corpusanalysis.plots: CJK font, no global state, deterministic PNGs."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+
+import matplotlib
+import pytest
+from matplotlib import font_manager
+
+import corpusanalysis as ca
+
+
+def test_cjk_font_comes_from_the_locked_package_and_resolves():
+    path = ca.cjk_font_path()
+    assert "site-packages/mplfonts" in path.as_posix()
+    with ca.plot_style():
+        found = font_manager.findfont(font_manager.FontProperties(family="Noto Sans CJK SC"), fallback_to_default=False)
+    assert found == str(path)
+
+
+def test_plot_style_does_not_leak_rcparams():
+    before = dict(matplotlib.rcParams)
+    with ca.plot_style():
+        assert matplotlib.rcParams["font.family"][0] == "Noto Sans CJK SC"
+        assert matplotlib.rcParams["axes.unicode_minus"] is False
+    after = dict(matplotlib.rcParams)
+    assert before == after
+
+
+def test_chinese_labels_render_without_missing_glyphs(tmp_path):
+    summary = ca.corpus_summary(ca.load_seeds())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
+        fig = ca.plot_document_lengths(summary, path=tmp_path / "lengths.png")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[-1].startswith("000 讲话 全市科技创新")  # longest document on top
+    fonts = {t.get_fontfamily()[0] for t in fig.axes[0].get_yticklabels()}
+    assert fonts == {"Noto Sans CJK SC"}
+
+
+def test_save_figure_is_deterministic_and_strips_metadata(tmp_path):
+    summary = ca.corpus_summary(ca.load_seeds())
+    a = ca.plot_document_lengths(summary, path=tmp_path / "a.png")
+    ca.plot_document_lengths(summary, path=tmp_path / "b.png")
+    digest = [hashlib.sha256((tmp_path / n).read_bytes()).hexdigest() for n in ("a.png", "b.png")]
+    assert digest[0] == digest[1]
+    assert b"Software" not in (tmp_path / "a.png").read_bytes()
+    assert b"matplotlib" not in (tmp_path / "a.png").read_bytes().lower()
+    with pytest.raises(ValueError, match=r"writes PNG files; path='x.pdf' should end in '.png'"):
+        ca.save_figure(a, "x.pdf")
+
+
+def test_plot_document_lengths_checks_columns():
+    with pytest.raises(ValueError, match=r"needs a 'label' column \(from corpus_summary\(\)\)"):
+        ca.plot_document_lengths(ca.load_seeds())
+
+
+def test_figure_dir_follows_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("CORPUSANALYSIS_FIGURE_DIR", str(tmp_path))
+    assert ca.figure_dir() == tmp_path
+    monkeypatch.delenv("CORPUSANALYSIS_FIGURE_DIR")
+    assert ca.figure_dir().as_posix() == "../figures"
