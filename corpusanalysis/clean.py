@@ -1,0 +1,1140 @@
+"""Cleaning scraped Chinese policy pages, with every change on record.
+
+:func:`clean` adds a ``text`` column (clean, simplified Chinese, paragraphs separated by ``"\\n"``)
+beside the untouched ``raw`` column, plus per-document columns for what the page furniture told us
+(``page_title``, ``keywords``, ``truncated``, ``omitted_chars`` …).  :func:`cleaning_report`
+lists every change as a row whose ``start``/``end`` are offsets into ``raw``, so that
+``raw[start:end] == removed`` holds for every row.
+
+The pipeline runs these named steps, in this order (each can be switched off with ``skip=``):
+
+========== ==================================================================================
+step        what it does
+========== ==================================================================================
+mojibake    mis-decoded spans (``我們?cè)谶@里``, U+FFFD) → one visible marker ``〓``
+pinyin      pinyin glosses after characters (``創(chuàng)新`` → ``創新``); real parentheticals kept
+t2s         traditional → simplified with OpenCC (script detected and recorded per document)
+width       full-width digits and Latin letters → ASCII; ideographic space → space
+furniture   site headers, breadcrumbs, truncation notices, navigation, footers, link farms,
+            template blurbs, URLs, e-mail, repeated title lines (rules from ``cleaning_rules.yaml``)
+redaction   redaction marks (``××``, ``x月x日``, ``*县``, ``_总书记``, ``〔...〕``) → placeholder ``□``
+watermark   watermark fragments injected at hard line breaks (reported only, never removed)
+linebreaks  hard line breaks inside a sentence joined; paragraph breaks kept
+whitespace  control characters, stray spaces between Chinese characters, blank lines
+punctuation ASCII ``,:;!?`` next to Chinese → ``，：；！？``; ``"…"`` → ``“…”``; ``（）`` → ``()``
+========== ==================================================================================
+
+The whole pipeline is repeated until the text no longer changes (at most four passes), which
+makes :func:`clean_text` idempotent.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+import yaml
+
+__all__ = [
+    "MOJIBAKE_MARKER",
+    "REDACTION_PLACEHOLDER",
+    "STEPS",
+    "clean",
+    "clean_text",
+    "cleaning_diff",
+    "cleaning_report",
+    "cleaning_rules",
+    "cleaning_summary",
+]
+
+#: What a redaction mark becomes: one character that is never part of a word.
+REDACTION_PLACEHOLDER = "□"
+#: What a mojibake span becomes: the Chinese typesetters' mark for a character that could not be set.
+MOJIBAKE_MARKER = "〓"
+
+#: The pipeline steps, in the order they run.
+STEPS = (
+    "mojibake",
+    "pinyin",
+    "t2s",
+    "width",
+    "furniture",
+    "redaction",
+    "watermark",
+    "linebreaks",
+    "whitespace",
+    "punctuation",
+)
+
+REPORT_COLUMNS = [
+    "doc_id",
+    "step",
+    "rule",
+    "action",
+    "start",
+    "end",
+    "removed",
+    "replacement",
+    "n_removed",
+    "n_added",
+]
+
+_MAX_PASSES = 4
+_RULE_STEPS = ("furniture", "redaction")
+
+# ----------------------------------------------------------------------------- character classes
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2026\u2014\u00b7"
+_CJK = HAN + _CJK_PUNCT + REDACTION_PLACEHOLDER + MOJIBAKE_MARKER
+_FINAL = "。！？!?；;：:…"
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_CHARS = "a-zü" + _TONED + "ê"
+
+_HEADING_START = (
+    r"(?:[一二三四五六七八九十]{1,3}、"
+    r"|[(（][一二三四五六七八九十]{1,3}[)）]"
+    r"|[(（]\d{1,2}[)）]"
+    r"|\d{1,2}[、．.](?!\d)"
+    r"|第[一二三四五六七八九十]{1,3}[,，、:：]"
+    r"|[一二三四五六七八九十]{1,2}[是要]"
+    r"|(?:首先|其次|再次|最后)[,，]"
+    r"|[问答][:：]"
+    r"|同志们[:：,，]"
+    r"|各位[^\n]{0,12}[:：])"
+)
+_HEADING_RE = re.compile(_HEADING_START)
+_SPACE_CHARS = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+
+# ----------------------------------------------------------------------------- pinyin syllables
+_INITIALS = ["", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x",
+             "zh", "ch", "sh", "r", "z", "c", "s", "y", "w"]
+_FINALS = ["a", "o", "e", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "ong", "er", "i", "ia",
+           "ie", "iao", "iu", "ian", "in", "iang", "ing", "iong", "u", "ua", "uo", "uai", "ui",
+           "uan", "un", "uang", "ueng", "ü", "üe", "üan", "ün", "ue", "io", "ê", "m", "n", "ng"]
+_SYLLABLES = frozenset(i + f for i in _INITIALS for f in _FINALS)
+_NEUTRAL = frozenset("men de le zi me zhe ge ma ba ne li tou lai qu shang xia".split())
+_TONE_STRIP = str.maketrans(
+    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ", "aaaaeeeeiiiioooouuuuüüüü"
+)
+
+
+def _pinyin_syllable(s: str) -> tuple[bool, bool]:
+    """(is a pinyin syllable, carries a tone mark) for a lower-case candidate."""
+    nfc = unicodedata.normalize("NFC", s)
+    toned = any(c in _TONED for c in nfc)
+    base = nfc.translate(_TONE_STRIP)
+    if base.startswith(("j", "q", "x", "y")):
+        base = base.replace("u", "ü") if base not in _SYLLABLES else base
+    return (base in _SYLLABLES or base.replace("ü", "u") in _SYLLABLES), toned
+
+
+# ----------------------------------------------------------------------------- rules
+@dataclass(frozen=True)
+class _Rule:
+    name: str
+    step: str
+    pattern: re.Pattern
+    replacement: str
+    extract: tuple[str, ...]
+    sets: tuple[tuple[str, object], ...]
+    requires: tuple[str, ...]
+    description: str
+    example: str
+    source: str
+
+
+_INT_COLUMNS = ("omitted_chars", "total_chars_claimed", "shown_chars_claimed")
+_STR_COLUMNS = ("page_title", "page_source_site", "page_url", "keywords")
+
+
+def _compile_rule(entry: dict, source: str, index: int) -> _Rule:
+    where = f"rule #{index} in {source}"
+    if not isinstance(entry, dict):
+        raise ValueError(f"{where}: expected a mapping with keys name, step, pattern; got {entry!r}.")
+    missing = [k for k in ("name", "step", "pattern") if not entry.get(k)]
+    if missing:
+        raise ValueError(f"{where} ({entry.get('name', '?')!r}): missing required key(s) {missing}.")
+    name = str(entry["name"])
+    where = f"rule {name!r} in {source}"
+    step = entry["step"]
+    if step not in _RULE_STEPS:
+        raise ValueError(f"{where}: step must be one of {list(_RULE_STEPS)}, got {step!r}.")
+    unknown = sorted(set(entry) - {"name", "step", "pattern", "replacement", "extract", "sets",
+                                   "requires", "description", "example"})
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {unknown}; allowed are name, step, pattern, "
+                         "replacement, extract, sets, requires, description, example.")
+    requires = entry.get("requires") or ()
+    if isinstance(requires, str) or not all(isinstance(r, str) and r for r in requires):
+        raise ValueError(f"{where}: requires must be a list of non-empty strings, got {requires!r}.")
+    source_pattern = str(entry["pattern"]).replace("{HAN}", HAN)
+    try:
+        pattern = re.compile(source_pattern, re.MULTILINE)
+    except re.error as exc:
+        raise ValueError(f"{where}: pattern is not a valid regular expression ({exc}).") from None
+    extract = tuple(entry.get("extract") or ())
+    missing_groups = [g for g in extract if g not in pattern.groupindex]
+    if missing_groups:
+        raise ValueError(f"{where}: extract names group(s) {missing_groups} that the pattern does not "
+                         f"define; its named groups are {sorted(pattern.groupindex)}.")
+    replacement = str(entry.get("replacement") or "").replace("{PLACEHOLDER}", REDACTION_PLACEHOLDER)
+    sets = entry.get("sets") or {}
+    if not isinstance(sets, dict):
+        raise ValueError(f"{where}: sets must be a mapping of column to value, got {sets!r}.")
+    return _Rule(name, step, pattern, replacement, extract, tuple(sorted(sets.items())), tuple(requires),
+                 str(entry.get("description") or ""), str(entry.get("example") or ""), source)
+
+
+def _applies(rule: _Rule, text: str) -> bool:
+    return not rule.requires or any(r in text for r in rule.requires)
+
+
+def _read_rule_entries(rules, source: str) -> list[dict]:
+    if isinstance(rules, (str, Path)):
+        path = Path(rules)
+        if not path.is_file():
+            raise FileNotFoundError(f"rules={str(rules)!r}: no such YAML file.")
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        source = str(path)
+        entries = data.get("rules") if isinstance(data, dict) else data
+    elif isinstance(rules, pd.DataFrame):
+        entries = rules.to_dict("records")
+    elif isinstance(rules, dict):
+        entries = rules.get("rules", [rules]) if "rules" in rules else [rules]
+    else:
+        entries = list(rules)
+    if not isinstance(entries, list):
+        raise ValueError(f"rules from {source}: expected a list of rules (or a mapping with a 'rules' "
+                         f"list), got {type(entries).__name__}.")
+    return entries
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_rules() -> tuple[_Rule, ...]:
+    text = (resources.files("corpusanalysis") / "data" / "cleaning_rules.yaml").read_text(encoding="utf-8")
+    entries = yaml.safe_load(text)["rules"]
+    return tuple(_compile_rule(e, "cleaning_rules.yaml", i) for i, e in enumerate(entries))
+
+
+def _resolve_rules(rules) -> tuple[_Rule, ...]:
+    bundled = _bundled_rules()
+    if rules is None:
+        return bundled
+    entries = _read_rule_entries(rules, "rules=")
+    extra = [_compile_rule(e, "rules=", i) for i, e in enumerate(entries)]
+    names = [r.name for r in extra]
+    dups = sorted({n for n in names if names.count(n) > 1})
+    if dups:
+        raise ValueError(f"rules=: rule names must be unique, {dups} appear more than once.")
+    replaced = set(names)
+    # User rules run first within their step (they are specific to a source); a user rule with the
+    # name of a bundled rule replaces it.
+    return tuple(extra) + tuple(r for r in bundled if r.name not in replaced)
+
+
+def cleaning_rules(rules=None) -> pd.DataFrame:
+    """The cleaning rules as a table: bundled rules plus any extra ``rules``.
+
+    Parameters
+    ----------
+    rules : str, Path, list of dict or DataFrame, optional
+        Extra rules (same keys as ``corpusanalysis/data/cleaning_rules.yaml``).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``name, step, replacement, extract, requires, description, example, pattern, source``
+        in the order the rules run.
+
+    Examples
+    --------
+    >>> from corpusanalysis import cleaning_rules
+    >>> table = cleaning_rules()
+    >>> table.loc[table["name"] == "keywords_line", "example"].item()
+    '關(guān)鍵詞: 江門規(guī)上工業(yè)企業(yè)研發(fā)機(jī)構(gòu)覆蓋率 五個(gè)行動(dòng)具體內(nèi)容 位居省內(nèi)第一 提升科創(chuàng)水平'
+    """
+    resolved = _resolve_rules(rules)
+    return pd.DataFrame(
+        {
+            "name": [r.name for r in resolved],
+            "step": [r.step for r in resolved],
+            "replacement": [r.replacement for r in resolved],
+            "extract": [", ".join(r.extract) for r in resolved],
+            "requires": [", ".join(r.requires) for r in resolved],
+            "description": [r.description for r in resolved],
+            "example": [r.example for r in resolved],
+            "pattern": [r.pattern.pattern.replace(HAN, "{HAN}") for r in resolved],
+            "source": [r.source for r in resolved],
+        }
+    )
+
+
+# ----------------------------------------------------------------------------- tracked text
+@dataclass
+class _Work:
+    """Working text with, for every character, the raw span it came from."""
+
+    raw: str
+    text: str
+    starts: np.ndarray
+    ends: np.ndarray
+    rows: list = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, raw: str) -> "_Work":
+        idx = np.arange(len(raw), dtype=np.int64)
+        return cls(raw, raw, idx, idx + 1)
+
+    def _raw_span(self, i: int, j: int) -> tuple[int, int]:
+        if i < j:
+            return int(self.starts[i]), int(self.ends[j - 1])
+        n = len(self.text)
+        p = int(self.starts[i]) if i < n else (int(self.ends[n - 1]) if n else len(self.raw))
+        return p, p
+
+    def flag(self, step: str, rule: str, i: int, j: int) -> None:
+        s, e = self._raw_span(i, j)
+        self.rows.append((step, rule, "flag", s, e, self.raw[s:e], self.text[i:j], 0, 0))
+
+    def apply(self, step: str, rule: str, edits: Iterable[tuple[int, int, str]]) -> int:
+        """Apply sorted, non-overlapping edits ``(i, j, replacement)`` in working coordinates."""
+        text, starts, ends, raw = self.text, self.starts, self.ends, self.raw
+        pieces: list[str] = []
+        s_parts: list[np.ndarray] = []
+        e_parts: list[np.ndarray] = []
+        pos = 0
+        count = 0
+        for i, j, rep in edits:
+            if i == j and not rep:
+                continue
+            if text[i:j] == rep:
+                continue
+            if i < pos:
+                continue  # overlapping match: the earlier edit wins
+            pieces.append(text[pos:i])
+            s_parts.append(starts[pos:i])
+            e_parts.append(ends[pos:i])
+            rs, re_ = self._raw_span(i, j)
+            if rep:
+                pieces.append(rep)
+                s_parts.append(np.full(len(rep), rs, dtype=np.int64))
+                e_parts.append(np.full(len(rep), re_, dtype=np.int64))
+            action = "insert" if i == j else ("remove" if not rep else "replace")
+            self.rows.append((step, rule, action, rs, re_, raw[rs:re_], rep, j - i, len(rep)))
+            pos = j
+            count += 1
+        if not count:
+            return 0
+        pieces.append(text[pos:])
+        s_parts.append(starts[pos:])
+        e_parts.append(ends[pos:])
+        self.text = "".join(pieces)
+        self.starts = np.concatenate(s_parts)
+        self.ends = np.concatenate(e_parts)
+        return count
+
+    def apply_same_length(self, step: str, rule: str, new: str) -> int:
+        """Replace the text by ``new`` of the same length; one audit row per run of changed chars."""
+        old = self.text
+        if new == old:
+            return 0
+        a = _codes(old)
+        b = _codes(new)
+        diff = np.concatenate(([False], a != b, [False]))
+        edges = np.flatnonzero(diff[1:] != diff[:-1])
+        for i, j in zip(edges[0::2].tolist(), edges[1::2].tolist()):
+            s, e = self._raw_span(i, j)
+            self.rows.append((step, rule, "replace", s, e, self.raw[s:e], new[i:j], j - i, j - i))
+        self.text = new
+        return len(edges) // 2
+
+
+def _regex_edits(pattern: re.Pattern, text: str, replacement) -> list[tuple[int, int, str]]:
+    out = []
+    for m in pattern.finditer(text):
+        rep = replacement(m) if callable(replacement) else replacement
+        if rep is None:
+            continue
+        out.append((m.start(), m.end(), rep))
+    return out
+
+
+# ----------------------------------------------------------------------------- steps
+_MOJIBAKE_PINYIN = re.compile(
+    rf"\?[{_PINYIN_CHARS}]{{1,6}}\)(?:[^\s()（）]{{0,3}}[\x40-\x7e\u3040-\u30ff])?"
+)
+_MOJIBAKE_LOST = re.compile(rf"\?(?<=[{HAN}]\?)(?=[,，、;；])")
+_REPLACEMENT_CHAR = re.compile("\ufffd+")
+_SURROGATES = re.compile("[\ud800-\udfff]+")
+
+
+def _step_mojibake(w: _Work) -> None:
+    w.apply("mojibake", "replacement_character", _regex_edits(_REPLACEMENT_CHAR, w.text, MOJIBAKE_MARKER))
+    w.apply("mojibake", "lone_surrogate", _regex_edits(_SURROGATES, w.text, MOJIBAKE_MARKER))
+    w.apply("mojibake", "question_mark_pinyin", _regex_edits(_MOJIBAKE_PINYIN, w.text, MOJIBAKE_MARKER))
+    w.apply("mojibake", "question_mark_in_word", _regex_edits(_MOJIBAKE_LOST, w.text, MOJIBAKE_MARKER))
+
+
+_GLOSS = re.compile(
+    rf"[(（](?<=[{HAN}{REDACTION_PLACEHOLDER}{MOJIBAKE_MARKER}][(（])([a-zü{_TONED}ê\u0300-\u030c]{{1,8}})[)）]"
+)
+
+
+def _step_pinyin(w: _Work) -> None:
+    candidates = []
+    toned_count = 0
+    for m in _GLOSS.finditer(w.text):
+        is_syllable, toned = _pinyin_syllable(m.group(1))
+        if is_syllable:
+            candidates.append((m, toned))
+            toned_count += toned
+    gloss_mode = toned_count >= 3
+    edits = [
+        (m.start(), m.end(), "")
+        for m, toned in candidates
+        if toned or (gloss_mode and m.group(1) in _NEUTRAL)
+    ]
+    w.apply("pinyin", "pinyin_gloss", edits)
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _convert_t2s(text: str) -> str:
+    try:
+        return _t2s().convert(text)
+    except UnicodeEncodeError:  # lone surrogates (only when the mojibake step is skipped)
+        parts = _SURROGATES.split(text)
+        marks = _SURROGATES.findall(text) + [""]
+        return "".join(_t2s().convert(p) + m for p, m in zip(parts, marks))
+
+
+def _han_count(text: str) -> int:
+    codes = _codes(text)
+    return int(
+        (((codes >= 0x4E00) & (codes <= 0x9FFF)) | ((codes >= 0x3400) & (codes <= 0x4DBF))
+         | ((codes >= 0xF900) & (codes <= 0xFAFF)) | ((codes >= 0x20000) & (codes <= 0x3134F))).sum()
+    )
+
+
+def _step_t2s(w: _Work) -> None:
+    old = w.text
+    new = _convert_t2s(old)
+    if len(new) == len(old):
+        changed = int((_codes(old) != _codes(new)).sum())
+        w.apply_same_length("t2s", "opencc_t2s", new)
+    else:  # a phrase conversion changed the length: align line by line
+        changed = 0
+        edits = []
+        pos = 0
+        for line in old.split("\n"):
+            conv = _convert_t2s(line)
+            if conv != line:
+                if len(conv) == len(line):
+                    for k, (x, y) in enumerate(zip(line, conv)):
+                        if x != y:
+                            edits.append((pos + k, pos + k + 1, y))
+                            changed += 1
+                else:
+                    p = 0
+                    while p < min(len(line), len(conv)) and line[p] == conv[p]:
+                        p += 1
+                    q = 0
+                    while q < min(len(line), len(conv)) - p and line[-1 - q] == conv[-1 - q]:
+                        q += 1
+                    edits.append((pos + p, pos + len(line) - q, conv[p:len(conv) - q]))
+                    changed += len(line) - p - q
+            pos += len(line) + 1
+        w.apply("t2s", "opencc_t2s", edits)
+    if "script_detected" not in w.meta:
+        han = _han_count(old)
+        share = changed / han if han else 0.0
+        w.meta["script_detected"] = (
+            "none" if not han else "traditional" if share >= 0.05 else "mixed" if changed else "simplified"
+        )
+        w.meta["t2s_changed_chars"] = changed
+
+
+_WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
+_WIDTH_TABLE.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})
+_WIDTH_TABLE.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})
+_WIDTH_TABLE.update({ord(c): ord(c) - 0xFEE0 for c in "％＋－＝＃＆＠／＊＿．＜＞［］｛｝＾｀｜＼＄"})
+_WIDTH_TABLE.update({ord(c): 0x20 for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                     "\u2007\u2008\u2009\u200a\u202f\u205f\u3000"})
+
+
+def _step_width(w: _Work) -> None:
+    w.apply_same_length("width", "full_width_to_ascii", w.text.translate(_WIDTH_TABLE))
+
+
+def _merge_meta(meta: dict, rule: _Rule, match: re.Match) -> None:
+    for col in rule.extract:
+        value = match.group(col)
+        if value is None or not value.strip():
+            continue
+        value = value.strip()
+        if col == "omitted_chars":
+            meta[col] = meta.get(col, 0) + int(value)
+        elif col in _INT_COLUMNS:
+            meta.setdefault(col, int(value))
+        else:
+            meta.setdefault(col, value)
+    for col, value in rule.sets:
+        meta[col] = value
+    if any(c in rule.extract for c in ("omitted_chars", "total_chars_claimed")):
+        meta.setdefault("truncation_evidence", []).append(f"{rule.name}: {match.group(0).strip()}")
+
+
+_NORM_SKIP = re.compile(rf"[^{HAN}A-Za-z0-9]")
+
+
+def _norm_title(s: str) -> str:
+    s = re.sub(r"〔[^〕\n]{0,10}〕", "", s)
+    return _NORM_SKIP.sub("", s)
+
+
+def _title_prefix_end(line: str, target: str) -> int | None:
+    """End offset in ``line`` of a prefix that normalizes to ``target`` (or None)."""
+    k = 0
+    i = 0
+    n = len(line)
+    while i < n and k < len(target):
+        c = line[i]
+        if c == "〔":
+            close = line.find("〕", i, i + 12)
+            if close != -1:
+                i = close + 1
+                continue
+        if _NORM_SKIP.match(c):
+            i += 1
+            continue
+        if c != target[k]:
+            return None
+        k += 1
+        i += 1
+    if k < len(target):
+        return None
+    while i < n and line[i] in _TRAILING_CLOSERS:
+        i += 1
+    return i
+
+
+def _title_lines(w: _Work) -> None:
+    title = w.meta.get("page_title")
+    text = w.text
+    if not title:
+        first = text.lstrip().split("\n", 1)[0].strip()
+        if (0 < len(first) <= 60 and not re.search("[,，。；;!！?？]", first) and first[-1] not in _FINAL
+                and not _HEADING_RE.match(first)):
+            title = first
+    if not title:
+        return
+    target = _norm_title(title)
+    if len(target) < 4:
+        return
+    w.meta.setdefault("_title_norm", target)
+    splits, removals = [], []
+    seen = False
+    pos = 0
+    for line in text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        stripped = line.lstrip(_SPACE_CHARS)
+        lead = len(line) - len(stripped)
+        if not stripped or _NORM_SKIP.sub("", stripped[:12])[:1] != target[0]:
+            continue
+        end = _title_prefix_end(stripped, target)
+        if end is None:
+            continue
+        a, b = start + lead, start + lead + end
+        rest = line[lead + end:]
+        if not seen:
+            seen = True
+            if rest.strip(_SPACE_CHARS):
+                gap = len(rest) - len(rest.lstrip(_SPACE_CHARS))
+                splits.append((b, b + gap, "\n"))
+        elif not rest.strip(_SPACE_CHARS):
+            removals.append((start, min(pos, len(text)), ""))
+        else:
+            removals.append((a, b, ""))
+    w.apply("furniture", "title_line_split", splits)
+    w.apply("furniture", "repeated_title", removals)
+
+
+def _step_furniture(w: _Work, rules: tuple[_Rule, ...], skip: frozenset) -> None:
+    for rule in rules:
+        if rule.step != "furniture" or rule.name in skip or not _applies(rule, w.text):
+            continue
+        edits = []
+        for m in rule.pattern.finditer(w.text):
+            if m.start() == m.end():
+                continue
+            _merge_meta(w.meta, rule, m)
+            edits.append((m.start(), m.end(), rule.replacement))
+        w.apply("furniture", rule.name, edits)
+    if "repeated_title" not in skip:
+        _title_lines(w)
+
+
+def _step_redaction(w: _Work, rules: tuple[_Rule, ...], skip: frozenset) -> None:
+    for rule in rules:
+        if rule.step != "redaction" or rule.name in skip or not _applies(rule, w.text):
+            continue
+        edits = [(m.start(), m.end(), rule.replacement) for m in rule.pattern.finditer(w.text) if m.end() > m.start()]
+        w.apply("redaction", rule.name, edits)
+
+
+_LINE_SEPARATORS = re.compile("\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
+_TRAILING_CLOSERS = "”’」』》)）】\"'"
+
+
+def _ends_sentence(line: str) -> bool:
+    s = line.rstrip(_SPACE_CHARS)
+    if not s:
+        return True
+    if s[-1] in _FINAL:
+        return True
+    return len(s) >= 2 and s[-1] in _TRAILING_CLOSERS and s[-2] in _FINAL
+
+
+def _heading_like(line: str) -> bool:
+    s = line.strip(_SPACE_CHARS)
+    return bool(s) and len(s) <= 80 and bool(_HEADING_RE.match(s)) and "。" not in s
+
+
+def _step_linebreaks(w: _Work, skip: frozenset) -> None:
+    w.apply("linebreaks", "line_separator", _regex_edits(_LINE_SEPARATORS, w.text, "\n"))
+    text = w.text
+    if "\n" not in text:
+        return
+    lines = text.split("\n")
+    title_norm = w.meta.get("_title_norm", "")
+    flag_watermarks = "watermark" not in skip and len(title_norm) >= 3
+    edits = []
+    pos = 0
+    first_content = next((k for k, ln in enumerate(lines) if ln.strip(_SPACE_CHARS)), -1)
+    for k in range(len(lines) - 1):
+        a, b = lines[k], lines[k + 1]
+        pos += len(a)
+        nl = pos  # offset of the "\n" after line k
+        pos += 1
+        a_s, b_s = a.strip(_SPACE_CHARS), b.strip(_SPACE_CHARS)
+        if not a_s or not b_s:
+            continue
+        if _ends_sentence(a_s) or _heading_like(a_s) or _HEADING_RE.match(b_s):
+            continue
+        if k == first_content and len(a_s) <= 60 and not re.search("[,，。；;]", a_s):
+            continue  # a title line
+        if flag_watermarks:
+            a_r = a.rstrip(_SPACE_CHARS)
+            tail = a_r[-8:]
+            tail_start = nl - (len(a) - len(a_r)) - len(tail)
+            for size in range(min(len(tail), 6), 2, -1):
+                hit = next((p for p in range(len(tail) - size + 1)
+                            if tail[p:p + size] in title_norm
+                            and (tail[p:] + b_s[0]) not in title_norm), None)
+                if hit is not None:
+                    w.flag("watermark", "title_fragment_at_soft_break", tail_start + hit, nl + 1)
+                    break
+        latin_join = a_s[-1].isascii() and a_s[-1].isalnum() and b_s[0].isascii() and b_s[0].isalnum()
+        edits.append((nl, nl + 1, " " if latin_join else ""))
+    w.apply("linebreaks", "soft_line_break", edits)
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200d\u2060\ufeff]+")
+_INLINE_SPACE = re.compile(f"[{_SPACE_CHARS}]+")
+_LINE_EDGE = re.compile(f"^[{_SPACE_CHARS}]+|[{_SPACE_CHARS}]+$", re.MULTILINE)
+_BLANK_LINES = re.compile(r"\n{2,}")
+_CJK_RE = re.compile(f"[{_CJK}]")
+
+
+def _step_whitespace(w: _Work) -> None:
+    w.apply("whitespace", "control_character", _regex_edits(_CONTROLS, w.text, ""))
+    w.apply("whitespace", "line_edge_space", _regex_edits(_LINE_EDGE, w.text, ""))
+    text = w.text
+
+    edits = []
+    last_break = 0
+    prev_end = 0
+    for m in _INLINE_SPACE.finditer(text):
+        i, j = m.start(), m.end()
+        nl = text.rfind("\n", prev_end, i)  # scan only since the previous match: linear overall
+        prev_end = j
+        if nl != -1:
+            last_break = max(last_break, nl + 1)
+        if i == 0 or j == len(text) or text[i - 1] == "\n" or text[j] == "\n":
+            continue
+        before, after = text[i - 1], text[j]
+        if not (_CJK_RE.match(before) or before in _FINAL or before in ",()\"") or not _CJK_RE.match(after):
+            if m.group(0) != " ":
+                edits.append((i, j, " "))
+            continue
+        if before in _FINAL or _HEADING_RE.match(text, j) or (i - last_break <= 90 and _heading_like(text[last_break:i])):
+            edits.append((i, j, "\n"))
+            last_break = j
+        else:
+            edits.append((i, j, ""))
+    w.apply("whitespace", "inline_space", edits)
+    w.apply("whitespace", "blank_lines", _regex_edits(_BLANK_LINES, w.text, "\n"))
+    edge = []
+    lead = len(w.text) - len(w.text.lstrip("\n"))
+    if lead:
+        edge.append((0, lead, ""))
+    trail = len(w.text) - len(w.text.rstrip("\n"))
+    if trail and trail < len(w.text):
+        edge.append((len(w.text) - trail, len(w.text), ""))
+    w.apply("whitespace", "document_edge", edge)
+
+
+_ASCII_TO_CJK = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
+_ASCII_PUNCT = re.compile(r"[,:;!?]")
+_PARENS = re.compile("[（）]")
+
+
+def _step_punctuation(w: _Work) -> None:
+    w.apply("punctuation", "full_width_parentheses",
+            _regex_edits(_PARENS, w.text, lambda m: "(" if m.group(0) == "（" else ")"))
+    text = w.text
+
+    def to_cjk(m: re.Match):
+        i = m.start()
+        before = text[i - 1] if i else ""
+        after = text[i + 1] if i + 1 < len(text) else ""
+        if before.isdigit() and after.isdigit():
+            return None
+        if (before and _CJK_RE.match(before)) or (after and _CJK_RE.match(after)):
+            return _ASCII_TO_CJK[m.group(0)]
+        return None
+
+    w.apply("punctuation", "ascii_punctuation_in_chinese", _regex_edits(_ASCII_PUNCT, text, to_cjk))
+    edits = []
+    pos = 0
+    for line in w.text.split("\n"):
+        if '"' not in line:
+            pos += len(line) + 1
+            continue
+        quotes = [k for k, c in enumerate(line) if c == '"']
+        if quotes and len(quotes) % 2 == 0 and _CJK_RE.search(line):
+            edits.extend((pos + k, pos + k + 1, "“" if n % 2 == 0 else "”") for n, k in enumerate(quotes))
+        pos += len(line) + 1
+    w.apply("punctuation", "ascii_quotes_in_chinese", edits)
+
+
+# ----------------------------------------------------------------------------- driver
+def _check_skip(skip) -> frozenset:
+    if skip is None:
+        return frozenset()
+    if isinstance(skip, str):
+        skip = (skip,)
+    return frozenset(skip)
+
+
+def _run(raw: str, rules: tuple[_Rule, ...], skip: frozenset) -> _Work:
+    w = _Work.of(raw)
+    for _ in range(_MAX_PASSES):
+        before = w.text
+        for step in STEPS:
+            if step in skip:
+                continue
+            if step == "mojibake":
+                _step_mojibake(w)
+            elif step == "pinyin":
+                _step_pinyin(w)
+            elif step == "t2s":
+                _step_t2s(w)
+            elif step == "width":
+                _step_width(w)
+            elif step == "furniture":
+                _step_furniture(w, rules, skip)
+            elif step == "redaction":
+                _step_redaction(w, rules, skip)
+            elif step == "linebreaks":
+                _step_linebreaks(w, skip)
+            elif step == "whitespace":
+                _step_whitespace(w)
+            elif step == "punctuation":
+                _step_punctuation(w)
+        if w.text == before:
+            break
+    return w
+
+
+def _validate_skip(skip: frozenset, rules: tuple[_Rule, ...]) -> None:
+    known = set(STEPS) | {r.name for r in rules} | {"repeated_title"}
+    unknown = sorted(skip - known)
+    if unknown:
+        raise ValueError(f"skip={sorted(skip)} contains unknown step or rule name(s) {unknown}; "
+                         f"steps are {list(STEPS)} and rule names are listed by cleaning_rules().")
+
+
+def clean_text(text: str, *, rules=None, skip=()) -> str:
+    """Clean one string: the same pipeline as :func:`clean`, without the audit trail.
+
+    Parameters
+    ----------
+    text : str
+        Raw text of one page.
+    rules : str, Path, list of dict or DataFrame, optional
+        Extra cleaning rules (see :func:`clean`).
+    skip : iterable of str, optional
+        Step names (see :data:`STEPS`) or rule names to switch off.
+
+    Returns
+    -------
+    str
+        Clean, simplified text; paragraphs separated by ``"\\n"``.
+
+    Examples
+    --------
+    >>> from corpusanalysis import clean_text
+    >>> clean_text("各縣(xiàn)(市、區(qū))要建設(shè)創(chuàng)新型縣(xiàn)(市)")
+    '各县(市、区)要建设创新型县(市)'
+    >>> clean_text("近年来,××强化科技创新引领,支撑x崛起")
+    '近年来，□强化科技创新引领，支撑□崛起'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"clean_text() expects a str, got {type(text).__name__}.")
+    resolved = _resolve_rules(rules)
+    skipped = _check_skip(skip)
+    _validate_skip(skipped, resolved)
+    return _run(text, resolved, skipped).text
+
+
+_PAGE_COLUMNS = [
+    "page_title",
+    "page_source_site",
+    "page_url",
+    "keywords",
+    "truncated",
+    "truncation_evidence",
+    "omitted_chars",
+    "total_chars_claimed",
+    "shown_chars_claimed",
+    "script_detected",
+    "n_redactions",
+    "n_mojibake",
+    "n_watermark_suspects",
+    "n_chars_clean",
+]
+
+
+def _page_record(w: _Work) -> dict:
+    meta = w.meta
+    text = w.text
+    evidence = list(meta.get("truncation_evidence", []))
+    stripped = text.rstrip()
+    if stripped and not _ends_sentence(stripped) and stripped[-1] not in _TRAILING_CLOSERS:
+        evidence.append("text ends mid-sentence")
+    steps = [r[0] for r in w.rows]
+    return {
+        "page_title": meta.get("page_title", pd.NA),
+        "page_source_site": meta.get("page_source_site", pd.NA),
+        "page_url": meta.get("page_url", pd.NA),
+        "keywords": meta.get("keywords", pd.NA),
+        "truncated": bool(meta.get("truncated", False) or evidence),
+        "truncation_evidence": "; ".join(evidence) if evidence else pd.NA,
+        "omitted_chars": meta.get("omitted_chars", pd.NA),
+        "total_chars_claimed": meta.get("total_chars_claimed", pd.NA),
+        "shown_chars_claimed": meta.get("shown_chars_claimed", pd.NA),
+        "script_detected": meta.get("script_detected", pd.NA),
+        "n_redactions": text.count(REDACTION_PLACEHOLDER),
+        "n_mojibake": text.count(MOJIBAKE_MARKER),
+        "n_watermark_suspects": steps.count("watermark"),
+        "n_chars_clean": len(text),
+    }
+
+
+def _check_corpus(corpus, where: str) -> None:
+    if not isinstance(corpus, pd.DataFrame):
+        raise TypeError(f"{where} expects a corpus DataFrame (from load_corpus), got {type(corpus).__name__}.")
+    if "raw" not in corpus.columns:
+        raise ValueError(f"{where}: the corpus has no 'raw' column (columns: {list(corpus.columns)}); "
+                         "build it with load_corpus() or give a DataFrame with a 'raw' text column.")
+
+
+def _raw_values(corpus: pd.DataFrame) -> list[str]:
+    return [r if isinstance(r, str) else "" for r in corpus["raw"].tolist()]
+
+
+def clean(corpus: pd.DataFrame, *, rules=None, skip=()) -> pd.DataFrame:
+    """Clean every document: add ``text`` and page-furniture columns, leave ``raw`` untouched.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A corpus from :func:`load_corpus` (index ``doc_id``, column ``raw``).
+    rules : str, Path, list of dict or DataFrame, optional
+        Extra rules with the keys of ``corpusanalysis/data/cleaning_rules.yaml`` (``name``,
+        ``step`` = ``"furniture"`` or ``"redaction"``, ``pattern``, optional ``replacement``,
+        ``extract``, ``sets``, ``description``, ``example``).  They run before the bundled rules
+        of their step; a rule named like a bundled rule replaces it.
+    skip : iterable of str, optional
+        Step names (:data:`STEPS`) or rule names to switch off, e.g. ``skip=("t2s",)``.
+
+    Returns
+    -------
+    DataFrame
+        A new corpus with ``text`` (after ``raw``) and the columns ``page_title``,
+        ``page_source_site``, ``page_url``, ``keywords``, ``truncated``, ``truncation_evidence``,
+        ``omitted_chars``, ``total_chars_claimed``, ``shown_chars_claimed``, ``script_detected``,
+        ``n_redactions``, ``n_mojibake``, ``n_watermark_suspects``, ``n_chars_clean``.  When the
+        corpus has no ``title`` / ``source_site`` column, they are added from the page.  The
+        options used are kept in ``.attrs["cleaning"]`` so :func:`cleaning_report` can replay them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corpusanalysis import clean
+    >>> corpus = pd.DataFrame({"raw": ["標(biāo)題:容錯(cuò)糾錯(cuò) |\\n容錯(cuò)糾錯(cuò)\\n發(fā)布評(píng)論"]},
+    ...                       index=pd.Index(["a"], name="doc_id"))
+    >>> out = clean(corpus)
+    >>> out.loc["a", "text"], out.loc["a", "page_title"]
+    ('容错纠错', '容错纠错')
+    """
+    _check_corpus(corpus, "clean()")
+    resolved = _resolve_rules(rules)
+    skipped = _check_skip(skip)
+    _validate_skip(skipped, resolved)
+    works = [_run(raw, resolved, skipped) for raw in _raw_values(corpus)]
+    out = corpus.copy()
+    records = pd.DataFrame([_page_record(w) for w in works], index=corpus.index)
+    for col in ("omitted_chars", "total_chars_claimed", "shown_chars_claimed",
+                "n_redactions", "n_mojibake", "n_watermark_suspects", "n_chars_clean"):
+        records[col] = records[col].astype("Int64")
+    records["truncated"] = records["truncated"].astype(bool)
+    for col in ("page_title", "page_source_site", "page_url", "keywords", "truncation_evidence",
+                "script_detected"):
+        records[col] = records[col].astype("string")
+    text = pd.Series([w.text for w in works], index=corpus.index, dtype="string")
+    out = out.drop(columns=[c for c in ["text", *_PAGE_COLUMNS] if c in out.columns])
+    out.insert(out.columns.get_loc("raw") + 1, "text", text)
+    for col in _PAGE_COLUMNS:
+        out[col] = records[col]
+    if "title" not in out.columns:
+        out["title"] = records["page_title"]
+    if "source_site" not in out.columns:
+        out["source_site"] = records["page_source_site"]
+    out.attrs = {**corpus.attrs, "cleaning": {"rules": rules, "skip": sorted(skipped)}}
+    return out
+
+
+def _works_for(corpus: pd.DataFrame, rules, skip) -> tuple[list[_Work], object, frozenset]:
+    _check_corpus(corpus, "cleaning_report()")
+    used = corpus.attrs.get("cleaning", {})
+    if rules is None:
+        rules = used.get("rules")
+    if skip is None:
+        skip = used.get("skip", ())
+    resolved = _resolve_rules(rules)
+    skipped = _check_skip(skip)
+    _validate_skip(skipped, resolved)
+    works = [_run(raw, resolved, skipped) for raw in _raw_values(corpus)]
+    if "text" in corpus.columns:
+        stale = [d for d, w, t in zip(corpus.index, works, corpus["text"].tolist())
+                 if isinstance(t, str) and t != w.text]
+        if stale:
+            raise ValueError(
+                f"cleaning_report(): the 'text' of {stale[:5]} differs from what cleaning 'raw' with "
+                f"rules={rules!r}, skip={sorted(skipped)} gives; the corpus was cleaned with other "
+                "options (or edited). Pass the same rules= and skip= as to clean()."
+            )
+    return works, rules, skipped
+
+
+def cleaning_report(corpus: pd.DataFrame, *, rules=None, skip=None) -> pd.DataFrame:
+    """Every change cleaning makes, one row per change, with offsets into ``raw``.
+
+    ``raw[start:end] == removed`` holds for every row.  Rows with ``action == "flag"`` mark
+    suspect spans (watermarks) that were reported but left in the text.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A corpus with ``raw`` (cleaned or not).  The options recorded by :func:`clean` are
+        replayed unless ``rules`` / ``skip`` are given.
+    rules, skip
+        As for :func:`clean`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``doc_id, step, rule, action, start, end, removed, replacement, n_removed,
+        n_added`` (``n_removed`` / ``n_added``: characters of the working text taken out and put
+        in by the change), sorted by ``doc_id``, ``start``, step order.
+
+    Raises
+    ------
+    ValueError
+        If the corpus' ``text`` was not produced by cleaning ``raw`` with these options.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corpusanalysis import cleaning_report
+    >>> corpus = pd.DataFrame({"raw": ["深入學(xué)習(xí)貫徹_總書記講話"]},
+    ...                       index=pd.Index(["a"], name="doc_id"))
+    >>> report = cleaning_report(corpus)
+    >>> report.loc[report["step"] == "redaction", ["start", "end", "removed", "replacement"]]
+       start  end removed replacement
+    3     15   16       _           □
+    """
+    works, _, _ = _works_for(corpus, rules, skip)
+    order = {s: k for k, s in enumerate(STEPS)}
+    frames = []
+    for doc_id, w in zip(corpus.index, works):
+        if w.rows:
+            frame = pd.DataFrame(w.rows, columns=REPORT_COLUMNS[1:])
+            frame.insert(0, "doc_id", doc_id)
+            frame["_seq"] = np.arange(len(frame))
+            frames.append(frame)
+    if not frames:
+        report = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("start", "end", "n_removed", "n_added")
+                                            else "string") for c in REPORT_COLUMNS})
+        return report
+    report = pd.concat(frames, ignore_index=True)
+    report["_order"] = report["step"].map(order)
+    report = report.sort_values(["doc_id", "start", "_order", "_seq"], kind="stable")
+    report = report.drop(columns=["_order", "_seq"]).reset_index(drop=True)
+    for col in ("doc_id", "step", "rule", "action", "removed", "replacement"):
+        report[col] = report[col].astype("string")
+    for col in ("start", "end", "n_removed", "n_added"):
+        report[col] = report[col].astype("int64")
+    return report
+
+
+def cleaning_summary(corpus: pd.DataFrame, *, report: pd.DataFrame | None = None, rules=None,
+                     skip=None) -> pd.DataFrame:
+    """Per-document summary: characters before and after, changes and characters removed per step.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A corpus with ``raw``.
+    report : DataFrame, optional
+        A :func:`cleaning_report` already computed for ``corpus`` (saves re-running it).
+    rules, skip
+        As for :func:`clean`.
+
+    Returns
+    -------
+    DataFrame
+        Index ``doc_id``; columns ``chars_raw``, ``chars_clean``, ``chars_removed``,
+        ``share_removed``, then ``changes_<step>`` (number of audit rows) and ``removed_<step>``
+        (net characters removed) for every step in :data:`STEPS`.  Sorted by ``doc_id``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corpusanalysis import cleaning_summary
+    >>> corpus = pd.DataFrame({"raw": ["发布评论", "××市"]}, index=pd.Index(["a", "b"], name="doc_id"))
+    >>> cleaning_summary(corpus)[["chars_raw", "chars_clean", "removed_furniture", "removed_redaction"]]
+            chars_raw  chars_clean  removed_furniture  removed_redaction
+    doc_id
+    a               4            0                  4                  0
+    b               3            2                  0                  1
+    """
+    if report is None:
+        report = cleaning_report(corpus, rules=rules, skip=skip)
+    raw = pd.Series(_raw_values(corpus), index=corpus.index)
+    summary = pd.DataFrame(index=corpus.index)
+    summary["chars_raw"] = raw.str.len().astype("int64")
+    net = report.assign(net=report["n_removed"] - report["n_added"])
+    removed = net.pivot_table(index="doc_id", columns="step", values="net", aggfunc="sum", fill_value=0)
+    changes = net.pivot_table(index="doc_id", columns="step", values="net", aggfunc="size", fill_value=0)
+    removed = removed.reindex(index=corpus.index, columns=list(STEPS), fill_value=0)
+    changes = changes.reindex(index=corpus.index, columns=list(STEPS), fill_value=0)
+    summary["chars_removed"] = removed.sum(axis=1).astype("int64")
+    summary.insert(1, "chars_clean", (summary["chars_raw"] - summary["chars_removed"]).astype("int64"))
+    summary["share_removed"] = (summary["chars_removed"] / summary["chars_raw"].where(summary["chars_raw"] > 0)).round(4)
+    for step in STEPS:
+        summary[f"changes_{step}"] = changes[step].astype("int64")
+    for step in STEPS:
+        summary[f"removed_{step}"] = removed[step].astype("int64")
+    summary.index.name = "doc_id"
+    return summary.sort_index()
+
+
+def cleaning_diff(corpus: pd.DataFrame, doc_id: str, *, steps=None, context: int = 12,
+                  rules=None, skip=None, include_t2s: bool = False) -> pd.DataFrame:
+    """A readable diff of one document: each change with raw context on both sides.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A corpus with ``raw``.
+    doc_id : str
+        The document to show.
+    steps : iterable of str, optional
+        Only these steps.  By default every step except ``t2s`` and ``width`` (character
+        conversions, which would drown the view); pass ``include_t2s=True`` to see them too.
+    context : int, default 12
+        Raw characters shown on each side (line breaks shown as ``⏎``).
+    rules, skip
+        As for :func:`clean`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``start, end, step, rule, action, before, removed, replacement, after``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corpusanalysis import cleaning_diff
+    >>> corpus = pd.DataFrame({"raw": ["要支撑x崛起"]}, index=pd.Index(["a"], name="doc_id"))
+    >>> cleaning_diff(corpus, "a")[["before", "removed", "replacement", "after"]]
+      before removed replacement after
+    0    要支撑       x           □    崛起
+    """
+    if doc_id not in corpus.index:
+        raise KeyError(f"doc_id={doc_id!r} is not in the corpus; ids are {list(corpus.index)[:10]}.")
+    if not isinstance(context, int) or context < 0:
+        raise ValueError(f"context must be a non-negative int, got {context!r}.")
+    one = corpus.loc[[doc_id]]
+    report = cleaning_report(one, rules=rules, skip=skip)
+    if steps is None:
+        excluded = set() if include_t2s else {"t2s", "width"}
+        steps = [s for s in STEPS if s not in excluded]
+    else:
+        steps = [steps] if isinstance(steps, str) else list(steps)
+        unknown = sorted(set(steps) - set(STEPS))
+        if unknown:
+            raise ValueError(f"steps contains unknown step name(s) {unknown}; steps are {list(STEPS)}.")
+    raw = _raw_values(one)[0]
+    rows = report[report["step"].isin(steps)]
+
+    def show(s: str) -> str:
+        return s.replace("\n", "⏎")
+
+    out = pd.DataFrame(
+        {
+            "start": rows["start"].to_numpy(),
+            "end": rows["end"].to_numpy(),
+            "step": rows["step"].to_numpy(),
+            "rule": rows["rule"].to_numpy(),
+            "action": rows["action"].to_numpy(),
+            "before": [show(raw[max(0, s - context):s]) for s in rows["start"]],
+            "removed": [show(r) for r in rows["removed"]],
+            "replacement": [show(r) for r in rows["replacement"]],
+            "after": [show(raw[e:e + context]) for e in rows["end"]],
+        }
+    )
+    for col in ("step", "rule", "action", "before", "removed", "replacement", "after"):
+        out[col] = out[col].astype("string")
+    return out

@@ -1,0 +1,460 @@
+"""Tests for corpusanalysis.clean, on real excerpts of the seeds (file named in each comment)."""
+
+from __future__ import annotations
+
+import re
+
+import opencc
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from corpusanalysis import (
+    MOJIBAKE_MARKER,
+    REDACTION_PLACEHOLDER,
+    clean,
+    clean_text,
+    cleaning_diff,
+    cleaning_report,
+    cleaning_rules,
+    cleaning_summary,
+    load_seeds,
+)
+from corpusanalysis.clean import STEPS
+
+TONED = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
+T2S = opencc.OpenCC("t2s")
+
+
+@pytest.fixture(scope="module")
+def seeds() -> pd.DataFrame:
+    return load_seeds()
+
+
+@pytest.fixture(scope="module")
+def cleaned(seeds) -> pd.DataFrame:
+    return clean(seeds)
+
+
+@pytest.fixture(scope="module")
+def report(cleaned) -> pd.DataFrame:
+    return cleaning_report(cleaned)
+
+
+def corpus_of(*texts: str) -> pd.DataFrame:
+    return pd.DataFrame({"raw": list(texts)}, index=pd.Index([f"d{i}" for i in range(len(texts))], name="doc_id"))
+
+
+# ----------------------------------------------------------------------------- pinyin glosses
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("創(chuàng)新", "创新"),  # 000
+        ("標(biāo)題", "标题"),  # 000
+        ("各縣(xiàn)(市、區(qū))黨委和政府", "各县(市、区)党委和政府"),  # 000: real parenthetical kept
+        ("中科院(江門(mén))中微子實(shí)驗(yàn)站", "中科院(江门)中微子实验站"),  # 003
+        ("(一)高科技性。", "(一)高科技性。"),  # 002
+        ("力爭(zhēng)(2022)", "力争(2022)"),
+        ("(Advanced Driver Assistance Systems, adas)", "(Advanced Driver Assistance Systems, adas)"),
+        ("創（chuàng）新", "创新"),  # full-width parentheses
+        ("創(chua\u0300ng)新", "创新"),  # tone as a combining mark
+    ],
+)
+def test_pinyin_glosses(raw, expected):
+    assert clean_text(raw) == expected
+
+
+def test_pinyin_keeps_non_syllables_and_toneless_words():
+    # "José" has a tone-like accent but is no pinyin syllable; "(men)" alone is not a gloss.
+    assert clean_text("会见了何塞(José)先生") == "会见了何塞(José)先生"
+    assert clean_text("我们(men)") == "我们(men)"
+
+
+def test_neutral_tone_glosses_removed_in_glossed_documents():
+    raw = "我(wǒ)們(men)的(de)創(chuàng)新(xīn)"
+    assert clean_text(raw) == "我们的创新"
+
+
+# ----------------------------------------------------------------------------- mojibake
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("今天,我們?cè)谶@里召開全市", f"今天，我们{MOJIBAKE_MARKER}里召开全市"),  # 000
+        ("超過(guò)百億元,年?duì)I收首次突破", f"超过百亿元，年{MOJIBAKE_MARKER}收首次突破"),  # 000
+        ("風(fēng)險(xiǎn)補(bǔ)償?shù)裙ぷ髋e措,", f"风险补偿{MOJIBAKE_MARKER}措，"),  # 003
+        ("立足自身的产业基础和资源禀?,走特色化", f"立足自身的产业基础和资源禀{MOJIBAKE_MARKER}，走特色化"),  # 004
+        ("亂碼\ufffd\ufffd文字", f"乱码{MOJIBAKE_MARKER}文字"),
+    ],
+)
+def test_mojibake_marked(raw, expected):
+    assert clean_text(raw) == expected
+
+
+def test_real_question_marks_kept():
+    # 003: questions of the press conference
+    raw = "培育情況如何?下一步對(duì)高企培育重點(diǎn)是什么?"
+    assert clean_text(raw) == "培育情况如何？下一步对高企培育重点是什么？"
+
+
+def test_mojibake_reported(report):
+    rows = report[report["step"] == "mojibake"]
+    assert len(rows) == 10
+    assert set(rows["doc_id"]) == {"000_bf3418ef050fb5d6", "003_6ca6cb6ed127d059", "004_60d9a6d77e740d89"}
+    assert (rows["replacement"] == MOJIBAKE_MARKER).all()
+
+
+# ----------------------------------------------------------------------------- traditional → simplified
+def test_script_detected_per_document(cleaned):
+    assert cleaned["script_detected"].to_dict() == {
+        "000_bf3418ef050fb5d6": "traditional",
+        "001_5f9d985e37db4bf6": "simplified",
+        "002_105d27af3b6cb7bc": "simplified",
+        "003_6ca6cb6ed127d059": "traditional",
+        "004_60d9a6d77e740d89": "simplified",
+    }
+    # the hand-made metadata agrees with the detection
+    assert (cleaned["script"] == cleaned["script_detected"]).all()
+
+
+def test_no_traditional_character_left(cleaned):
+    for doc_id, text in cleaned["text"].items():
+        assert T2S.convert(text) == text, doc_id
+
+
+def test_skip_t2s_keeps_traditional():
+    assert clean_text("創新型縣", skip=("t2s",)) == "創新型縣"
+
+
+# ----------------------------------------------------------------------------- furniture
+def test_every_rule_example_is_matched_and_removed():
+    table = cleaning_rules()
+    assert table["name"].is_unique
+    for row in table.itertuples():
+        assert row.example, row.name
+        rep = cleaning_report(corpus_of(row.example))
+        assert row.name in set(rep["rule"]), f"rule {row.name} does not fire on its own example"
+
+
+FURNITURE_STRINGS = [
+    "快文网", "三七文档", "中国资本网", "您好", "当前位置", "上一篇", "下一篇", "相关栏目", "发布评论",
+    "返回列表", "本文标题", "链接地址", "版权所有", "Copyright", "http", "www", "@", "以下是网友",
+    "相关范文", "关键词", "省略", "未完，全文共", "正式会员", "科极网", "|",
+]
+
+
+def test_no_furniture_left(cleaned):
+    for doc_id, text in cleaned["text"].items():
+        for s in FURNITURE_STRINGS:
+            assert s not in text, (doc_id, s)
+        assert not TONED.search(text), doc_id
+
+
+def test_page_metadata_kept(cleaned):
+    d = cleaned.loc["000_bf3418ef050fb5d6"]
+    assert d["page_title"] == "全市科技创新驱动发展推进会议讲话"
+    assert d["page_source_site"] == "快文网"
+    assert d["page_url"] == "http://www.hancun.net"
+    assert (d["omitted_chars"], d["total_chars_claimed"], d["shown_chars_claimed"]) == (1754, 12628, 4560)
+    assert d["truncated"]
+    assert "未完" in d["truncation_evidence"] and "省略1754字" in d["truncation_evidence"]
+    d = cleaned.loc["002_105d27af3b6cb7bc"]
+    assert d["page_title"] == "党课坚持科技创新引领发展加快形成新质生产力"
+    assert d["page_source_site"] == "三七文档"
+    assert d["page_url"] == "https://www.777doc.com/doc-12864340 .html"
+    assert d["truncated"] and d["truncation_evidence"] == "text ends mid-sentence"
+    d = cleaned.loc["003_6ca6cb6ed127d059"]
+    assert d["keywords"] == "江门规上工业企业研发机构覆盖率 五个行动具体内容 位居省内第一 提升科创水平"
+    assert d["page_source_site"] == "中国资本网"
+    assert not d["truncated"]
+    assert not cleaned.loc["004_60d9a6d77e740d89", "truncated"]
+    assert cleaned["omitted_chars"].dtype == "Int64"
+
+
+def test_title_lines(cleaned):
+    # 000: the title repeated after the header becomes its own line; 002: title glued to 同志们 is split;
+    # 004: the second (redacted) copy of the title is removed.
+    starts = {d: t.split("\n")[:2] for d, t in cleaned["text"].items()}
+    assert starts["000_bf3418ef050fb5d6"] == ["全市科技创新驱动发展推进会议讲话", "同志们："]
+    assert starts["002_105d27af3b6cb7bc"][0] == "党课：坚持科技创新引领发展加快形成新质生产力"
+    assert starts["002_105d27af3b6cb7bc"][1].startswith("同志们：习近平总书记亲临我省视察指导工作")
+    assert starts["004_60d9a6d77e740d89"] == ["在市创新创业工作现场推进会上的讲话", "同志们："]
+    assert cleaned.loc["004_60d9a6d77e740d89", "text"].count("现场推进会上的讲话") == 1
+
+
+def test_template_blurb_and_link_farm_removed():
+    # 004: blurb line; 003: link farm
+    raw = ("在市创新创业工作现场推进会上的讲话\n推动创新创业,强化政策支持,激发市场活力,促进经济高质量发展,形成良好生态,"
+           "助力产业升级。以下是网友为您整理分享的“在市创新创业工作现场推进会上的讲话”相关范文,供您参考!\n同志们:")
+    assert clean_text(raw) == "在市创新创业工作现场推进会上的讲话\n同志们："
+
+
+def test_speech_sentence_with_furniture_words_is_kept():
+    # A sentence that merely mentions 版权 or 评论 is content, not a footer.
+    raw = "要加强知识产权保护,依法打击侵犯版权所有人合法权益的行为,欢迎社会各界发布评论和建议。"
+    assert "版权所有人" in clean_text(raw)
+    assert "发布评论" in clean_text(raw)
+
+
+# ----------------------------------------------------------------------------- redaction
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("传达了x月x日省政府在x召开的", "传达了□月□日省政府在□召开的"),  # 001
+        ("xx大学", "□大学"),
+        ("近年来,××强化科技创新引领", "近年来，□强化科技创新引领"),  # 002
+        ("强度2022年达××%,近五年", "强度2022年达□%，近五年"),  # 002
+        ("×××市", "□市"),
+        ("*縣(xiàn)介紹(shào)了", "□县介绍了"),  # 000
+        ("深入學(xué)習(xí)貫徹_總書記", "深入学习贯彻□总书记"),  # 000
+        ("在〔...〕市创新创业工作现场推进会", "在□市创新创业工作现场推进会"),  # 004
+        ("20××年", "20□年"),
+        ("20xx年", "20□年"),
+        ("○○市科技局", "□市科技局"),
+    ],
+)
+def test_redactions_become_one_placeholder(raw, expected):
+    assert clean_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["加入RCEP", "GDP增长", "实施“5+3”行动计划", "面积为3×4平方米", "2×10^6", "拍X光片", "X射线", "二〇〇八年",
+     "Xbox", "x86架构"],
+)
+def test_real_latin_and_formulas_untouched(raw):
+    assert clean_text(raw) == raw
+
+
+def test_seed_redactions(cleaned):
+    for doc_id, text in cleaned["text"].items():
+        assert not re.search("[×*_〔〕]", text), doc_id
+        assert not re.search(r"(?<![A-Za-z])[xX](?![A-Za-z])", text), doc_id
+    assert cleaned["n_redactions"].to_dict() == {
+        "000_bf3418ef050fb5d6": 25,
+        "001_5f9d985e37db4bf6": 23,
+        "002_105d27af3b6cb7bc": 28,
+        "003_6ca6cb6ed127d059": 0,
+        "004_60d9a6d77e740d89": 12,
+    }
+
+
+# ----------------------------------------------------------------------------- layout
+def test_broken_lines_joined_paragraphs_kept():
+    # 001: a hard break inside 氛围, then a heading line, then a paragraph
+    raw = ("以创新思维方式为前提,进一步营造创新氛\n围,优化创新环境,在实施技术创新工程中争当先锋。\n"
+           "一、致力于创新思维方式,拓展工作思路、强化创新举措\n创新思维方式是实施技术创新工程的前提。")
+    assert clean_text(raw) == (
+        "以创新思维方式为前提，进一步营造创新氛围，优化创新环境，在实施技术创新工程中争当先锋。\n"
+        "一、致力于创新思维方式，拓展工作思路、强化创新举措\n创新思维方式是实施技术创新工程的前提。"
+    )
+
+
+def test_single_line_document_gets_paragraphs():
+    # 000 arrives as one line; spaces stand for paragraph breaks
+    raw = "我再講(jiǎng)幾點(diǎn)意見。 一、提高政治站位,深刻把握戰(zhàn)略意義 科技創(chuàng)新是第一動(dòng)力。"
+    assert clean_text(raw) == "我再讲几点意见。\n一、提高政治站位，深刻把握战略意义\n科技创新是第一动力。"
+
+
+def test_stray_space_inside_sentence_removed():
+    # 001: "加快x 崛起"
+    assert clean_text("加快x 崛起、跨越发展。") == "加快□崛起、跨越发展。"
+
+
+def test_width_normalized():
+    assert clean_text("２０２２年ＧＤＰ增长５％，达到１２３亿元") == "2022年GDP增长5%，达到123亿元"
+    assert clean_text("研发投入（R&D）强度") == "研发投入(R&D)强度"
+    assert clean_text("“投早、投小、投硬科技”") == "“投早、投小、投硬科技”"
+    assert clean_text('打造"风向标"作用') == "打造“风向标”作用"
+    assert clean_text("比例为3:2,时间12:30") == "比例为3:2，时间12:30"
+
+
+def test_watermark_reported_not_removed(cleaned, report):
+    rows = report[report["step"] == "watermark"]
+    assert rows[["doc_id", "removed", "action"]].values.tolist() == [
+        ["001_5f9d985e37db4bf6", "务虚会议\n", "flag"]
+    ]
+    assert "如□机械公务虚会议司从创业中心毕业后" in cleaned.loc["001_5f9d985e37db4bf6", "text"]
+    assert cleaned.loc["001_5f9d985e37db4bf6", "n_watermark_suspects"] == 1
+
+
+# ----------------------------------------------------------------------------- the audit trail
+def test_audit_offsets_point_into_raw(seeds, report):
+    raws = seeds["raw"]
+    assert len(report) > 1000
+    for row in report.itertuples():
+        assert raws[row.doc_id][row.start:row.end] == row.removed
+
+
+def test_report_columns_and_order(report):
+    assert list(report.columns) == ["doc_id", "step", "rule", "action", "start", "end", "removed",
+                                    "replacement", "n_removed", "n_added"]
+    assert report["doc_id"].is_monotonic_increasing
+    for _, rows in report.groupby("doc_id"):
+        assert rows["start"].is_monotonic_increasing
+    assert set(report["step"]) <= set(STEPS)
+
+
+def test_raw_untouched_and_input_not_mutated(seeds, cleaned):
+    before = seeds.copy(deep=True)
+    clean(seeds)
+    pd.testing.assert_frame_equal(seeds, before)
+    assert (cleaned["raw"] == seeds["raw"]).all()
+    assert list(cleaned.columns[:3]) == ["raw", "text", "path"]
+
+
+def test_summary_adds_up(cleaned, report):
+    summary = cleaning_summary(cleaned, report=report)
+    assert (summary["chars_clean"] == cleaned["text"].str.len()).all()
+    removed = summary[[f"removed_{s}" for s in STEPS]].sum(axis=1)
+    assert (removed == summary["chars_raw"] - summary["chars_clean"]).all()
+    assert summary.loc["000_bf3418ef050fb5d6", "changes_pinyin"] == 776
+    assert summary.loc["003_6ca6cb6ed127d059", "removed_furniture"] > 400
+
+
+def test_diff_view(cleaned):
+    diff = cleaning_diff(cleaned, "004_60d9a6d77e740d89")
+    assert list(diff.columns) == ["start", "end", "step", "rule", "action", "before", "removed",
+                                  "replacement", "after"]
+    assert "template_blurb" in diff["rule"].head(3).tolist()
+    assert not diff["step"].isin(["t2s", "width"]).any()
+    with pytest.raises(KeyError, match="doc_id='nope' is not in the corpus"):
+        cleaning_diff(cleaned, "nope")
+    with pytest.raises(ValueError, match="unknown step name"):
+        cleaning_diff(cleaned, "004_60d9a6d77e740d89", steps=["furnit"])
+
+
+def test_report_refuses_stale_text(cleaned):
+    edited = cleaned.copy()
+    edited.loc["004_60d9a6d77e740d89", "text"] = "changed"
+    with pytest.raises(ValueError, match="differs from what cleaning 'raw'"):
+        cleaning_report(edited)
+
+
+def test_report_replays_options(seeds):
+    out = clean(seeds.iloc[:1], skip=("t2s",))
+    rep = cleaning_report(out)  # replays skip=("t2s",) recorded in attrs
+    assert "t2s" not in set(rep["step"])
+
+
+# ----------------------------------------------------------------------------- rules as data
+def test_extra_rules_from_list_and_yaml(tmp_path):
+    rule = {
+        "name": "my_site_footer",
+        "step": "furniture",
+        "pattern": r"^本页由(?P<page_source_site>\S+?)提供$",
+        "extract": ["page_source_site"],
+        "description": "footer of my source",
+        "example": "本页由科技日报网提供",
+    }
+    corpus = corpus_of("要加快创新型县建设。\n本页由科技日报网提供")
+    out = clean(corpus, rules=[rule])
+    assert out.loc["d0", "text"] == "要加快创新型县建设。"
+    assert out.loc["d0", "page_source_site"] == "科技日报网"
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "rules:\n  - name: my_site_footer\n    step: furniture\n    pattern: '^本页由\\S+?提供$'\n",
+        encoding="utf-8",
+    )
+    assert clean(corpus, rules=path).loc["d0", "text"] == "要加快创新型县建设。"
+    assert "my_site_footer" in set(cleaning_rules(path)["name"])
+
+
+def test_skip_steps_and_rules():
+    raw = "加快x 崛起\n发布评论"
+    assert clean_text(raw, skip=("redaction",)) == "加快x 崛起"
+    assert clean_text(raw, skip=("page_actions",)) == "加快□崛起\n发布评论"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"skip": ("furnture",)}, r"skip=.*unknown step or rule name\(s\) \['furnture'\]"),
+        ({"rules": [{"name": "r", "step": "furniture", "pattern": "("}]}, "rule 'r' in rules=: pattern is not a valid"),
+        ({"rules": [{"name": "r", "pattern": "a"}]}, r"missing required key\(s\) \['step'\]"),
+        ({"rules": [{"name": "r", "step": "tokens", "pattern": "a"}]}, "step must be one of"),
+        ({"rules": [{"name": "r", "step": "furniture", "pattern": "a", "extract": ["g"]}]},
+         r"extract names group\(s\) \['g'\]"),
+        ({"rules": [{"name": "r", "step": "furniture", "pattern": "a", "colour": 1}]}, r"unknown key\(s\) \['colour'\]"),
+        ({"rules": [{"name": "r", "step": "furniture", "pattern": "a"}] * 2}, "must be unique"),
+        ({"rules": "no/such/rules.yaml"}, "no such YAML file"),
+    ],
+)
+def test_bad_options_are_named(kwargs, message):
+    with pytest.raises((ValueError, FileNotFoundError), match=message):
+        clean(corpus_of("创新"), **kwargs)
+
+
+def test_bad_corpus_is_named():
+    with pytest.raises(ValueError, match="has no 'raw' column"):
+        clean(pd.DataFrame({"text": ["a"]}))
+    with pytest.raises(TypeError, match="expects a corpus DataFrame"):
+        clean(["创新"])
+    with pytest.raises(TypeError, match="expects a str"):
+        clean_text(None)
+
+
+# ----------------------------------------------------------------------------- the three themes survive
+def test_theme_terms_found(cleaned):
+    text = cleaned["text"]
+    assert "创新型县" in text["000_bf3418ef050fb5d6"]
+    assert text["002_105d27af3b6cb7bc"].count("新质生产力") >= 20
+    assert "容错纠错" in text["004_60d9a6d77e740d89"]
+    assert "揭榜挂帅" in text["003_6ca6cb6ed127d059"]
+
+
+def _han(s: str) -> str:
+    return "".join(re.findall(r"[\u4e00-\u9fff]", s))
+
+
+def test_no_speech_sentence_lost(seeds, cleaned, report):
+    """Every raw sentence maps into the clean text unless the audit says furniture removed it.
+
+    A raw sentence (split at 。！？) is made comparable by dropping glosses, converting to
+    simplified and keeping only Han characters; it must then be a substring of the Han-only clean
+    text, allowing for mojibake/redaction markers (the sentence is checked piecewise around them).
+    """
+    furniture = report[(report["step"] == "furniture") & (report["n_removed"] > 0)]
+    checked = 0
+    for doc_id, raw in seeds["raw"].items():
+        text_han = _han(cleaned.loc[doc_id, "text"])
+        spans = furniture[furniture["doc_id"] == doc_id][["start", "end"]].to_numpy().tolist()
+        pos = 0
+        for sentence in re.split(r"(?<=[。！？!])", raw):
+            s0, pos = pos, pos + len(sentence)
+            if any(a <= s0 and pos <= b for a, b in spans):
+                continue  # the whole sentence is furniture, on record
+            # the parts of the sentence outside furniture spans and around markers
+            kept = "".join(ch for k, ch in enumerate(sentence, s0) if not any(a <= k < b for a, b in spans))
+            for piece in re.split(r"\?[^，,。]*|[x×*_〔〕.…]+", kept):
+                piece = T2S.convert(re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)", "", piece))
+                han = _han(piece)
+                if len(han) >= 4:
+                    assert han in text_han, (doc_id, piece)
+                    checked += 1
+    assert checked > 400
+
+
+# ----------------------------------------------------------------------------- properties
+INTERESTING = list("創新標題縣市區(biāo)chuàngxX×*_〔...〕?？,，:：。 \n\t　１Ａ（）\"“”○〓□|@")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from(INTERESTING)), max_size=80))
+def test_clean_text_total_and_idempotent(s):
+    once = clean_text(s)
+    assert clean_text(once) == once
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs",)),
+                                           st.sampled_from(INTERESTING)), max_size=60),
+                min_size=1, max_size=3))
+def test_audit_invariant_on_arbitrary_text(texts):
+    corpus = corpus_of(*texts)
+    rep = cleaning_report(corpus)
+    for row in rep.itertuples():
+        assert texts[int(row.doc_id[1:])][row.start:row.end] == row.removed
+    out = clean(corpus)
+    summary = cleaning_summary(out, report=rep)
+    assert (summary["chars_clean"] == out["text"].str.len()).all()
