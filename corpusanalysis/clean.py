@@ -582,11 +582,16 @@ def _step_furniture(w: _Work, rules: tuple[_Rule, ...], skip: frozenset) -> None
         if rule.step != "furniture" or rule.name in skip or not _applies(rule, w.text):
             continue
         edits = []
-        for m in rule.pattern.finditer(w.text):
-            if m.start() == m.end():
+        text = w.text
+        for m in rule.pattern.finditer(text):
+            start, end = m.span()
+            if start == end:
                 continue
             _merge_meta(w.meta, rule, m)
-            edits.append((m.start(), m.end(), rule.replacement))
+            if (not rule.replacement and (start == 0 or text[start - 1] == "\n")
+                    and end < len(text) and text[end] == "\n"):
+                end += 1  # a whole line removed: take its line break too, leave no blank line
+            edits.append((start, end, rule.replacement))
         w.apply("furniture", rule.name, edits)
     if "repeated_title" not in skip:
         _title_lines(w)
@@ -1071,7 +1076,7 @@ def cleaning_summary(corpus: pd.DataFrame, *, report: pd.DataFrame | None = None
 
 
 def cleaning_diff(corpus: pd.DataFrame, doc_id: str, *, steps=None, context: int = 12,
-                  rules=None, skip=None, include_t2s: bool = False) -> pd.DataFrame:
+                  rules=None, skip=None, include_conversions: bool = False) -> pd.DataFrame:
     """A readable diff of one document: each change with raw context on both sides.
 
     Parameters
@@ -1081,8 +1086,9 @@ def cleaning_diff(corpus: pd.DataFrame, doc_id: str, *, steps=None, context: int
     doc_id : str
         The document to show.
     steps : iterable of str, optional
-        Only these steps.  By default every step except ``t2s`` and ``width`` (character
-        conversions, which would drown the view); pass ``include_t2s=True`` to see them too.
+        Only these steps.  By default every step except the character conversions ``t2s``,
+        ``width`` and ``punctuation``, which would drown the view; pass
+        ``include_conversions=True`` to see them too.
     context : int, default 12
         Raw characters shown on each side (line breaks shown as ``⏎``).
     rules, skip
@@ -1109,7 +1115,7 @@ def cleaning_diff(corpus: pd.DataFrame, doc_id: str, *, steps=None, context: int
     one = corpus.loc[[doc_id]]
     report = cleaning_report(one, rules=rules, skip=skip)
     if steps is None:
-        excluded = set() if include_t2s else {"t2s", "width"}
+        excluded = set() if include_conversions else {"t2s", "width", "punctuation"}
         steps = [s for s in STEPS if s not in excluded]
     else:
         steps = [steps] if isinstance(steps, str) else list(steps)

@@ -370,10 +370,20 @@ def _validate(doc: Any, source: str) -> dict:
 # ----------------------------------------------------------------------------- YAML emission
 
 
+def _loads(text: str) -> Any:
+    return yaml.load(text, Loader=_BaseLoader)  # noqa: S506 - safe loader (C if available)
+
+
+# Strings made only of CJK ideographs are always safe as plain YAML scalars (fast path).
+_PLAIN_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
 def _q_block(s: str) -> str:
     """Quote ``s`` for a block context (``key: value``, ``- value``) only when YAML needs it."""
+    if _PLAIN_CJK.match(s):
+        return s
     try:
-        if yaml.safe_load("k: " + s) == {"k": s} and yaml.safe_load("- " + s) == [s]:
+        if _loads("k: " + s) == {"k": s} and _loads("- " + s) == [s]:
             return s
     except yaml.YAMLError:
         pass
@@ -382,8 +392,10 @@ def _q_block(s: str) -> str:
 
 def _q_flow(s: str) -> str:
     """Quote ``s`` for a flow sequence (``[a, b]``) only when YAML needs it."""
+    if _PLAIN_CJK.match(s):
+        return s
     try:
-        if yaml.safe_load("[" + s + "]") == [s]:
+        if _loads("[" + s + "]") == [s]:
             return s
     except yaml.YAMLError:
         pass
@@ -391,8 +403,10 @@ def _q_flow(s: str) -> str:
 
 
 def _q_key(s: str) -> str:
+    if _PLAIN_CJK.match(s):
+        return s
     try:
-        if yaml.safe_load(s + ": x") == {s: "x"}:
+        if _loads(s + ": x") == {s: "x"}:
             return s
     except yaml.YAMLError:
         pass

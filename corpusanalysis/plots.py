@@ -28,6 +28,7 @@ __all__ = [
     "save_figure",
     "figure_dir",
     "plot_document_lengths",
+    "plot_cleaning_removals",
 ]
 
 #: The font family every figure uses for Chinese text (from the ``mplfonts`` package).
@@ -212,4 +213,64 @@ def plot_document_lengths(summary: pd.DataFrame, *, hue: str = "script", path=No
         ax.margins(x=0.12)
         handles = [matplotlib.patches.Patch(color=colors[c], label=c) for c in categories]
         ax.legend(handles=handles, title=hue, loc="lower right")
+        return _finish(fig, path)
+
+
+def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = None, path=None) -> Figure:
+    """Stacked bars: characters each cleaning step removed from each document.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        The table of :func:`corpusanalysis.cleaning_summary` (index ``doc_id``, columns
+        ``chars_raw`` and ``removed_<step>``).
+    labels : pandas.Series, optional
+        Bar labels by ``doc_id`` (e.g. ``corpus_summary(corpus)["label"]``); the id by default.
+    path : str or path, optional
+        Also save the PNG there (see :func:`save_figure`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Steps that removed nothing anywhere are left out; the raw length and the share removed
+        are written at the end of every bar.
+
+    Examples
+    --------
+    >>> from corpusanalysis import load_seeds, clean, cleaning_summary
+    >>> fig = plot_cleaning_removals(cleaning_summary(clean(load_seeds())))
+    >>> fig.axes[0].get_xlabel()
+    '删除的字符数 (characters removed)'
+    """
+    steps = [c for c in summary.columns if c.startswith("removed_")]
+    if not steps or "chars_raw" not in summary.columns:
+        raise ValueError(
+            "summary should be the table of cleaning_summary() with columns chars_raw and removed_<step>; "
+            f"got columns {list(summary.columns)}."
+        )
+    data = summary.sort_index(ascending=False)
+    shown = [c for c in steps if (data[c] > 0).any()]
+    names = data.index.astype(str) if labels is None else labels.reindex(data.index).fillna(
+        pd.Series(data.index, index=data.index)).astype(str)
+    with plot_style():
+        import seaborn as sns
+
+        palette = sns.color_palette("tab10", n_colors=max(len(steps), 1))
+        colors = dict(zip(steps, palette))  # colour fixed by step order, whatever is shown
+        fig, ax = new_figure(figsize=(8.0, 0.6 * len(data) + 1.6))
+        left = pd.Series(0, index=data.index, dtype="float64")
+        for col in shown:
+            values = data[col].clip(lower=0).astype("float64")
+            ax.barh(names, values, left=left, color=colors[col], label=col.removeprefix("removed_"))
+            left = left + values
+        for y, doc in enumerate(data.index):
+            share = data.loc[doc, "chars_removed"] / data.loc[doc, "chars_raw"] if data.loc[doc, "chars_raw"] else 0
+            ax.text(left[doc], y, f"  {int(left[doc]):,} / {int(data.loc[doc, 'chars_raw']):,} ({share:.0%})",
+                    va="center", fontsize=8)
+        ax.set_xlabel("删除的字符数 (characters removed)")
+        ax.set_title("清洗删除了什么 What cleaning removed, by step")
+        ax.grid(axis="y", visible=False)
+        ax.margins(x=0.25)
+        ax.legend(title="step", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(len(shown), 6),
+                  fontsize=8, frameon=False)
         return _finish(fig, path)

@@ -317,7 +317,8 @@ def test_diff_view(cleaned):
     assert list(diff.columns) == ["start", "end", "step", "rule", "action", "before", "removed",
                                   "replacement", "after"]
     assert "template_blurb" in diff["rule"].head(3).tolist()
-    assert not diff["step"].isin(["t2s", "width"]).any()
+    assert not diff["step"].isin(["t2s", "width", "punctuation"]).any()
+    assert len(cleaning_diff(cleaned, "004_60d9a6d77e740d89", include_conversions=True)) > len(diff)
     with pytest.raises(KeyError, match="doc_id='nope' is not in the corpus"):
         cleaning_diff(cleaned, "nope")
     with pytest.raises(ValueError, match="unknown step name"):

@@ -62,3 +62,22 @@ def test_figure_dir_follows_environment(monkeypatch, tmp_path):
     assert ca.figure_dir() == tmp_path
     monkeypatch.delenv("CORPUSANALYSIS_FIGURE_DIR")
     assert ca.figure_dir().as_posix() == "../figures"
+
+
+def test_plot_cleaning_removals_from_summary():
+    import pandas as pd
+
+    from corpusanalysis import clean, cleaning_summary, load_seeds, plot_cleaning_removals
+
+    summary = cleaning_summary(clean(load_seeds()))
+    fig = plot_cleaning_removals(summary)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    # only steps that removed something are drawn, in pipeline order
+    assert labels == ["mojibake", "pinyin", "furniture", "redaction", "linebreaks", "whitespace"]
+    widths = {}
+    for patch, label in zip(ax.patches, [lab for lab in labels for _ in range(len(summary))]):
+        widths[label] = widths.get(label, 0) + patch.get_width()
+    assert widths["pinyin"] == summary["removed_pinyin"].sum()
+    with pytest.raises(ValueError, match="should be the table of cleaning_summary"):
+        plot_cleaning_removals(pd.DataFrame({"x": [1]}))
