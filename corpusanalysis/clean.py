@@ -537,6 +537,7 @@ def _title_prefix_end(line: str, target: str) -> int | None:
 
 def _title_lines(w: _Work) -> None:
     title = w.meta.get("page_title")
+    from_page = bool(title)
     text = w.text
     if not title:
         first = text.lstrip().split("\n", 1)[0].strip()
@@ -566,7 +567,7 @@ def _title_lines(w: _Work) -> None:
         rest = line[lead + end:]
         if not seen:
             seen = True
-            if rest.strip(_SPACE_CHARS):
+            if from_page and rest.strip(_SPACE_CHARS):
                 gap = len(rest) - len(rest.lstrip(_SPACE_CHARS))
                 splits.append((b, b + gap, "\n"))
         elif not rest.strip(_SPACE_CHARS):

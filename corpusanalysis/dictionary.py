@@ -32,6 +32,7 @@ File format (one block per term)::
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import warnings
@@ -374,6 +375,14 @@ def _loads(text: str) -> Any:
     return yaml.load(text, Loader=_BaseLoader)  # noqa: S506 - safe loader (C if available)
 
 
+def _quoted(s: str) -> str:
+    # Single quotes read best for quoted forms such as '"赛马"制'; YAML folds line breaks inside
+    # single quotes, so anything with control characters gets a JSON (= YAML double-quoted) string.
+    if any(ord(ch) < 32 or ch == "\x7f" for ch in s):
+        return json.dumps(s, ensure_ascii=False)
+    return "'" + s.replace("'", "''") + "'"
+
+
 # Strings made only of CJK ideographs are always safe as plain YAML scalars (fast path).
 _PLAIN_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 
@@ -387,7 +396,7 @@ def _q_block(s: str) -> str:
             return s
     except yaml.YAMLError:
         pass
-    return "'" + s.replace("'", "''") + "'"
+    return _quoted(s)
 
 
 def _q_flow(s: str) -> str:
@@ -399,7 +408,7 @@ def _q_flow(s: str) -> str:
             return s
     except yaml.YAMLError:
         pass
-    return "'" + s.replace("'", "''") + "'"
+    return _quoted(s)
 
 
 def _q_key(s: str) -> str:
@@ -410,7 +419,7 @@ def _q_key(s: str) -> str:
             return s
     except yaml.YAMLError:
         pass
-    return "'" + s.replace("'", "''") + "'"
+    return _quoted(s)
 
 
 def _comment(s: str) -> str:
@@ -445,12 +454,17 @@ class PolicyDictionary:
     categories : pandas.DataFrame
         One row per category: ``category, label, description, n_terms``; sorted by id.
 
+    Notes
+    -----
+    Two dictionaries compare equal when their name, version number (without the hash),
+    categories and entries are equal; description and sources are ignored.
+
     Examples
     --------
     >>> from corpusanalysis.dictionary import load_dictionary
     >>> d = load_dictionary()
     >>> d
-    PolicyDictionary('科技创新政策术语词典', version='1.0.0+...', ... terms, 17 categories)
+    PolicyDictionary('科技创新政策术语词典', version='1.0.1+...', ... terms, 17 categories)
     >>> d.lookup("創新型縣(市)")
     '创新型县'
     >>> "揭榜挂帅" in d, "创新" in d
@@ -727,7 +741,7 @@ class PolicyDictionary:
         >>> d = load_dictionary()
         >>> data = d.to_dict()
         >>> data["version"], data["terms"][0]["term"]
-        ('1.0.0', '新质生产力')
+        ('1.0.1', '新质生产力')
         >>> PolicyDictionary.from_dict(data) == d
         True
         """
@@ -769,7 +783,7 @@ class PolicyDictionary:
         """
         lines = [f"name: {_q_block(self._name)}", f'version: "{self._semver}"']
         if self._description:
-            lines.append(f"description: {_q_block(_comment(self._description))}")
+            lines.append(f"description: {_q_block(self._description)}")
         if self._sources:
             lines.append("sources:")
             lines.extend(f"  - {_q_block(s)}" for s in self._sources)
@@ -931,7 +945,7 @@ def load_dictionary(path: str | os.PathLike | None = None) -> PolicyDictionary:
     --------
     >>> from corpusanalysis.dictionary import load_dictionary
     >>> d = load_dictionary()
-    >>> d.version.startswith("1.0.0+"), len(d.version)
+    >>> d.version.startswith("1.0.1+"), len(d.version)
     (True, 14)
     >>> d.lookup("創新型縣"), d.lookup("新質生產力")
     ('创新型县', '新质生产力')
@@ -1021,7 +1035,7 @@ def read_quanteda_yaml(path: str | os.PathLike, *, name: str | None = None) -> P
             if isinstance(item, Mapping):
                 walk(item, keys)
             elif isinstance(item, str):
-                values.append((item, cid))
+                values.append((_check_form(item, source=source, where=f"key {cid!r}", what="value"), cid))
             else:
                 raise DictionaryError(
                     f"{source}: key {cid!r}: values must be strings, got {_kind(item)}. Quote numbers in YAML (e.g. '5G')."

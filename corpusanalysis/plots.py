@@ -29,6 +29,7 @@ __all__ = [
     "figure_dir",
     "plot_document_lengths",
     "plot_cleaning_removals",
+    "plot_theme_heatmap",
 ]
 
 #: The font family every figure uses for Chinese text (from the ``mplfonts`` package).
@@ -273,4 +274,57 @@ def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = 
         ax.margins(x=0.25)
         ax.legend(title="step", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(len(shown), 6),
                   fontsize=8, frameon=False)
+        return _finish(fig, path)
+
+
+def plot_theme_heatmap(scores: pd.DataFrame, *, labels: pd.Series | None = None, value: str = "rate",
+                       path=None) -> Figure:
+    """Heatmap of dictionary theme (or category) rates × documents, raw hits written in each cell.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        The tidy table of :func:`corpusanalysis.theme_scores` (an id column, ``theme`` or
+        ``category``, ``n_hits``, ``rate``).
+    labels : pandas.Series, optional
+        Row labels by id (e.g. ``corpus_summary(corpus)["label"]``).
+    value : str, default "rate"
+        Column coloured (hits per 10,000 tokens by default).
+    path : str or path, optional
+        Also save the PNG there.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from corpusanalysis import load_seeds, clean, tokenize, theme_scores
+    >>> fig = plot_theme_heatmap(theme_scores(tokenize(clean(load_seeds()))))
+    >>> fig.axes[0].get_xlabel()
+    'theme'
+    """
+    group = "theme" if "theme" in scores.columns else "category" if "category" in scores.columns else None
+    if group is None or value not in scores.columns or "n_hits" not in scores.columns:
+        raise ValueError(
+            "scores should be the table of theme_scores() with columns theme (or category), n_hits and "
+            f"{value!r}; got columns {list(scores.columns)}."
+        )
+    id_col = scores.columns[0]
+    rate = scores.pivot(index=id_col, columns=group, values=value).sort_index().sort_index(axis=1)
+    hits = scores.pivot(index=id_col, columns=group, values="n_hits").reindex_like(rate)
+    rows = rate.index.astype(str) if labels is None else labels.reindex(rate.index).fillna(
+        pd.Series(rate.index, index=rate.index)).astype(str)
+    annot = [[f"{r:.0f}\n({int(h)})" for r, h in zip(rr, hh)] for rr, hh in zip(rate.to_numpy(), hits.to_numpy())]
+    with plot_style():
+        import seaborn as sns
+
+        fig, ax = new_figure(figsize=(1.6 * len(rate.columns) + 4.0, 0.6 * len(rate) + 1.8))
+        sns.heatmap(rate.to_numpy(dtype=float), ax=ax, annot=annot, fmt="", cmap="rocket_r", linewidths=0.5,
+                    cbar_kws={"label": f"{value} (per 10,000 tokens)" if value == "rate" else value},
+                    xticklabels=list(rate.columns), yticklabels=list(rows), annot_kws={"fontsize": 8})
+        ax.set_xlabel(group)
+        ax.set_ylabel("")
+        ax.set_title("主题词频 Theme terms per 10,000 tokens (raw hits in brackets)")
+        ax.tick_params(axis="y", rotation=0)
         return _finish(fig, path)

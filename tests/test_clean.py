@@ -459,3 +459,9 @@ def test_audit_invariant_on_arbitrary_text(texts):
     out = clean(corpus)
     summary = cleaning_summary(out, report=rep)
     assert (summary["chars_clean"] == out["text"].str.len()).all()
+
+
+def test_short_single_line_is_not_split():
+    # a first line taken as the title is never split (found by the dictionary author: "达到2.7\n%")
+    assert clean_text("达到2.7%") == "达到2.7%"
+    assert clean_text("力争(2022)") == "力争(2022)"

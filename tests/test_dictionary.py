@@ -73,7 +73,7 @@ def test_categories_table(d):
 
 def test_repr_and_name(d):
     assert re.fullmatch(
-        r"PolicyDictionary\('科技创新政策术语词典', version='1\.0\.0\+[0-9a-f]{8}', \d+ terms, 17 categories\)",
+        r"PolicyDictionary\('科技创新政策术语词典', version='\d+\.\d+\.\d+\+[0-9a-f]{8}', \d+ terms, 17 categories\)",
         repr(d),
     )
     assert d.name == "科技创新政策术语词典"
@@ -234,8 +234,9 @@ def test_immutable(d):
     terms = d.terms
     terms.loc[0, "term"] = "被改掉"
     forms = d.forms()
-    forms.drop(forms.index, inplace=True)
+    forms.loc[:, "form"] = "被改掉"
     assert d.terms.loc[0, "term"] != "被改掉"
+    assert "被改掉" not in d
     assert len(d.forms()) > 0
 
 
@@ -278,7 +279,7 @@ SEED_TERMS = {
         "创新载体", "公共服务平台", "工程技术研究中心", "经济(技术)开发区", "高新技术产业基地",
         "高新技术开发区", "高新区", "科技中介服务机构", "生产力促进中心", "科技评估", "知识产权代理",
         "招才引技", "经济主战场", "经济发展方式转变", "经济发展方式的转变", "跨越发展", "节能环保",
-        "现实生产力", "高新技术产业", "经济技术开发区",
+        "现实生产力", "高新技术产业", "经济技术开发区", "共性技术", "关键技术", "科技人员",
     ],
     "002_105d27af3b6cb7bc": [
         "四个善作善成", "习近平总书记", "先进制造研发基地", "新质生产力", "颠覆性技术", "前沿技术",
@@ -301,7 +302,7 @@ SEED_TERMS = {
         "科技信贷", "新动能", "新产业、新模式、新动能", "科技强国", "研发投入强度", "科技领军企业",
         "研究型大学", "自然指数", "综合科技创新水平指数", "教育、科技、人才的良性循环", "对标对表",
         "靶向施策", "高校院所", "超级计算机", "原始创新", "雄安", "重要讲话精神", "“有中生新”",
-        "先进生产力质态", "新质生产资料", "硬科技", "新材料", "科创平台", "技术合同",
+        "先进生产力质态", "新质生产资料", "硬科技", "科创平台",
     ],
     "003_6ca6cb6ed127d059": [
         "“开局即加速”", "“科技引领”工程", "国家创新型城市", "高新技术企业", "科技型中小企业",
@@ -390,9 +391,14 @@ def test_traditional_seed_excerpts_are_covered(d):
 # --------------------------------------------------------------------------- version
 
 
+def file_version(data: bytes) -> str:
+    return re.search(rb'^version: "([0-9.]+)"', data, re.MULTILINE).group(1).decode()
+
+
 def test_version_is_semver_plus_file_hash(d):
     data = BUNDLED.read_bytes()
-    assert d.version == "1.0.0+" + hashlib.sha256(data).hexdigest()[:8]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", file_version(data))
+    assert d.version == file_version(data) + "+" + hashlib.sha256(data).hexdigest()[:8]
 
 
 def test_version_changes_when_file_bytes_change(d, tmp_path):
@@ -406,12 +412,12 @@ def test_version_changes_when_file_bytes_change(d, tmp_path):
     edited.write_bytes(data + "# a harmless comment\n".encode("utf-8"))
     d2 = load_dictionary(edited)
     assert d2.version != d.version
-    assert d2.version.split("+")[0] == "1.0.0"
+    assert d2.version.split("+")[0] == file_version(data)
     assert d2 == d  # same content, different bytes
 
     bumped = tmp_path / "bumped.yaml"
-    bumped.write_bytes(data.replace(b'version: "1.0.0"', b'version: "1.1.0"', 1))
-    assert load_dictionary(bumped).version.startswith("1.1.0+")
+    bumped.write_bytes(re.sub(rb'^version: "[0-9.]+"', b'version: "9.9.9"', data, count=1, flags=re.MULTILINE))
+    assert load_dictionary(bumped).version.startswith("9.9.9+")
 
 
 # --------------------------------------------------------------------------- native round trip
@@ -460,10 +466,11 @@ def _write(tmp_path: Path, doc) -> Path:
 def test_minimal_file_loads(tmp_path):
     d = load_dictionary(_write(tmp_path, _minimal()))
     assert len(d) == 3
-    assert d.themes() == {"容错纠错": ("宽容失败", "容错纠错")}
-    assert d.terms["term"].tolist() == ["宽容失败", "容错纠错", "海河英才"]
-    assert d.terms["pos"].isna().tolist() == [True, False, True]
-    assert d.forms()["form"].tolist() == ["宽容失败", "容错纠错", "容錯糾錯", "海河英才", "海河英才行动计划"]
+    # sorted by category, then term in code-point order (容 U+5BB9 < 宽 U+5BBD)
+    assert d.themes() == {"容错纠错": ("容错纠错", "宽容失败")}
+    assert d.terms["term"].tolist() == ["容错纠错", "宽容失败", "海河英才"]
+    assert d.terms["pos"].isna().tolist() == [False, True, True]
+    assert d.forms()["form"].tolist() == ["容错纠错", "容錯糾錯", "宽容失败", "海河英才", "海河英才行动计划"]
     assert d.version.startswith("0.1.0+")
 
 
@@ -601,9 +608,9 @@ def test_quanteda_export_is_deterministic_and_exact(tmp_path):
         "# category: canonical term followed by its variants; labels are in the comments.\n"
         "# 容错纠错\n"
         "fault_tolerance:\n"
-        "  - 宽容失败\n"
         "  - 容错纠错\n"
         "  - 容錯糾錯\n"
+        "  - 宽容失败\n"
         "# 人才\n"
         "talent:\n"
         "  - 海河英才\n"
@@ -626,8 +633,8 @@ def test_quanteda_import_nested_keys_and_scalars(tmp_path):
     d = read_quanteda_yaml(p, name="我的词典")
     assert d.name == "我的词典"
     assert d.terms[["term", "category"]].values.tolist() == [
-        ["海河英才", "人才"], ["科技特派员", "人才"], ["揭榜挂帅", "改革.项目"], ["赛马制", "改革.项目"],
-        ["破四唯", "改革.评价"],
+        ["海河英才", "人才"], ["科技特派员", "人才"], ["破四唯", "改革.评价"], ["揭榜挂帅", "改革.项目"],
+        ["赛马制", "改革.项目"],
     ]
     cats = d.categories.set_index("category")
     assert cats.loc["改革.项目", "label"] == "项目"
@@ -666,7 +673,7 @@ def test_quanteda_value_under_two_keys_warns_and_first_key_keeps_it(tmp_path):
         ("科技: 5\n", r"key '科技': expected a list of strings or nested keys, got int 5"),
         ("2024:\n  - 揭榜挂帅\n", r"key 2024 under '<top level>' must be a non-empty string"),
         ("科技: []\n", r"the dictionary has keys but no values"),
-        ("科技:\n  - 县\n", r"lex\.yml: terms\[0\] \(term '县'\): term '县' has 1 character"),
+        ("科技:\n  - 县\n", r"lex\.yml: key '科技': value '县' has 1 character; expected at least 2"),
     ],
 )
 def test_quanteda_import_errors(tmp_path, text, match):
@@ -692,7 +699,7 @@ def test_add_terms_returns_new_dictionary(d):
     assert len(d2) == len(d) + 1
     assert "科技小院" in d2 and "科技小院" not in d
     assert set(d2.themes()["创新型县"]) == set(d.themes()["创新型县"]) | {"科技小院"}
-    assert d2.version != d.version and d2.version.startswith("1.0.0+")
+    assert d2.version != d.version and d2.version.startswith(d.version.split("+")[0] + "+")
     assert d2.name == d.name
 
 
@@ -726,3 +733,16 @@ def test_merge_conflict_names_both_dictionaries(d, tmp_path):
         d.merge(read_quanteda_yaml(p))
     with pytest.raises(TypeError, match="merge\\(\\) expects a PolicyDictionary, got list"):
         d.merge([])
+
+
+def test_to_yaml_keeps_awkward_strings(tmp_path):
+    doc = _minimal()
+    doc["description"] = "第一行\n第二行: with 'quotes' and \"double\" # not a comment"
+    doc["terms"][2]["variants"] = ['"海河英才"计划', "海河英才[2018]", "&海河英才", "*海河英才"]
+    doc["terms"][2]["note"] = "multi\nline"
+    d = PolicyDictionary.from_dict(doc)
+    back = load_dictionary(Path(d.to_yaml(tmp_path / "x.yaml") and tmp_path / "x.yaml"))
+    assert back == d
+    assert back.description == doc["description"]
+    assert back.terms.set_index("term").loc["海河英才", "variants"] == tuple(doc["terms"][2]["variants"])
+    assert back.terms.set_index("term").loc["海河英才", "note"] == "multi\nline"

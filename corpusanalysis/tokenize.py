@@ -1,0 +1,783 @@
+"""Tokenization with the policy-term dictionary: terms are never split.
+
+How it works
+------------
+1. Every surface form of every dictionary term (canonical term, variants, traditional spellings,
+   quoted and bracketed forms) is compiled into one trie-shaped regular expression and matched
+   leftmost-longest over the clean ``text``.  A match becomes one token: the *canonical* term
+   (``创新型县(市)`` → ``创新型县``), whatever characters it contains (digits, Latin letters,
+   quotes, brackets) and whatever terms stand next to it.
+2. The text between matches goes to a **private** ``jieba.Tokenizer()`` (``jieba.dt``, the global
+   tokenizer other code uses, is never touched; jieba's start-up log is silenced).
+3. Tokens are classified (word, term, number, punctuation, space, placeholder) and filtered: by
+   default punctuation, whitespace, pure numbers and the placeholders ``□`` (redaction) and ``〓``
+   (mojibake) are dropped, and stopwords are removed — never dictionary terms.
+
+Every kept token carries its ``(start, end)`` offsets into ``text`` (column ``token_spans``), so
+each count can be traced back to the sentence it came from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import logging
+import os
+import re
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .clean import MOJIBAKE_MARKER, REDACTION_PLACEHOLDER
+from .dictionary import PolicyDictionary, load_dictionary
+
+__all__ = [
+    "KINDS",
+    "Tokenizer",
+    "dictionary_audit",
+    "load_stopwords",
+    "theme_scores",
+    "tokenize",
+    "tokens_table",
+]
+
+#: Token kinds. ``keep=`` takes any of the droppable ones.
+KINDS = ("term", "word", "number", "punct", "space", "placeholder")
+_DROPPABLE = ("number", "punct", "space", "placeholder")
+_PLACEHOLDERS = frozenset(REDACTION_PLACEHOLDER + MOJIBAKE_MARKER)
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)*|\d*\.\d+)%?$")
+_STOPWORD_LISTS = {"zh": "stopwords_zh.txt", "speech": "stopwords_speech.txt"}
+
+
+# ----------------------------------------------------------------------------- stopwords
+@functools.lru_cache(maxsize=8)
+def _read_word_file(text: str) -> frozenset[str]:
+    words = set()
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.add(line)
+    return frozenset(words)
+
+
+def load_stopwords(stopwords="default") -> frozenset[str]:
+    """Resolve a stopword specification into a set of words.
+
+    Parameters
+    ----------
+    stopwords : str, path, iterable of str or None
+        ``"default"`` (the general Chinese list and the speech-boilerplate list), ``"zh"`` (the
+        general list from stopwords-iso, see ``corpusanalysis/data/STOPWORDS.md``),
+        ``"speech"`` (formulae of official speeches: 同志们, 下面, 谢谢大家 …), a path to a
+        UTF-8 file with one word per line (``#`` comments allowed), an iterable of words, a list
+        mixing all of these, or ``None`` for no stopwords.  Modal and obligation words (要, 必须,
+        坚持, 加快 …) are in neither bundled list: they are the rhetoric under study.
+
+    Returns
+    -------
+    frozenset of str
+
+    Examples
+    --------
+    >>> from corpusanalysis import load_stopwords
+    >>> words = load_stopwords()
+    >>> "同志们" in words, "的" in words, "要" in words, "坚持" in words
+    (True, True, False, False)
+    >>> sorted(load_stopwords(["的", "了"]))
+    ['了', '的']
+    """
+    if stopwords is None or stopwords is False:
+        return frozenset()
+    if isinstance(stopwords, str) and stopwords == "default":
+        return load_stopwords(["zh", "speech"])
+    if isinstance(stopwords, str) and stopwords in _STOPWORD_LISTS:
+        text = (resources.files("corpusanalysis") / "data" / _STOPWORD_LISTS[stopwords]).read_text(encoding="utf-8")
+        return _read_word_file(text)
+    if isinstance(stopwords, (str, os.PathLike)):
+        path = Path(stopwords)
+        if not path.is_file():
+            raise ValueError(
+                f"stopwords={str(stopwords)!r} is neither a bundled list ('default', 'zh', 'speech') "
+                "nor an existing file with one word per line."
+            )
+        return _read_word_file(path.read_text(encoding="utf-8"))
+    if isinstance(stopwords, (set, frozenset)):
+        return frozenset(str(w) for w in stopwords)
+    try:
+        items = list(stopwords)
+    except TypeError:
+        raise TypeError(f"stopwords must be a name, a path, an iterable of words or None; got "
+                        f"{type(stopwords).__name__}.") from None
+    out: set[str] = set()
+    for item in items:
+        if isinstance(item, str) and (item in _STOPWORD_LISTS or item == "default" or
+                                      (("/" in item or item.endswith(".txt")) and Path(item).is_file())):
+            out |= load_stopwords(item)
+        elif isinstance(item, os.PathLike):
+            out |= load_stopwords(item)
+        else:
+            out.add(str(item))
+    return frozenset(out)
+
+
+# ----------------------------------------------------------------------------- the matcher
+def _trie_regex(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, shaped as a trie so matching is fast and longest-first."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict) -> str:
+        end = "" in node
+        alts = [re.escape(ch) + build(child) for ch, child in sorted((k, v) for k, v in node.items() if k)]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if end else body
+
+    return build(trie)
+
+
+class _Matcher:
+    """Leftmost-longest matching of dictionary forms, with ASCII word boundaries for Latin forms."""
+
+    def __init__(self, forms: pd.DataFrame):
+        self.form_to_term = dict(zip(forms["form"], forms["term"]))
+        words = sorted(self.form_to_term, key=lambda w: (-len(w), w))
+        self.pattern = re.compile(_trie_regex(words)) if words else None
+
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        out: list[tuple[int, int, str]] = []
+        if self.pattern is None:
+            return out
+        pos = 0
+        search = self.pattern.search
+        n = len(text)
+        while pos <= n:
+            m = search(text, pos)
+            if not m:
+                break
+            s, e = m.span()
+            if s == e:  # cannot happen with non-empty forms; guard against an endless loop
+                pos = s + 1
+                continue
+            form = m.group(0)
+            left_bad = form[0].isascii() and form[0].isalnum() and s > 0 and text[s - 1].isascii() and text[s - 1].isalnum()
+            right_bad = form[-1].isascii() and form[-1].isalnum() and e < n and text[e].isascii() and text[e].isalnum()
+            if left_bad or right_bad:
+                # a Latin/digit form inside a longer Latin word ("AI" in "MAIL"): try shorter forms here
+                shorter = self._shorter_at(text, s, e)
+                if shorter is None:
+                    pos = s + 1
+                    continue
+                e, form = shorter
+            out.append((s, e, self.form_to_term[form]))
+            pos = e
+        return out
+
+    def _shorter_at(self, text: str, s: int, e: int):
+        for end in range(e - 1, s, -1):
+            form = text[s:end]
+            if form in self.form_to_term:
+                right_bad = form[-1].isascii() and form[-1].isalnum() and text[end].isascii() and text[end].isalnum()
+                left_bad = form[0].isascii() and form[0].isalnum() and s > 0 and text[s - 1].isascii() and text[s - 1].isalnum()
+                if not (right_bad or left_bad):
+                    return end, form
+        return None
+
+
+@contextlib.contextmanager
+def _quiet_jieba():
+    logger = logging.getLogger("jieba")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba_tokenizer():
+    """One private, initialized jieba tokenizer per process (never ``jieba.dt``)."""
+    import jieba
+
+    tok = jieba.Tokenizer()
+    with _quiet_jieba():
+        tok.initialize()
+    return tok
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba_pos_tokenizer():
+    import jieba.posseg
+
+    with _quiet_jieba():
+        return jieba.posseg.POSTokenizer(_jieba_tokenizer())
+
+
+def _kind(token: str) -> str:
+    if token.isspace():
+        return "space"
+    if all(c in _PLACEHOLDERS for c in token):
+        return "placeholder"
+    if _NUMBER.match(token):
+        return "number"
+    if all(unicodedata.category(c)[0] in "PSZC" for c in token):
+        return "punct"
+    return "word"
+
+
+# ----------------------------------------------------------------------------- the tokenizer
+class Tokenizer:
+    """A configured tokenizer: policy dictionary + private jieba + filters.
+
+    Parameters
+    ----------
+    dictionary : PolicyDictionary, str, path or None
+        ``None`` for the bundled policy dictionary, a path to a dictionary YAML file, a
+        :class:`PolicyDictionary`, or ``False`` for plain jieba without a dictionary.
+    stopwords : see :func:`load_stopwords`, default ``"default"``
+    pos : bool, default False
+        Also tag parts of speech (jieba's ``posseg`` tagset; dictionary terms get the entry's
+        ``pos`` or ``nz``).
+    keep : iterable of str, default ()
+        Token kinds to keep that are dropped by default: ``"number"``, ``"punct"``,
+        ``"space"``, ``"placeholder"``.
+    hmm : bool, default True
+        Let jieba guess unknown words with its HMM (jieba's default).
+    canonical : bool, default True
+        Emit the canonical term for every variant (``創新型縣`` → ``创新型县``); with ``False``
+        the surface form is emitted.
+
+    Examples
+    --------
+    >>> from corpusanalysis import Tokenizer
+    >>> tok = Tokenizer()
+    >>> tok.cut("要加快形成新质生产力，建设创新型县(市)，健全容错纠错机制。")
+    ['要', '加快', '形成', '新质生产力', '建设', '创新型县', '健全', '容错纠错机制']
+    """
+
+    def __init__(self, dictionary=None, *, stopwords="default", pos: bool = False, keep=(), hmm: bool = True,
+                 canonical: bool = True):
+        self.dictionary = dictionary
+        self.stopwords = stopwords
+        self.pos = pos
+        self.keep = keep
+        self.hmm = hmm
+        self.canonical = canonical
+        self._setup()
+
+    # -- configuration -------------------------------------------------------------------------
+    def _setup(self) -> None:
+        d = self.dictionary
+        if d is None:
+            d = load_dictionary()
+        elif isinstance(d, (str, os.PathLike)):
+            d = load_dictionary(d)
+        elif d is False:
+            d = None
+        elif not isinstance(d, PolicyDictionary):
+            raise TypeError(f"dictionary must be None, False, a path or a PolicyDictionary; got {type(d).__name__}.")
+        self.dictionary_ = d
+        forms = d.forms() if d is not None else pd.DataFrame({"form": [], "term": []})
+        if not self.canonical:
+            forms = forms.assign(term=forms["form"])
+        self._matcher = _Matcher(forms)
+        self._term_pos = {}
+        if d is not None:
+            terms = d.terms
+            for term, pos in zip(terms["term"], terms["pos"]):
+                self._term_pos[term] = pos if isinstance(pos, str) and pos else "nz"
+            if not self.canonical:
+                for form, term in zip(d.forms()["form"], d.forms()["term"]):
+                    self._term_pos[form] = self._term_pos.get(term, "nz")
+        keep = (self.keep,) if isinstance(self.keep, str) else tuple(self.keep or ())
+        unknown = sorted(set(keep) - set(_DROPPABLE))
+        if unknown:
+            raise ValueError(f"keep={keep!r} contains unknown token kind(s) {unknown}; choose from {list(_DROPPABLE)}.")
+        self._keep = frozenset(keep) | {"term", "word"}
+        self.stopwords_ = load_stopwords(self.stopwords)
+
+    def __getstate__(self):
+        return {k: getattr(self, k) for k in ("dictionary", "stopwords", "pos", "keep", "hmm", "canonical")} | {
+            "dictionary_": self.dictionary_}
+
+    def __setstate__(self, state):
+        d = state.pop("dictionary_")
+        self.__dict__.update(state)
+        original = self.dictionary
+        self.dictionary = d if d is not None else False
+        self._setup()
+        self.dictionary = original
+
+    def __repr__(self) -> str:
+        name = self.dictionary_.name if self.dictionary_ is not None else None
+        version = self.dictionary_.version if self.dictionary_ is not None else None
+        return (f"Tokenizer(dictionary={name!r} {version}, stopwords={len(self.stopwords_)} words, "
+                f"pos={self.pos}, keep={tuple(sorted(self._keep - {'term', 'word'}))}, hmm={self.hmm})")
+
+    @property
+    def settings_key(self) -> str:
+        """A hash of everything that changes the output (dictionary version, stopwords, options)."""
+        import jieba
+
+        payload = {
+            "dictionary": self.dictionary_.version if self.dictionary_ is not None else None,
+            "stopwords": hashlib.sha256("\n".join(sorted(self.stopwords_)).encode()).hexdigest(),
+            "pos": bool(self.pos),
+            "keep": sorted(self._keep),
+            "hmm": bool(self.hmm),
+            "canonical": bool(self.canonical),
+            "jieba": jieba.__version__,
+            "format": 1,
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+    # -- tokenizing -----------------------------------------------------------------------------
+    def _gap(self, text: str, offset: int, out: list) -> None:
+        if not text:
+            return
+        if self.pos:
+            pos = offset
+            for pair in _jieba_pos_tokenizer().cut(text, HMM=self.hmm):
+                word, flag = pair.word, pair.flag
+                out.append((word, pos, pos + len(word), _kind(word), flag))
+                pos += len(word)
+        else:
+            for word, s, e in _jieba_tokenizer().tokenize(text, HMM=self.hmm):
+                out.append((word, offset + s, offset + e, _kind(word), ""))
+
+    def analyze(self, text: str) -> list[tuple[str, int, int, str, str]]:
+        """Every token of ``text`` before filtering: ``(token, start, end, kind, pos)``.
+
+        Examples
+        --------
+        >>> from corpusanalysis import Tokenizer
+        >>> Tokenizer(stopwords=None).analyze("“揭榜挂帅”□项目")
+        [('“', 0, 1, 'punct', ''), ('揭榜挂帅', 1, 5, 'term', ''), ('”', 5, 6, 'punct', ''), ('□', 6, 7, 'placeholder', ''), ('项目', 7, 9, 'word', '')]
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"expected a str of clean text, got {type(text).__name__}.")
+        out: list = []
+        pos = 0
+        for s, e, term in self._matcher.matches(text):
+            self._gap(text[pos:s], pos, out)
+            out.append((term, s, e, "term", self._term_pos.get(term, "nz") if self.pos else ""))
+            pos = e
+        self._gap(text[pos:], pos, out)
+        return out
+
+    def _filtered(self, text: str) -> tuple[tuple, tuple, tuple]:
+        keep, stop = self._keep, self.stopwords_
+        toks, spans, tags = [], [], []
+        for token, s, e, kind, tag in self.analyze(text):
+            if kind not in keep or (kind != "term" and token in stop):
+                continue
+            toks.append(token)
+            spans.append((s, e))
+            tags.append(tag)
+        return tuple(toks), tuple(spans), tuple(tags)
+
+    def cut(self, text: str) -> list[str]:
+        """The kept tokens of ``text``.
+
+        Examples
+        --------
+        >>> from corpusanalysis import Tokenizer
+        >>> Tokenizer(keep=("number",)).cut("2023年研发投入强度达到2.5%")
+        ['2023', '年', '研发投入强度', '达到', '2.5%']
+        """
+        return list(self._filtered(text)[0])
+
+
+# ----------------------------------------------------------------------------- corpus level
+_WORKER: Tokenizer | None = None
+
+
+def _init_worker(tokenizer: Tokenizer) -> None:
+    global _WORKER
+    _WORKER = tokenizer
+
+
+def _work(texts: list[str]) -> list[tuple]:
+    assert _WORKER is not None
+    return [_WORKER._filtered(t) for t in texts]
+
+
+def _cache_file(cache, tokenizer: Tokenizer) -> Path | None:
+    if cache is None or cache is False:
+        return None
+    folder = Path(".cache/corpusanalysis") if cache is True else Path(cache)
+    return folder / f"tokens-{tokenizer.settings_key}.parquet"
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _read_cache(path: Path | None) -> dict:
+    if path is None or not path.is_file():
+        return {}
+    frame = pd.read_parquet(path)
+    out = {}
+    for key, toks, starts, ends, tags in zip(frame["key"], frame["tokens"], frame["starts"], frame["ends"], frame["pos"]):
+        out[key] = (tuple(toks), tuple(zip(starts.tolist(), ends.tolist())), tuple(tags))
+    return out
+
+
+def _write_cache(path: Path, entries: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keys = sorted(entries)
+    frame = pd.DataFrame({
+        "key": keys,
+        "tokens": [list(entries[k][0]) for k in keys],
+        "starts": [np.array([s for s, _ in entries[k][1]], dtype=np.int64) for k in keys],
+        "ends": [np.array([e for _, e in entries[k][1]], dtype=np.int64) for k in keys],
+        "pos": [list(entries[k][2]) for k in keys],
+    })
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def tokenize(corpus: pd.DataFrame, *, dictionary=None, stopwords="default", pos: bool = False, keep=(),
+             hmm: bool = True, canonical: bool = True, tokenizer: Tokenizer | None = None, cache=None,
+             workers: int = 1, text_column: str = "text") -> pd.DataFrame:
+    """Add ``tokens`` (and their offsets) to every document or unit.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A cleaned corpus (:func:`clean`) or the units of :func:`segment` — anything with a
+        ``text`` column.
+    dictionary, stopwords, pos, keep, hmm, canonical
+        See :class:`Tokenizer`.
+    tokenizer : Tokenizer, optional
+        A ready tokenizer (the other options are then ignored).
+    cache : bool, str or path, optional
+        A folder for a content-addressed token cache (``True``: ``.cache/corpusanalysis``).
+        Tokens are keyed by the hash of each text and the tokenizer's settings (dictionary
+        version, stopwords, options), stored as Parquet; a re-run with nothing changed does not
+        re-tokenize.
+    workers : int, default 1
+        Worker processes for large corpora (each loads its own private jieba).
+    text_column : str, default "text"
+
+    Returns
+    -------
+    DataFrame
+        A new frame with ``tokens`` (tuple of str), ``token_spans`` (tuple of ``(start, end)``
+        offsets into ``text``), ``pos`` (tuple of tags, only with ``pos=True``) and ``n_tokens``.
+        ``.attrs["tokenize"]`` records the dictionary version and settings.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corpusanalysis import tokenize
+    >>> corpus = pd.DataFrame({"text": ["新质生产力是创新起主导作用的先进生产力质态。"]},
+    ...                       index=pd.Index(["a"], name="doc_id"))
+    >>> out = tokenize(corpus)
+    >>> out.loc["a", "tokens"]
+    ('新质生产力', '创新', '主导作用', '先进生产力质态')
+    >>> out.loc["a", "token_spans"][0]
+    (0, 5)
+    """
+    if not isinstance(corpus, pd.DataFrame):
+        raise TypeError(f"tokenize() expects a corpus DataFrame, got {type(corpus).__name__}.")
+    if text_column not in corpus.columns:
+        raise ValueError(
+            f"tokenize(): the corpus has no {text_column!r} column (columns: {list(corpus.columns)}); "
+            "run clean() first (tokenizing raw pages would count page furniture and pinyin glosses)."
+        )
+    if not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be a positive int, got {workers!r}.")
+    tok = tokenizer or Tokenizer(dictionary, stopwords=stopwords, pos=pos, keep=keep, hmm=hmm, canonical=canonical)
+    texts = [t if isinstance(t, str) else "" for t in corpus[text_column].tolist()]
+    path = _cache_file(cache, tok)
+    cached = _read_cache(path)
+    keys = [_text_key(t) for t in texts]
+    todo = sorted({k: t for k, t in zip(keys, texts) if k not in cached}.items())
+    if todo:
+        if workers > 1 and len(todo) > workers:
+            chunk = max(1, len(todo) // (workers * 4))
+            batches = [[t for _, t in todo[i:i + chunk]] for i in range(0, len(todo), chunk)]
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(tok,)) as pool:
+                results = [r for batch in pool.map(_work, batches) for r in batch]
+        else:
+            results = [tok._filtered(t) for _, t in todo]
+        fresh = {k: r for (k, _), r in zip(todo, results)}
+        if path is not None:
+            _write_cache(path, {**cached, **fresh})
+        cached = {**cached, **fresh}
+    out = corpus.copy()
+    for col in ("tokens", "token_spans", "pos", "n_tokens"):
+        if col in out.columns:
+            out = out.drop(columns=col)
+    out["tokens"] = pd.Series([cached[k][0] for k in keys], index=corpus.index, dtype=object)
+    out["token_spans"] = pd.Series([cached[k][1] for k in keys], index=corpus.index, dtype=object)
+    if tok.pos:
+        out["pos"] = pd.Series([cached[k][2] for k in keys], index=corpus.index, dtype=object)
+    out["n_tokens"] = pd.Series([len(cached[k][0]) for k in keys], index=corpus.index, dtype="int64")
+    d = tok.dictionary_
+    out.attrs = {**corpus.attrs, "tokenize": {
+        "dictionary": d.name if d is not None else None,
+        "dictionary_version": d.version if d is not None else None,
+        "settings_key": tok.settings_key,
+        "stopwords": len(tok.stopwords_),
+        "pos": tok.pos,
+        "keep": sorted(tok._keep - {"term", "word"}),
+        "hmm": tok.hmm,
+        "canonical": tok.canonical,
+    }}
+    return out
+
+
+def _check_tokenized(corpus, where: str) -> None:
+    if not isinstance(corpus, pd.DataFrame):
+        raise TypeError(f"{where} expects a tokenized corpus DataFrame, got {type(corpus).__name__}.")
+    missing = [c for c in ("text", "tokens", "token_spans") if c not in corpus.columns]
+    if missing:
+        raise ValueError(f"{where}: the corpus has no {missing} column(s); run clean() and tokenize() first.")
+
+
+def tokens_table(corpus: pd.DataFrame) -> pd.DataFrame:
+    """One row per token: ``doc_id, i, token, start, end`` (and ``pos``), offsets into ``text``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corpusanalysis import tokenize, tokens_table
+    >>> corpus = pd.DataFrame({"text": ["推动科技成果转化"]}, index=pd.Index(["a"], name="doc_id"))
+    >>> tokens_table(tokenize(corpus))
+      doc_id  i   token  start  end
+    0      a  0      推动      0    2
+    1      a  1  科技成果转化      2    8
+    """
+    _check_tokenized(corpus, "tokens_table()")
+    id_name = corpus.index.name or "doc_id"
+    rows = {id_name: [], "i": [], "token": [], "start": [], "end": []}
+    has_pos = "pos" in corpus.columns
+    tags: list = []
+    for idx, toks, spans, *rest in zip(corpus.index, corpus["tokens"], corpus["token_spans"],
+                                       *( [corpus["pos"]] if has_pos else [])):
+        for i, (t, (s, e)) in enumerate(zip(toks, spans)):
+            rows[id_name].append(idx)
+            rows["i"].append(i)
+            rows["token"].append(t)
+            rows["start"].append(s)
+            rows["end"].append(e)
+        if has_pos:
+            tags.extend(rest[0])
+    out = pd.DataFrame(rows)
+    out[id_name] = out[id_name].astype("string")
+    out["token"] = out["token"].astype("string")
+    for col in ("i", "start", "end"):
+        out[col] = out[col].astype("int64")
+    if has_pos:
+        out["pos"] = pd.Series(tags, dtype="string")
+    return out
+
+
+# ----------------------------------------------------------------------------- dictionary analyses
+def _resolve_dictionary(dictionary, corpus) -> PolicyDictionary:
+    if isinstance(dictionary, PolicyDictionary):
+        return dictionary
+    if dictionary is not None:
+        return load_dictionary(dictionary)
+    d = load_dictionary()
+    used = corpus.attrs.get("tokenize", {}).get("dictionary_version")
+    if used is not None and used != d.version:
+        raise ValueError(
+            f"the corpus was tokenized with dictionary version {used!r}, the bundled one is {d.version!r}; "
+            "pass the dictionary that was used (dictionary=...)."
+        )
+    return d
+
+
+def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *, dictionary=None) -> pd.DataFrame:
+    """For every dictionary term: occurrences in ``text`` vs tokens emitted, with the reasons.
+
+    An occurrence is a position where any surface form of the term starts in ``text`` (the
+    longest form at that position).  Every occurrence that did not become a token of the term is
+    explained: ``inside <term>`` (it lies inside a longer dictionary match), ``overlaps <term>``
+    (an earlier, leftmost match took some of its characters), ``latin word boundary`` (a Latin
+    form inside a longer Latin word), or ``tokens differ`` (something else — the target is zero).
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A tokenized corpus (or units): ``text``, ``tokens``, ``token_spans``.
+    tokens : DataFrame, optional
+        The tokenized frame, when ``corpus`` holds only the text (same index).
+    dictionary : optional
+        The dictionary used to tokenize (default: the bundled one; the version is checked).
+
+    Returns
+    -------
+    DataFrame
+        One row per term: ``term, category, n_text, n_docs, n_tokens, shortfall, explained,
+        unexplained, reasons``; sorted by ``category``, ``term``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corpusanalysis import tokenize, dictionary_audit
+    >>> corpus = tokenize(pd.DataFrame({"text": ["加快科技成果转化，科技成果要转化。"]},
+    ...                                index=pd.Index(["a"], name="doc_id")))
+    >>> audit = dictionary_audit(corpus)
+    >>> audit.loc[audit["term"] == "科技成果", ["n_text", "n_tokens", "reasons"]]
+    ...                                                   # doctest: +NORMALIZE_WHITESPACE
+         n_text  n_tokens                 reasons
+    ...       2         1  inside 科技成果转化: 1
+    """
+    frame = tokens if tokens is not None else corpus
+    _check_tokenized(frame, "dictionary_audit()")
+    d = _resolve_dictionary(dictionary, frame)
+    forms = d.forms()
+    matcher = _Matcher(forms)
+    by_term: dict[str, list[str]] = {}
+    for form, term in zip(forms["form"], forms["term"]):
+        by_term.setdefault(term, []).append(form)
+    # one lookahead regex finds every start position of every form (overlapping), longest first
+    any_form = re.compile("(?=(" + _trie_regex(sorted(matcher.form_to_term, key=lambda w: (-len(w), w))) + "))")
+    n_text: dict[str, int] = {}
+    n_docs: dict[str, int] = {}
+    n_tok: dict[str, int] = {}
+    reasons: dict[str, dict[str, int]] = {}
+    for text, toks in zip(frame["text"].tolist(), frame["tokens"].tolist()):
+        text = text if isinstance(text, str) else ""
+        emitted = matcher.matches(text)
+        emitted_by_term: dict[str, list[tuple[int, int]]] = {}
+        for es, ee, eterm in emitted:
+            emitted_by_term.setdefault(eterm, []).append((es, ee))
+        seen_terms = set()
+        last_end: dict[str, int] = {}  # overlapping occurrences of one term ("十四五" in "“十四五”") count once
+        for t in toks:
+            if t in by_term:
+                n_tok[t] = n_tok.get(t, 0) + 1
+        for m in any_form.finditer(text):
+            s = m.start()
+            form = m.group(1)
+            # every form starting here (the longest is m.group(1)); count each term once per start
+            for k in range(len(form), 0, -1):
+                cand = text[s:s + k]
+                term = matcher.form_to_term.get(cand)
+                if term is None or (s, term, "seen") in seen_terms or s < last_end.get(term, -1):
+                    continue
+                seen_terms.add((s, term, "seen"))
+                last_end[term] = s + k
+                n_text[term] = n_text.get(term, 0) + 1
+                seen_terms.add(("doc", term))
+                if any(es < s + k and s < ee for es, ee in emitted_by_term.get(term, ())):
+                    continue  # emitted as this term (possibly through an overlapping longer form)
+                why = "tokens differ"
+                for es, ee, eterm in emitted:
+                    if es <= s < ee or es < s + k <= ee:
+                        why = f"inside {eterm}" if es <= s and s + k <= ee else f"overlaps {eterm}"
+                        break
+                    if es > s + k:
+                        break
+                else:
+                    if cand[0].isascii() or cand[-1].isascii():
+                        why = "latin word boundary"
+                reasons.setdefault(term, {})
+                reasons[term][why] = reasons[term].get(why, 0) + 1
+        for key in seen_terms:
+            if key[0] == "doc":
+                n_docs[key[1]] = n_docs.get(key[1], 0) + 1
+    terms = d.terms
+    rows = []
+    for term, category in zip(terms["term"], terms["category"]):
+        nt, nk = n_text.get(term, 0), n_tok.get(term, 0)
+        why = reasons.get(term, {})
+        unexplained = why.get("tokens differ", 0)
+        rows.append({
+            "term": term,
+            "category": category,
+            "n_text": nt,
+            "n_docs": n_docs.get(term, 0),
+            "n_tokens": nk,
+            "shortfall": nt - nk,
+            "explained": sum(v for k, v in why.items() if k != "tokens differ"),
+            "unexplained": unexplained,
+            "reasons": "; ".join(f"{k}: {v}" for k, v in sorted(why.items())),
+        })
+    out = pd.DataFrame(rows)
+    for col in ("term", "category", "reasons"):
+        out[col] = out[col].astype("string")
+    return out.sort_values(["category", "term"], kind="stable").reset_index(drop=True)
+
+
+def theme_scores(corpus: pd.DataFrame, *, dictionary=None, by: str = "theme", per: int = 10_000) -> pd.DataFrame:
+    """Dictionary content analysis: hits per ``per`` tokens for every theme or category per row.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A tokenized corpus or tokenized units (index ``doc_id`` or ``unit_id``).
+    dictionary : optional
+        The dictionary used to tokenize (default: the bundled one).
+    by : {"theme", "category"}, default "theme"
+        Score the mission themes (新质生产力, 创新型县, 容错纠错: a term counts for every theme it
+        is tagged with) or the dictionary's categories.
+    per : int, default 10000
+        Rate base.
+
+    Returns
+    -------
+    DataFrame
+        Long and tidy: one row per (row of ``corpus``, theme): the index name of ``corpus``
+        (``doc_id``/``unit_id``), ``theme`` (or ``category``), ``n_hits``, ``n_terms`` (distinct
+        terms hit), ``n_tokens``, ``rate`` (hits per ``per`` tokens), sorted by id then theme.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corpusanalysis import tokenize, theme_scores
+    >>> corpus = tokenize(pd.DataFrame({"text": ["发展新质生产力，培育未来产业。"]},
+    ...                                index=pd.Index(["a"], name="doc_id")))
+    >>> theme_scores(corpus)[["theme", "n_hits", "n_tokens", "rate"]]
+      theme  n_hits  n_tokens    rate
+    0   创新型县       0         4     0.0
+    1   容错纠错       0         4     0.0
+    2  新质生产力       2         4  5000.0
+    """
+    _check_tokenized(corpus, "theme_scores()")
+    if by not in ("theme", "category"):
+        raise ValueError(f"by must be 'theme' or 'category', got {by!r}.")
+    if not isinstance(per, int) or per <= 0:
+        raise ValueError(f"per must be a positive int, got {per!r}.")
+    d = _resolve_dictionary(dictionary, corpus)
+    if by == "theme":
+        groups = {theme: set(terms) for theme, terms in d.themes().items()}
+    else:
+        groups = {}
+        for term, category in zip(d.terms["term"], d.terms["category"]):
+            groups.setdefault(category, set()).add(term)
+    names = sorted(groups)
+    id_name = corpus.index.name or "doc_id"
+    rows = []
+    for idx, toks in zip(corpus.index, corpus["tokens"]):
+        n = len(toks)
+        for name in names:
+            hits = [t for t in toks if t in groups[name]]
+            rows.append({id_name: idx, by: name, "n_hits": len(hits), "n_terms": len(set(hits)), "n_tokens": n,
+                         "rate": round(len(hits) / n * per, 2) if n else 0.0})
+    out = pd.DataFrame(rows, columns=[id_name, by, "n_hits", "n_terms", "n_tokens", "rate"])
+    out[id_name] = out[id_name].astype("string")
+    out[by] = out[by].astype("string")
+    for col in ("n_hits", "n_terms", "n_tokens"):
+        out[col] = out[col].astype("int64")
+    out["rate"] = out["rate"].astype("float64")
+    return out.sort_values([id_name, by], kind="stable").reset_index(drop=True)

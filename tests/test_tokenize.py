@@ -1,0 +1,273 @@
+"""Tests for corpusanalysis.tokenize: dictionary terms never split, private jieba, audit, themes, cache."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import jieba
+import pandas as pd
+import pytest
+
+from corpusanalysis import (
+    PolicyDictionary,
+    Tokenizer,
+    clean,
+    dictionary_audit,
+    load_dictionary,
+    load_seeds,
+    load_stopwords,
+    segment,
+    theme_scores,
+    tokenize,
+    tokens_table,
+)
+
+
+@pytest.fixture(scope="module")
+def cleaned() -> pd.DataFrame:
+    return clean(load_seeds())
+
+
+@pytest.fixture(scope="module")
+def tokenized(cleaned) -> pd.DataFrame:
+    return tokenize(cleaned)
+
+
+def corpus_of(*texts: str) -> pd.DataFrame:
+    return pd.DataFrame({"text": list(texts)}, index=pd.Index([f"d{i}" for i in range(len(texts))], name="doc_id"))
+
+
+def small_dictionary(*terms: str, name: str = "test") -> PolicyDictionary:
+    return PolicyDictionary.from_dict({
+        "name": name,
+        "version": "0.1.0",
+        "categories": {"c": {"label": "测试", "description": "test"}},
+        "terms": [{"term": t, "category": "c"} for t in terms],
+    })
+
+
+# ----------------------------------------------------------------------------- terms are never split
+def test_xinzhi_shengchanli_is_one_token_every_time(cleaned, tokenized):
+    # 002 (党课): 40 times on the page, 38 in the speech (the breadcrumb and the 本文标题 footer are furniture)
+    text = cleaned.loc["002_105d27af3b6cb7bc", "text"]
+    assert load_seeds().loc["002_105d27af3b6cb7bc", "raw"].count("新质生产力") == 40
+    assert text.count("新质生产力") == 38
+    assert tokenized.loc["002_105d27af3b6cb7bc", "tokens"].count("新质生产力") == 38
+    # plain jieba splits it
+    assert "新质生产力" not in jieba.Tokenizer().lcut(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 003: quoted slogans
+        ("遴选一批“揭榜挂帅”“赛马”项目", ["遴选", "一批", "揭榜挂帅", "赛马制", "项目"]),
+        # 000: bracketed variant and a traditional spelling map to the canonical term
+        ("全市创新型县(市)建设进展", ["全市", "创新型县", "建设", "进展"]),
+        ("創新型縣", ["创新型县"]),
+        # digits, Latin letters and symbols inside terms (R&D经费 is a variant of 研发经费); adjacent terms
+        ("加大R&D经费投入，推进5G应用", ["加大", "研发经费", "投入", "推进", "5G", "应用"]),
+        ("科技成果转化新质生产力", ["科技成果转化", "新质生产力"]),
+        # 004
+        ("要让容错纠错机制真正“长出牙齿”", ["要", "容错纠错机制", "真正", "长出", "牙齿"]),
+    ],
+)
+def test_terms_are_single_tokens(text, expected):
+    assert Tokenizer().cut(text) == expected
+
+
+def test_latin_forms_respect_word_boundaries():
+    tok = Tokenizer(small_dictionary("AI", "人工智能"), stopwords=None)
+    assert "AI" in tok.cut("发展AI产业")
+    assert "AI" not in tok.cut("发送MAIL给我")
+
+
+def test_offsets_point_into_text(cleaned, tokenized):
+    d = load_dictionary()
+    for doc_id, row in tokenized.iterrows():
+        text = cleaned.loc[doc_id, "text"]
+        assert len(row["tokens"]) == len(row["token_spans"]) == row["n_tokens"]
+        for token, (s, e) in zip(row["tokens"], row["token_spans"]):
+            surface = text[s:e]
+            assert surface == token or d.lookup(surface) == token, (doc_id, token, surface)
+
+
+def test_canonical_false_keeps_surface_forms():
+    assert Tokenizer(canonical=False).cut("創新型縣和创新型县(市)") == ["創新型縣", "创新型县(市)"]
+
+
+# ----------------------------------------------------------------------------- no global state
+def test_global_jieba_untouched():
+    jieba.dt.initialize()
+    before = (id(jieba.dt), len(jieba.dt.FREQ), jieba.dt.total, dict(jieba.dt.user_word_tag_tab))
+    plain = jieba.lcut("加快形成新质生产力")
+    Tokenizer(small_dictionary("形成新质", "善作善成")).cut("加快形成新质生产力")
+    tokenize(corpus_of("加快形成新质生产力"), pos=True)
+    assert (id(jieba.dt), len(jieba.dt.FREQ), jieba.dt.total, dict(jieba.dt.user_word_tag_tab)) == before
+    assert jieba.lcut("加快形成新质生产力") == plain
+
+
+def test_two_dictionaries_side_by_side():
+    a = Tokenizer(small_dictionary("四个善作善成", name="a"), stopwords=None)
+    b = Tokenizer(small_dictionary("善作善成", name="b"), stopwords=None)
+    text = "提出四个善作善成重要要求"
+    for _ in range(2):  # interleaved use gives stable, different results
+        assert "四个善作善成" in a.cut(text)
+        assert "善作善成" in b.cut(text) and "四个善作善成" not in b.cut(text)
+
+
+def test_jieba_startup_log_silenced():
+    code = "import corpusanalysis as ca; print(ca.Tokenizer().cut('新质生产力'))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['新质生产力']"
+    assert "Loading model" not in done.stderr and "Prefix dict" not in done.stderr
+
+
+# ----------------------------------------------------------------------------- filters
+def test_stopwords_keep_modal_words():
+    words = load_stopwords()
+    for modal in ("要", "必须", "坚持", "加快"):
+        assert modal not in words
+    assert {"的", "同志们"} <= words
+    assert Tokenizer().cut("我们必须坚持要加快发展的步伐") == ["必须", "坚持", "要", "加快", "发展", "步伐"]
+    assert "的" in Tokenizer(stopwords=None).cut("发展的步伐")
+    assert Tokenizer(stopwords=["步伐"]).cut("发展的步伐") == ["发展", "的"]
+
+
+def test_stopwords_never_remove_terms():
+    tok = Tokenizer(stopwords=["新质生产力"])
+    assert tok.cut("新质生产力") == ["新质生产力"]
+
+
+def test_placeholders_punctuation_numbers_dropped_by_default():
+    text = "会前调研了□科技金融大厦，2023年投入12.5亿元〓"
+    assert Tokenizer().cut(text) == ["会", "前", "调研", "科技金融", "大厦", "年", "投入", "亿元"]
+    kept = Tokenizer(keep=("placeholder", "number", "punct")).cut(text)
+    assert {"□", "〓", "，", "2023", "12.5"} <= set(kept)
+
+
+def test_pos_tags(cleaned):
+    out = tokenize(cleaned.iloc[:1], pos=True)
+    tags = out.iloc[0]["pos"]
+    assert len(tags) == len(out.iloc[0]["tokens"])
+    tok = dict(zip(out.iloc[0]["tokens"], tags))
+    assert tok["科技创新"] == load_dictionary().terms.set_index("term").loc["科技创新", "pos"] or tok["科技创新"] == "nz"
+    assert tok["推动"] == "v"
+
+
+def test_units_are_tokenized(cleaned):
+    units = tokenize(segment(cleaned))
+    assert units.index.name == "unit_id"
+    assert units["tokens"].map(len).sum() > 5000
+    doc = units[units["doc_id"] == "002_105d27af3b6cb7bc"]
+    assert sum(t.count("新质生产力") for t in doc["tokens"]) == 38
+
+
+# ----------------------------------------------------------------------------- tokens table
+def test_tokens_table(tokenized):
+    table = tokens_table(tokenized)
+    assert list(table.columns) == ["doc_id", "i", "token", "start", "end"]
+    assert len(table) == tokenized["n_tokens"].sum()
+    first = table.iloc[0]
+    assert (first["doc_id"], first["i"], first["token"], first["start"]) == ("000_bf3418ef050fb5d6", 0, "全市", 0)
+
+
+# ----------------------------------------------------------------------------- lexicon audit
+def test_audit_explains_every_shortfall(tokenized):
+    audit = dictionary_audit(tokenized)
+    assert len(audit) == len(load_dictionary())
+    assert list(audit.columns) == ["term", "category", "n_text", "n_docs", "n_tokens", "shortfall",
+                                   "explained", "unexplained", "reasons"]
+    assert audit["unexplained"].sum() == 0
+    assert (audit["shortfall"] == audit["explained"]).all()
+    row = audit.set_index("term").loc["新质生产力"]
+    assert (row["n_text"], row["n_tokens"], row["shortfall"]) == (38, 38, 0)
+    row = audit.set_index("term").loc["科技成果"]
+    assert "inside 科技成果转化: 10" in row["reasons"]
+
+
+def test_audit_counts_one_occurrence_per_term_and_position():
+    out = tokenize(corpus_of("实施“十四五”规划，十四五期间"), dictionary=small_dictionary("十四五"))
+    audit = dictionary_audit(out, dictionary=small_dictionary("十四五"))
+    assert audit[["n_text", "n_tokens", "shortfall"]].values.tolist() == [[2, 2, 0]]
+
+
+def test_audit_refuses_other_dictionary_version(tokenized):
+    other = tokenized.copy()
+    other.attrs = {"tokenize": {"dictionary_version": "0.0.1+deadbeef"}}
+    with pytest.raises(ValueError, match="tokenized with dictionary version '0.0.1\\+deadbeef'"):
+        dictionary_audit(other)
+
+
+# ----------------------------------------------------------------------------- theme profiles
+def test_theme_scores_by_hand():
+    out = tokenize(corpus_of("发展新质生产力，培育未来产业，建设创新型县。", "健全容错纠错机制"))
+    scores = theme_scores(out)
+    assert list(scores.columns) == ["doc_id", "theme", "n_hits", "n_terms", "n_tokens", "rate"]
+    assert scores["theme"].tolist() == ["创新型县", "容错纠错", "新质生产力"] * 2
+    d0 = scores[scores["doc_id"] == "d0"].set_index("theme")
+    tokens = out.loc["d0", "tokens"]
+    assert d0.loc["新质生产力", "n_hits"] == 2 and d0.loc["创新型县", "n_hits"] == 1
+    assert d0.loc["新质生产力", "rate"] == round(2 / len(tokens) * 10_000, 2)
+
+
+def test_theme_scores_on_seeds(tokenized):
+    scores = theme_scores(tokenized).set_index(["doc_id", "theme"])
+    # the 党课 speech is 新质生产力, the 创新创业 speech 容错纠错
+    assert scores.loc[("002_105d27af3b6cb7bc", "新质生产力"), "rate"] > 10 * scores.loc[("000_bf3418ef050fb5d6", "新质生产力"), "rate"]
+    assert scores.loc[("004_60d9a6d77e740d89", "容错纠错"), "n_hits"] >= 10
+    by_cat = theme_scores(tokenized, by="category")
+    assert by_cat["category"].nunique() == load_dictionary().terms["category"].nunique()
+
+
+# ----------------------------------------------------------------------------- cache and workers
+def test_cache_reuses_tokens(cleaned, tmp_path, monkeypatch):
+    first = tokenize(cleaned, cache=tmp_path)
+    files = list(tmp_path.glob("tokens-*.parquet"))
+    assert len(files) == 1
+
+    def boom(self, text):
+        raise AssertionError("re-tokenized although nothing changed")
+
+    monkeypatch.setattr(Tokenizer, "_filtered", boom)
+    again = tokenize(cleaned, cache=tmp_path)
+    pd.testing.assert_series_equal(first["tokens"], again["tokens"])
+    pd.testing.assert_series_equal(first["token_spans"], again["token_spans"])
+    monkeypatch.undo()
+    # other settings → another key, another file
+    tokenize(cleaned.iloc[:1], cache=tmp_path, stopwords=None)
+    assert len(list(tmp_path.glob("tokens-*.parquet"))) == 2
+
+
+def test_workers_give_identical_tokens(cleaned, tokenized):
+    many = pd.concat([cleaned] * 3)
+    many.index = pd.Index([f"{i}-{d}" for i, d in enumerate(many.index)], name="doc_id")
+    parallel = tokenize(many, workers=2)
+    assert parallel["tokens"].tolist() == tokenized["tokens"].tolist() * 3
+
+
+# ----------------------------------------------------------------------------- errors
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: tokenize(pd.DataFrame({"raw": ["x"]})), ValueError, "has no 'text' column.*run clean\\(\\) first"),
+        (lambda: tokenize(["新质生产力"]), TypeError, "expects a corpus DataFrame"),
+        (lambda: tokenize(corpus_of("a"), workers=0), ValueError, "workers must be a positive int"),
+        (lambda: Tokenizer(keep=("punctuation",)), ValueError, "unknown token kind\\(s\\) \\['punctuation'\\]"),
+        (lambda: Tokenizer(dictionary=42), TypeError, "dictionary must be None, False, a path or a PolicyDictionary"),
+        (lambda: Tokenizer(stopwords="nope.txt"), ValueError, "neither a bundled list"),
+        (lambda: Tokenizer().cut(None), TypeError, "expected a str of clean text"),
+        (lambda: dictionary_audit(corpus_of("a")), ValueError, "run clean\\(\\) and tokenize\\(\\) first"),
+        (lambda: theme_scores(tokenize(corpus_of("a")), by="topic"), ValueError, "by must be 'theme' or 'category'"),
+    ],
+)
+def test_errors_are_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_input_not_mutated(cleaned):
+    before = cleaned.copy(deep=True)
+    tokenize(cleaned)
+    pd.testing.assert_frame_equal(cleaned, before)
