@@ -24,6 +24,7 @@ from .dictionary import (
     read_quanteda_yaml,
     write_quanteda_yaml,
 )
+from .discover import discover_terms
 from .load import CorpusLoadError, corpus_summary, decode_bytes, load_corpus, load_seeds
 from .segment import segment, split_sentences
 from .tokenize import (
@@ -67,6 +68,7 @@ __all__ = [
     "corpus_summary",
     "decode_bytes",
     "dictionary_audit",
+    "discover_terms",
     "figure_dir",
     "load_corpus",
     "load_dictionary",

@@ -17,8 +17,10 @@ every candidate is verified — and counted — as a substring of ``text``.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -61,6 +63,7 @@ _HAN_RUN = re.compile(f"[{_HAN}]+")
 _WORD_RE = re.compile(f"[{_HAN}A-Za-z0-9]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_word_char(ch: str) -> bool:
     return bool(_WORD_RE.fullmatch(ch))
 
@@ -104,15 +107,22 @@ def _texts(corpus: pd.DataFrame) -> list[str]:
     return texts
 
 
-def _tokens(corpus: pd.DataFrame) -> list[tuple[str, ...]]:
+def _tokens(corpus: pd.DataFrame, texts: list[str]) -> list[tuple[str, ...]]:
+    """The tokens of every document, as surface strings of the text when spans are known.
+
+    :func:`~corpusanalysis.tokenize.tokenize` maps dictionary variants to their canonical term
+    (``成果转化`` → ``科技成果转化``) and records ``token_spans``; with those offsets the
+    surface form ``text[start:end]`` is used, so that concatenations can be found in the text.
+    """
     if "tokens" not in corpus.columns:
         raise ValueError(
             "corpus has no 'tokens' column; by='tokens' needs a tuple of words per document. "
             f"Columns received: {list(map(str, corpus.columns))}. Run tokenize() first "
             "(or use by='chars', which needs only 'text')."
         )
+    spans_column = corpus["token_spans"] if "token_spans" in corpus.columns else None
     out = []
-    for doc_id, tokens in zip(corpus.index, corpus["tokens"]):
+    for k, (doc_id, tokens) in enumerate(zip(corpus.index, corpus["tokens"])):
         if isinstance(tokens, str) or not isinstance(tokens, Iterable):
             raise ValueError(
                 f"corpus['tokens'] must hold a tuple of str for every document, got {_kind(tokens)} "
@@ -125,8 +135,38 @@ def _tokens(corpus: pd.DataFrame) -> list[tuple[str, ...]]:
                 f"corpus['tokens'] must hold a tuple of str for every document; document {doc_id!r} "
                 f"contains {_kind(bad)}. Run tokenize() first."
             )
+        if spans_column is not None:
+            tokens = _surface(tokens, spans_column.iloc[k], texts[k], doc_id)
         out.append(tokens)
     return out
+
+
+def _surface(tokens: tuple[str, ...], spans: Any, text: str, doc_id: Any) -> tuple[str, ...]:
+    problem = None
+    if isinstance(spans, str) or not isinstance(spans, Iterable):
+        problem = f"got {_kind(spans)}"
+    else:
+        spans = tuple(spans)
+        if len(spans) != len(tokens):
+            problem = f"has {len(spans)} spans for {len(tokens)} tokens"
+        else:
+            for span in spans:
+                ok = (
+                    isinstance(span, (tuple, list))
+                    and len(span) == 2
+                    and all(isinstance(x, numbers.Integral) and not isinstance(x, bool) for x in span)
+                    and 0 <= span[0] < span[1] <= len(text)
+                )
+                if not ok:
+                    problem = f"holds {_kind(span)}, not a (start, end) pair of offsets into its text"
+                    break
+    if problem is not None:
+        raise ValueError(
+            f"corpus['token_spans'] of document {doc_id!r} {problem}. It must give one (start, end) "
+            "offset pair into 'text' per token; re-run tokenize(), or drop the column to use the "
+            "tokens as they are."
+        )
+    return tuple(text[a:b] for a, b in spans)
 
 
 def _dictionary_forms(dictionary: Any) -> dict[str, str]:
@@ -147,10 +187,12 @@ def _dictionary_forms(dictionary: Any) -> dict[str, str]:
         )
     else:
         forms: dict[str, str] = {}
-        for item in dictionary.keys() if isinstance(dictionary, Mapping) else dictionary:
-            if not isinstance(item, str) or not item:
-                raise TypeError(f"dictionary must contain only non-empty strings, got {_kind(item)}.")
-            forms.setdefault(item, item)
+        pairs = dictionary.items() if isinstance(dictionary, Mapping) else ((f, f) for f in dictionary)
+        for form, term in pairs:
+            for item in (form, term):
+                if not isinstance(item, str) or not item:
+                    raise TypeError(f"dictionary must contain only non-empty strings, got {_kind(item)}.")
+            forms.setdefault(form, term)
         return forms
     if "form" not in table.columns:
         raise TypeError(
@@ -252,17 +294,42 @@ def _context(text: str, start: int, end: int) -> str:
 # ----------------------------------------------------------------------------- candidates
 
 
-def _token_candidates(token_lists: list[tuple[str, ...]], max_n: int):
-    """Token n-grams (2..max_n) made of word characters; the most frequent split per string."""
+def _pair_counts(texts: list[str]) -> Counter:
+    """Occurrences of every two-character window of the texts."""
+    pairs: Counter = Counter()
+    for text in texts:
+        pairs.update(map(operator.add, text, text[1:]))
+    return pairs
+
+
+def _token_candidates(token_lists: list[tuple[str, ...]], texts: list[str], max_n: int, min_count: int):
+    """Token n-grams (2..max_n) made of word characters; the most frequent split per string.
+
+    Exact pruning: a string seen ``min_count`` times in the text has every two-character window
+    seen ``min_count`` times, so n-grams with a rarer window (inside a token or across a
+    junction of two tokens) are never candidates.
+    """
+    pairs = _pair_counts(texts)
     unit_count: Counter = Counter()
     grams: Counter = Counter()
+    token_ok: dict[str, bool] = {}
     for tokens in token_lists:
         unit_count.update(tokens)
-        ok = [bool(t) and _WORD_RE.fullmatch(t) is not None for t in tokens]
-        for k in range(2, max_n + 1):
-            for i in range(len(tokens) - k + 1):
-                if all(ok[i : i + k]):
-                    grams[tokens[i : i + k]] += 1
+        for t in tokens:
+            if t not in token_ok:
+                token_ok[t] = bool(t) and _WORD_RE.fullmatch(t) is not None and all(
+                    pairs[t[a : a + 2]] >= min_count for a in range(len(t) - 1)
+                )
+        m = len(tokens)
+        joins = [
+            token_ok[tokens[i]] and token_ok[tokens[i + 1]] and pairs[tokens[i][-1] + tokens[i + 1][0]] >= min_count
+            for i in range(m - 1)
+        ]
+        for i in range(m - 1):
+            j = i
+            while j < m - 1 and j - i + 2 <= max_n and joins[j]:
+                grams[tokens[i : j + 2]] += 1
+                j += 1
     best: dict[str, tuple[str, ...]] = {}
     rank: dict[str, tuple] = {}
     for gram, c in grams.items():
@@ -274,25 +341,37 @@ def _token_candidates(token_lists: list[tuple[str, ...]], max_n: int):
     return best, unit_count
 
 
-def _char_candidates(texts: list[str], min_count: int, max_len: int, min_count_floor: int = 1):
-    """Han character n-grams (2..max_len) seen at least ``min_count`` times (Apriori pruning)."""
-    runs = [m.group() for text in texts for m in _HAN_RUN.finditer(text)]
-    unit_count: Counter = Counter()
-    for run in runs:
-        unit_count.update(run)
-    frequent = {ch for ch, c in unit_count.items() if c >= min_count}
+def _char_candidates(texts: list[str], min_count: int, max_len: int):
+    """Han character n-grams (2..max_len) seen at least ``min_count`` times.
+
+    Apriori: an n-gram can only be frequent where the (n-1)-grams starting at its first and
+    second character are, so each level only revisits the positions that survived the last.
+    """
+    big = "\x00".join(m.group() for text in texts for m in _HAN_RUN.finditer(text))
+    unit_count: Counter = Counter(big)
+    unit_count.pop("\x00", None)
+    frequent_chars = {ch for ch, c in unit_count.items() if c >= min_count}
+    flags = bytearray(len(big) + 1)
+    positions = []
+    for i, ch in enumerate(big):
+        if ch in frequent_chars:
+            flags[i] = 1
+            positions.append(i)
     counts: dict[str, int] = {}
     for length in range(2, max_len + 1):
         level: Counter = Counter()
-        for run in runs:
-            for i in range(len(run) - length + 1):
-                s = run[i : i + length]
-                if s[:-1] in frequent and s[1:] in frequent:
-                    level[s] += 1
+        survivors = [i for i in positions if flags[i + 1]]
+        level.update(big[i : i + length] for i in survivors)
         frequent = {s for s, c in level.items() if c >= min_count}
         if not frequent:
             break
         counts.update((s, level[s]) for s in frequent)
+        flags = bytearray(len(big) + 1)
+        positions = []
+        for i in survivors:
+            if big[i : i + length] in frequent:
+                flags[i] = 1
+                positions.append(i)
     best = {s: tuple(s) for s in counts}
     return best, unit_count, counts
 
@@ -364,12 +443,17 @@ def discover_terms(
     corpus : pandas.DataFrame
         One row per document (index ``doc_id``) with a ``text`` column (clean simplified
         Chinese, see :func:`~corpusanalysis.clean.clean`) and, for ``by="tokens"``, a
-        ``tokens`` column holding a tuple of str per document.  Not modified.
+        ``tokens`` column holding a tuple of str per document.  If a ``token_spans`` column
+        (``(start, end)`` offsets into ``text``, as :func:`~corpusanalysis.tokenize.tokenize`
+        adds) is present, each token is read as its surface form ``text[start:end]``, since
+        the tokenizer may have replaced a dictionary variant by its canonical term.  Not
+        modified.
     dictionary : PolicyDictionary, iterable of str or None, default None
         Known terms.  ``None`` loads the bundled dictionary
         (:func:`~corpusanalysis.dictionary.load_dictionary`); a ``PolicyDictionary`` (or its
-        :meth:`forms` table) contributes every form, variants included; an iterable of strings
-        is a list of forms, each its own term.  Pass ``[]`` to exclude nothing.
+        :meth:`forms` table) contributes every form, variants included; a mapping is read as
+        ``form -> canonical term``; any other iterable of strings is a list of forms, each its
+        own term.  Pass ``[]`` to exclude nothing.
     min_count : int, default 3
         Minimum number of occurrences of the candidate in ``text``.
     max_n : int, default 4
@@ -453,10 +537,16 @@ def discover_terms(
     ...     index=pd.Index(["a", "b", "c"], name="doc_id"))
     >>> found = discover_terms(corpus, dictionary=["善作善成"])
     >>> found[["candidate", "n", "n_docs", "pmi", "boundary_entropy", "contains_term"]]
-      candidate  n  n_docs  pmi  boundary_entropy contains_term
-    0    四个善作善成  3       3  ...          1.584963          善作善成
+      candidate  n  n_docs       pmi  boundary_entropy contains_term
+    0    四个善作善成  3       3  1.736966          1.584963          善作善成
     >>> found.loc[0, "examples"]
     ('推动【四个善作善成】落地。', '落实【四个善作善成】，')
+
+    Character n-grams need no tokens; fragments such as ``四个善作善`` (always followed by
+    ``成``) have no boundary freedom and are filtered out:
+
+    >>> discover_terms(corpus.drop(columns="tokens"), dictionary=["善作善成"], by="chars")["candidate"].tolist()
+    ['四个善作善成']
     """
     if not isinstance(corpus, pd.DataFrame):
         raise TypeError(
@@ -474,7 +564,7 @@ def discover_terms(
 
     texts = _texts(corpus)
     if by == "tokens":
-        best, unit_count = _token_candidates(_tokens(corpus), max_n)
+        best, unit_count = _token_candidates(_tokens(corpus, texts), texts, max_n, min_count)
         counts = _scan(texts, best)
     else:
         best, unit_count, char_counts = _char_candidates(texts, min_count, 2 * max_n)

@@ -81,3 +81,22 @@ def test_plot_cleaning_removals_from_summary():
     assert widths["pinyin"] == summary["removed_pinyin"].sum()
     with pytest.raises(ValueError, match="should be the table of cleaning_summary"):
         plot_cleaning_removals(pd.DataFrame({"x": [1]}))
+
+
+def test_plot_theme_heatmap_cells_match_scores():
+    import numpy as np
+    import pandas as pd
+
+    from corpusanalysis import clean, load_seeds, plot_theme_heatmap, theme_scores, tokenize
+
+    scores = theme_scores(tokenize(clean(load_seeds())))
+    fig = plot_theme_heatmap(scores)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["创新型县", "容错纠错", "新质生产力"]
+    mesh = ax.collections[0]
+    expected = scores.pivot(index="doc_id", columns="theme", values="rate").sort_index()
+    assert np.allclose(np.asarray(mesh.get_array()).reshape(expected.shape), expected.to_numpy())
+    texts = [t.get_text() for t in ax.texts]
+    assert texts[2] == f"{expected.iloc[0, 2]:.0f}\n({int(scores.iloc[2]['n_hits'])})"
+    with pytest.raises(ValueError, match="should be the table of theme_scores"):
+        plot_theme_heatmap(pd.DataFrame({"a": [1]}))
