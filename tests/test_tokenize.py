@@ -271,3 +271,27 @@ def test_input_not_mutated(cleaned):
     before = cleaned.copy(deep=True)
     tokenize(cleaned)
     pd.testing.assert_frame_equal(cleaned, before)
+
+
+# ----------------------------------------------------------------------------- the optional fast backend
+def test_rjieba_backend_gives_identical_terms(cleaned, tokenized):
+    pytest.importorskip("rjieba")
+    fast = tokenize(cleaned, backend="rjieba")
+    d = load_dictionary()
+    terms = set(d.terms["term"])
+    for doc_id in cleaned.index:
+        ours = [(t, s) for t, s in zip(tokenized.loc[doc_id, "tokens"], tokenized.loc[doc_id, "token_spans"]) if t in terms]
+        theirs = [(t, s) for t, s in zip(fast.loc[doc_id, "tokens"], fast.loc[doc_id, "token_spans"]) if t in terms]
+        assert ours == theirs, doc_id
+    # without the HMM the whole segmentation equals jieba's
+    slow = tokenize(cleaned, hmm=False)
+    quick = tokenize(cleaned, hmm=False, backend="rjieba")
+    assert slow["tokens"].tolist() == quick["tokens"].tolist()
+    assert Tokenizer(backend="rjieba").settings_key != Tokenizer().settings_key
+
+
+def test_backend_errors():
+    with pytest.raises(ValueError, match="backend must be 'jieba' or 'rjieba', got 'pkuseg'"):
+        Tokenizer(backend="pkuseg")
+    with pytest.raises(ValueError, match="does not tag parts of speech"):
+        Tokenizer(backend="rjieba", pos=True)
