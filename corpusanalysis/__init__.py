@@ -3,6 +3,7 @@
 The pipeline, one module per stage: :mod:`~corpusanalysis.load` (files → corpus
 DataFrame), :mod:`~corpusanalysis.clean`, :mod:`~corpusanalysis.segment`,
 :mod:`~corpusanalysis.dictionary`, :mod:`~corpusanalysis.tokenize`,
+:mod:`~corpusanalysis.features`, :mod:`~corpusanalysis.themes`, :mod:`~corpusanalysis.keyness`,
 :mod:`~corpusanalysis.plots`.  Everything public is re-exported here.
 """
 
@@ -25,8 +26,11 @@ from .dictionary import (
     write_quanteda_yaml,
 )
 from .discover import discover_terms
+from .features import DocTermMatrix, WeightedMatrix, doc_term_matrix, tfidf, top_terms
+from .keyness import keyness
 from .load import CorpusLoadError, corpus_summary, decode_bytes, load_corpus, load_seeds
 from .segment import segment, split_sentences
+from .themes import assign_themes, theme_term_rates
 from .tokenize import (
     KINDS,
     Tokenizer,
@@ -42,8 +46,11 @@ from .plots import (
     new_figure,
     plot_cleaning_removals,
     plot_document_lengths,
+    plot_keyness,
     plot_style,
     plot_theme_heatmap,
+    plot_theme_term_frequencies,
+    plot_tfidf_heatmap,
     save_figure,
 )
 
@@ -53,11 +60,14 @@ __all__ = [
     "CorpusLoadError",
     "DictionaryError",
     "DictionaryWarning",
+    "DocTermMatrix",
     "KINDS",
     "MOJIBAKE_MARKER",
     "PolicyDictionary",
     "REDACTION_PLACEHOLDER",
     "Tokenizer",
+    "WeightedMatrix",
+    "assign_themes",
     "cjk_font_path",
     "clean",
     "clean_text",
@@ -69,7 +79,9 @@ __all__ = [
     "decode_bytes",
     "dictionary_audit",
     "discover_terms",
+    "doc_term_matrix",
     "figure_dir",
+    "keyness",
     "load_corpus",
     "load_dictionary",
     "load_seeds",
@@ -77,14 +89,20 @@ __all__ = [
     "new_figure",
     "plot_cleaning_removals",
     "plot_document_lengths",
+    "plot_keyness",
     "plot_style",
+    "plot_tfidf_heatmap",
     "plot_theme_heatmap",
+    "plot_theme_term_frequencies",
     "read_quanteda_yaml",
     "save_figure",
     "segment",
     "split_sentences",
+    "tfidf",
     "theme_scores",
+    "theme_term_rates",
     "tokenize",
     "tokens_table",
+    "top_terms",
     "write_quanteda_yaml",
 ]
