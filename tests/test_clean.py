@@ -28,16 +28,6 @@ T2S = opencc.OpenCC("t2s")
 
 
 @pytest.fixture(scope="module")
-def seeds() -> pd.DataFrame:
-    return load_seeds()
-
-
-@pytest.fixture(scope="module")
-def cleaned(seeds) -> pd.DataFrame:
-    return clean(seeds)
-
-
-@pytest.fixture(scope="module")
 def report(cleaned) -> pd.DataFrame:
     return cleaning_report(cleaned)
 

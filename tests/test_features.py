@@ -22,18 +22,8 @@ D002 = "002_105d27af3b6cb7bc"  # 党课:坚持科技创新引领发展加快形�
 
 
 @pytest.fixture(scope="module")
-def cleaned():
-    return ca.clean(ca.load_seeds())
-
-
-@pytest.fixture(scope="module")
-def docs(cleaned):
-    return ca.tokenize(cleaned)
-
-
-@pytest.fixture(scope="module")
-def units(cleaned):
-    return ca.tokenize(ca.segment(cleaned, level="paragraph"))
+def units(paragraphs):
+    return paragraphs
 
 
 @pytest.fixture(scope="module")

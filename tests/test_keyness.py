@@ -21,18 +21,13 @@ THEMES = ["创新型县", "容错纠错", "新质生产力"]
 
 
 @pytest.fixture(scope="module")
-def cleaned():
-    return ca.clean(ca.load_seeds())
+def ddocs(docs):
+    return doc_term_matrix(assign_themes(docs))
 
 
 @pytest.fixture(scope="module")
-def ddocs(cleaned):
-    return doc_term_matrix(assign_themes(ca.tokenize(cleaned)))
-
-
-@pytest.fixture(scope="module")
-def dunits(cleaned):
-    return doc_term_matrix(assign_themes(ca.tokenize(ca.segment(cleaned, level="paragraph"))))
+def dunits(paragraphs):
+    return doc_term_matrix(assign_themes(paragraphs))
 
 
 def _tables(table, info):

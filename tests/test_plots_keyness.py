@@ -27,18 +27,13 @@ def _top_down(ax):
 
 
 @pytest.fixture(scope="module")
-def cleaned():
-    return ca.clean(ca.load_seeds())
+def ddocs(docs):
+    return doc_term_matrix(assign_themes(docs))
 
 
 @pytest.fixture(scope="module")
-def ddocs(cleaned):
-    return doc_term_matrix(assign_themes(ca.tokenize(cleaned)))
-
-
-@pytest.fixture(scope="module")
-def dunits(cleaned):
-    return doc_term_matrix(assign_themes(ca.tokenize(ca.segment(cleaned, level="paragraph"))))
+def dunits(paragraphs):
+    return doc_term_matrix(assign_themes(paragraphs))
 
 
 # ----------------------------------------------------------------------------- plot_keyness

@@ -23,21 +23,6 @@ THEMES = ["创新型县", "容错纠错", "新质生产力"]
 
 
 @pytest.fixture(scope="module")
-def cleaned():
-    return ca.clean(ca.load_seeds())
-
-
-@pytest.fixture(scope="module")
-def docs(cleaned):
-    return ca.tokenize(cleaned)
-
-
-@pytest.fixture(scope="module")
-def paragraphs(cleaned):
-    return ca.tokenize(ca.segment(cleaned, level="paragraph"))
-
-
-@pytest.fixture(scope="module")
 def sentences(cleaned):
     return ca.tokenize(ca.segment(cleaned, level="sentence"))
 

@@ -25,13 +25,8 @@ from corpusanalysis import (
 
 
 @pytest.fixture(scope="module")
-def cleaned() -> pd.DataFrame:
-    return clean(load_seeds())
-
-
-@pytest.fixture(scope="module")
-def tokenized(cleaned) -> pd.DataFrame:
-    return tokenize(cleaned)
+def tokenized(docs) -> pd.DataFrame:
+    return docs
 
 
 def corpus_of(*texts: str) -> pd.DataFrame:
