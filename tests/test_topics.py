@@ -1,0 +1,445 @@
+"""Tests for corpusanalysis.topics: reproducible LDA, tidy outputs, k selection, prevalence, pyLDAvis."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import corpusanalysis as ca
+from corpusanalysis import topics as tp
+from corpusanalysis.features import doc_term_matrix
+from corpusanalysis.topics import (
+    PREVALENCE_COLUMNS,
+    SELECT_K_COLUMNS,
+    TOPIC_TERMS_COLUMNS,
+    TopicModel,
+    align_topics,
+    choose_k,
+    doc_topics,
+    select_k,
+    topic_coherence,
+    topic_prevalence,
+    topic_terms,
+)
+
+# Real paragraphs of the seed speeches (copied from the clean text, file in the comment).
+EXCERPTS = {
+    # seeds/001_5f9d985e37db4bf6.txt
+    "001a": "创新思维方式是实施技术创新工程的前提。因此，全市科技部门要争当创新思维方式的先锋。",
+    "001b": "凝炼科技项目是实施技术创新工程的“抓手”。因此，全市科技部门要争当凝炼科技项目的先锋。",
+    # seeds/002_105d27af3b6cb7bc.txt
+    "002a": "(一)聚焦科技创新策源功能，加强原创性、颠覆性技术攻关。充分发挥前沿技术的“增量器”“放大器”作用，"
+            "以高水平科技自立自强为新质生产力发展提供强大支撑。",
+    # seeds/003_6ca6cb6ed127d059.txt
+    "003a": "问：近年来，江门市高新技术企业发展迅猛，请问江门市目前高新技术企业培育情况如何？下一步对高新技术企业的培育重点是什么？",
+    "003b": "答：近年来，江门市扎实推进高企培育工作，高企发展呈现出由少到多、由弱到强的良好局面。",
+    # seeds/004_60d9a6d77e740d89.txt
+    "004a": "这些问题，既有共性因素，也有我们自身工作不到位的原因，是影响和制约我市创新创业水平提升的关键所在。"
+            "我们必须拿出壮士断腕的勇气，敢于动真碰硬，一个一个加以破解。",
+    "004b": "做好下一阶段的创新创业工作，必须坚持系统观念，聚焦核心环节，实施靶向治疗。要紧紧围绕“企业主体、成果转化、"
+            "产业集群、生态营造”这四个关键点，集中发力，务求实效。",
+}
+
+
+@pytest.fixture(scope="module")
+def excerpts() -> pd.DataFrame:
+    frame = pd.DataFrame({"text": list(EXCERPTS.values()), "speech": [k[:3] for k in EXCERPTS]},
+                         index=pd.Index(list(EXCERPTS), name="doc_id"))
+    return ca.tokenize(frame)
+
+
+@pytest.fixture(scope="module")
+def units(paragraphs) -> pd.DataFrame:
+    return paragraphs.assign(speech=paragraphs["doc_id"].str[:3])
+
+
+@pytest.fixture(scope="module")
+def model(units) -> TopicModel:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # four heading units without vocabulary terms
+        return TopicModel(3).fit(units)
+
+
+def _digest(m: TopicModel) -> str:
+    h = hashlib.sha256()
+    for arr in (m.doc_topic_.to_numpy(), m.topic_term_.to_numpy(), m.topic_share_.to_numpy()):
+        h.update(np.ascontiguousarray(arr).tobytes())
+    h.update("|".join(m.labels_).encode())
+    return h.hexdigest()
+
+
+# ----------------------------------------------------------------------------- reproducibility
+def test_same_seed_gives_identical_arrays_in_process(units, model):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        again = TopicModel(3).fit(units)
+    assert np.array_equal(again.doc_topic_.to_numpy(), model.doc_topic_.to_numpy(), equal_nan=True)
+    assert np.array_equal(again.topic_term_.to_numpy(), model.topic_term_.to_numpy())
+    assert again.labels_ == model.labels_
+    assert np.array_equal(again.model_.get_topics(), model.model_.get_topics())
+
+
+def test_same_seed_gives_identical_arrays_in_a_fresh_process(model, root):
+    code = (
+        "import warnings; warnings.simplefilter('ignore')\n"
+        "import corpusanalysis as ca, tests.test_topics as t\n"
+        "units = ca.tokenize(ca.segment(ca.clean(ca.load_seeds()), level='paragraph'))\n"
+        "print(t._digest(ca.topics.TopicModel(3).fit(units)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONHASHSEED": "123"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == _digest(model)
+
+
+def test_another_seed_gives_other_topics_that_align(units, model):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        other = TopicModel(3, random_state=1).fit(units)
+    assert not np.array_equal(other.topic_term_.to_numpy(), model.topic_term_.to_numpy())
+    aligned = align_topics(model, other)
+    assert list(aligned.columns) == ["topic_a", "label_a", "topic_b", "label_b", "similarity", "term_overlap"]
+    assert sorted(aligned["topic_b"]) == [1, 2, 3]
+    assert aligned["similarity"].between(0, 1).all()
+    self_aligned = align_topics(model, model)
+    assert self_aligned["topic_b"].tolist() == [1, 2, 3]
+    assert np.allclose(self_aligned["similarity"], 1.0) and (self_aligned["term_overlap"] == 1.0).all()
+
+
+# ----------------------------------------------------------------------------- the fitted model
+def test_fitted_attributes_and_topic_order(model, units):
+    k = 3
+    assert model.doc_topic_.shape == (len(units), k)
+    assert model.doc_topic_.index.name == "unit_id"
+    assert model.doc_topic_.columns.tolist() == [1, 2, 3]
+    assert model.topic_term_.index.tolist() == [1, 2, 3]
+    assert list(model.vocabulary_) == sorted(model.vocabulary_)
+    assert model.topic_term_.columns.tolist() == list(model.vocabulary_)
+    assert np.allclose(model.topic_term_.sum(axis=1), 1.0)
+    filled = model.doc_topic_.dropna()
+    assert np.allclose(filled.sum(axis=1), 1.0)
+    # the empty rows are the headings whose tokens are all pruned (min_df=2) or absent
+    assert model.empty_rows_ == tuple(model.doc_topic_.index[model.doc_topic_.isna().any(axis=1)])
+    assert (model.rows_.loc[list(model.empty_rows_), "n_terms"] == 0).all()
+    # topics numbered by decreasing share of tokens; labels carry the id
+    assert model.topic_share_.is_monotonic_decreasing
+    assert np.isclose(model.topic_share_.sum(), 1.0)
+    assert [lab.split(" ")[0] for lab in model.labels_] == ["T1", "T2", "T3"]
+    # the gensim model is permuted into the same order
+    assert np.array_equal(model.model_.get_topics(), model.topic_term_.to_numpy())
+    assert model.labels_ == ("T1 发展·科技·新质生产力", "T2 企业·年·要", "T3 高新技术企业·加快·建设")
+
+
+def test_transform_of_training_rows_equals_doc_topic(model, units):
+    assert model.transform(units).equals(model.doc_topic_)
+    assert model.transform(units.iloc[[5, 3]]).equals(model.doc_topic_.iloc[[5, 3]])
+
+
+def test_documents_are_split_into_the_same_paragraph_units(units, model, docs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        from_docs = TopicModel(3).fit(docs)
+    assert from_docs.unit_ == "paragraph"
+    assert from_docs.doc_topic_.index.equals(model.doc_topic_.index)
+    assert [tuple(t) for t in from_docs._data.texts] == [tuple(t) for t in units["tokens"]]
+    assert np.array_equal(from_docs.topic_term_.to_numpy(), model.topic_term_.to_numpy())
+
+
+def test_doc_term_matrix_input_gives_the_same_topics(units, model):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        from_dtm = TopicModel(3).fit(doc_term_matrix(units))
+    assert from_dtm.vocabulary_ == model.vocabulary_
+    assert np.array_equal(from_dtm.topic_term_.to_numpy(), model.topic_term_.to_numpy())
+    note = topic_coherence(from_dtm, measures="c_npmi")["note"].iloc[0]
+    assert note == "c_v/c_npmi windows slide over texts rebuilt from counts (word order lost)"
+    with pytest.raises(ValueError, match=r"unit='document' but the DocTermMatrix has paragraph rows"):
+        TopicModel(3, unit="document").fit(doc_term_matrix(units))
+
+
+def test_units_joined_into_documents(units, seeds):
+    m = TopicModel(2, unit="document", min_df=1).fit(units)
+    assert m.doc_topic_.index.name == "doc_id"
+    assert m.doc_topic_.index.tolist() == sorted(units["doc_id"].unique())
+    assert m.rows_["n_tokens"].tolist() == units.groupby("doc_id")["n_tokens"].sum().tolist()
+    assert m.rows_["genre"].tolist() == seeds["genre"].tolist()
+
+
+def test_get_set_params_and_repr():
+    m = TopicModel(4, passes=5)
+    assert m.get_params()["n_topics"] == 4 and m.get_params()["passes"] == 5
+    assert repr(m) == "TopicModel(n_topics=4, passes=5)"
+    assert m.set_params(n_topics=6) is m and m.n_topics == 6
+    with pytest.raises(ValueError, match=r"Invalid parameter 'k' for TopicModel"):
+        m.set_params(k=3)
+
+
+# ----------------------------------------------------------------------------- errors
+def test_fit_errors_name_the_argument(excerpts):
+    with pytest.raises(ValueError, match=r"n_topics must be an int >= 2 \(the number of topics k\); got 1"):
+        TopicModel(1, unit="document").fit(excerpts)
+    with pytest.raises(ValueError, match=r"n_topics must be an int >= 2 .*; got '3'"):
+        TopicModel("3", unit="document").fit(excerpts)
+    with pytest.raises(ValueError, match=r"n_topics=9: k=9 exceeds the 7 rows with terms: more topics than documents"):
+        TopicModel(9, unit="document", min_df=1).fit(excerpts)
+    with pytest.raises(ValueError, match=r"n_topics=6: k=6 exceeds the vocabulary of 4 terms \(lower min_df, or choose k <= 4\)"):
+        TopicModel(6, unit="document", min_df=3).fit(excerpts)
+    with pytest.raises(ValueError, match=r"the vocabulary is empty after min_df=8 and max_df=1.0: no term occurs in "
+                                         r"at least 8 and at most 7 of the 7 rows"):
+        TopicModel(2, unit="document", min_df=8).fit(excerpts)
+    with pytest.raises(ValueError, match=r"random_state must be an int seed in \[0, 2\*\*32\); got None"):
+        TopicModel(2, unit="document", random_state=None).fit(excerpts)
+    with pytest.raises(ValueError, match=r"unit must be one of \['paragraph', 'sentence', 'document'\] or None"):
+        TopicModel(2, unit="chapter").fit(excerpts)
+    with pytest.raises(ValueError, match=r"TopicModel.fit\(\): the frame has no 'tokens' column"):
+        TopicModel(2, unit="document").fit(excerpts.drop(columns="tokens"))
+    with pytest.raises(TypeError, match=r"expects a tokenized DataFrame \(from tokenize\(\)\) or a DocTermMatrix; got list"):
+        TopicModel(2).fit([["创新"]])
+    with pytest.raises(ValueError, match=r"min_df as a float is a share of rows and must lie in \[0, 1\]; got 1.5"):
+        TopicModel(2, unit="document", min_df=1.5).fit(excerpts)
+
+
+def test_unit_conversions_that_cannot_be_done(units, excerpts):
+    with pytest.raises(ValueError, match=r"unit='sentence' but the frame holds paragraph units, which cannot be turned "
+                                         r"into sentences"):
+        TopicModel(2, unit="sentence").fit(units)
+    with pytest.raises(ValueError, match=r"unit='paragraph' splits documents into paragraphs, which needs the "
+                                         r"'token_spans' column"):
+        TopicModel(2).fit(excerpts.drop(columns="token_spans"))
+
+
+def test_not_fitted_errors():
+    m = TopicModel(3)
+    for call in (lambda: topic_terms(m), lambda: doc_topics(m), lambda: topic_prevalence(m, "theme"),
+                 lambda: m.transform(pd.DataFrame()), lambda: topic_coherence(m), lambda: m.perplexity()):
+        with pytest.raises(ValueError, match=r"this TopicModel instance is not fitted yet; call fit\(\)"):
+            call()
+    with pytest.raises(TypeError, match=r"topic_terms\(\) expects a fitted TopicModel; got str"):
+        topic_terms("model")
+
+
+def test_empty_rows_warn(excerpts):
+    frame = pd.concat([excerpts, pd.DataFrame({"text": ["。"], "tokens": [()], "speech": ["x"]},
+                                              index=pd.Index(["empty"], name="doc_id"))])
+    with pytest.warns(UserWarning, match=r"TopicModel.fit\(\): 1 of 8 rows have no term of the vocabulary "
+                                         r"\(e.g. \['empty'\]\); they are left out of fitting, get NaN topic shares"):
+        m = TopicModel(2, unit="document", min_df=1).fit(frame)
+    assert m.doc_topic_.loc["empty"].isna().all()
+    assert "empty" not in doc_topics(m)["doc_id"].tolist()
+
+
+# ----------------------------------------------------------------------------- tidy tables
+def test_topic_terms_table(model, units):
+    terms = topic_terms(model, n=5)
+    assert tuple(terms.columns) == TOPIC_TERMS_COLUMNS
+    assert len(terms) == 15
+    assert terms["rank"].tolist() == [1, 2, 3, 4, 5] * 3
+    assert (terms.groupby("topic")["relevance"].apply(lambda s: s.is_monotonic_decreasing)).all()
+    # counts are the raw corpus counts; relevance follows Sievert & Shirley
+    counts = doc_term_matrix(units, min_df=2).term_frequencies().set_index("term")["count"]
+    assert terms["count"].tolist() == counts.loc[terms["term"]].tolist()
+    row = terms.iloc[0]
+    p_w = counts[row["term"]] / counts.sum()
+    assert np.isclose(row["relevance"], 0.6 * np.log(row["prob"]) + 0.4 * np.log(row["prob"] / p_w))
+    assert row["prob"] == model.topic_term_.loc[1, row["term"]]
+    # labels are the top-3 relevance terms
+    assert model.labels_[0] == "T1 " + "·".join(terms[terms["topic"] == 1]["term"].head(3))
+    by_prob = topic_terms(model, n=5, by="prob")
+    assert (by_prob.groupby("topic")["prob"].apply(lambda s: s.is_monotonic_decreasing)).all()
+    assert topic_terms(model, n=5, relevance_lambda=1.0)["term"].tolist() == by_prob["term"].tolist()
+    with pytest.raises(ValueError, match=r"by must be 'relevance' or 'prob'; got by='lift'"):
+        topic_terms(model, by="lift")
+    with pytest.raises(ValueError, match=r"relevance_lambda must be a float in \[0, 1\]; got 2"):
+        topic_terms(model, relevance_lambda=2)
+
+
+def test_doc_topics_table(model):
+    table = doc_topics(model)
+    assert list(table.columns) == ["unit_id", "doc_id", "topic", "label", "share", "rank", "n_terms"]
+    n_rows = len(model.doc_topic_) - len(model.empty_rows_)
+    assert len(table) == 3 * n_rows
+    assert np.allclose(table.groupby("unit_id", sort=False)["share"].sum(), 1.0)
+    top = doc_topics(model, n=1)
+    assert len(top) == n_rows
+    expected = model.doc_topic_.dropna().idxmax(axis=1)
+    assert top["topic"].tolist() == expected.tolist()
+    assert (doc_topics(model, min_share=0.5)["share"] >= 0.5).all()
+
+
+# ----------------------------------------------------------------------------- coherence and k
+def test_coherence_uses_one_process_and_matches_gensim(model, monkeypatch):
+    from gensim.models import CoherenceModel
+
+    seen = []
+    original = CoherenceModel.__init__
+
+    def spy(self, *args, **kwargs):
+        seen.append(kwargs.get("processes"))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(CoherenceModel, "__init__", spy)
+    table = topic_coherence(model)
+    assert seen == [1, 1, 1]
+    assert list(table.columns) == ["topic", "label", "share", "c_v", "c_npmi", "u_mass", "note"]
+    assert table[["c_v", "c_npmi", "u_mass"]].notna().all().all() and (table["note"] == "").all()
+    # the same numbers as gensim's CoherenceModel on the model's top-10 terms and the unit texts
+    monkeypatch.setattr(CoherenceModel, "__init__", original)
+    top = [topic_terms(model, n=10, by="prob").query("topic == @t")["term"].tolist() for t in (1, 2, 3)]
+    cm = CoherenceModel(topics=top, texts=model._data.texts, dictionary=model._dictionary, coherence="c_npmi",
+                        topn=10, processes=1)
+    assert np.allclose(table["c_npmi"], cm.get_coherence_per_topic())
+
+
+@pytest.fixture(scope="module")
+def k_table(units):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return select_k(units, [3, 5], seeds=(0, 1))
+
+
+def test_select_k_table_on_the_seeds_has_no_nan(k_table, model):
+    assert tuple(k_table.columns) == SELECT_K_COLUMNS
+    assert k_table[["k", "seed"]].to_numpy().tolist() == [[3, 0], [3, 1], [5, 0], [5, 1]]
+    numeric = k_table.drop(columns="note")
+    assert numeric.notna().all().all()
+    assert (k_table["note"] == "").all()
+    assert k_table["stability"].between(0, 1).all() and k_table["diversity"].between(0, 1).all()
+    # the (k=3, seed=0) row describes TopicModel(3, random_state=0)
+    row = k_table.iloc[0]
+    coh = topic_coherence(model)
+    assert np.isclose(row["c_npmi"], coh["c_npmi"].mean()) and np.isclose(row["c_v"], coh["c_v"].mean())
+    assert np.isclose(row["perplexity"], model.perplexity())
+    # stability is symmetric between the two seeds
+    assert k_table.loc[0, "stability"] == k_table.loc[1, "stability"]
+
+
+def test_select_k_records_what_cannot_be_computed(excerpts):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        table = select_k(excerpts, [2, 9], seeds=(0,), unit="document", min_df=1, null=False, measures="c_npmi")
+    assert table.loc[0, "note"] == ("stability needs at least two seeds; no shuffled-corpus baseline (null=False)")
+    assert np.isnan(table.loc[0, "stability"]) and np.isfinite(table.loc[0, "c_npmi"])
+    assert table.loc[1, "note"].startswith("k=9 exceeds the 7 rows with terms")
+    assert table.loc[1, ["c_npmi", "perplexity", "stability"]].isna().all()
+    assert table[["c_v", "u_mass"]].isna().all().all()  # measures not asked for
+
+
+def test_select_k_empty_topic_is_noted_not_averaged():
+    docs = pd.DataFrame({"tokens": [("创新", "科技", "创新"), ("容错纠错", "干部", "干部"), ("科技", "创新"),
+                                    ("干部", "容错纠错"), ("县域", "科技")]},
+                        index=pd.Index(list("abcde"), name="doc_id"))
+    table = select_k(docs, [3], seeds=(0, 1), unit="document", min_df=1, measures="u_mass")
+    assert table["n_empty_topics"].tolist() == [1, 1]
+    assert "T3 is empty" in table.loc[0, "note"] and "coherence is the mean over 2 of 3 topics" in table.loc[0, "note"]
+    assert table["u_mass"].notna().all()
+
+
+def test_select_k_argument_errors(excerpts):
+    with pytest.raises(ValueError, match=r"ks must hold ints >= 2 \(numbers of topics\); got 1"):
+        select_k(excerpts, [1, 3], unit="document")
+    with pytest.raises(ValueError, match=r"seeds must be distinct int seeds"):
+        select_k(excerpts, [2], seeds=(0, 0), unit="document")
+    with pytest.raises(ValueError, match=r"coherence measures must be among \['c_v', 'c_npmi', 'u_mass'\]; got \['c_uci'\]"):
+        select_k(excerpts, [2], unit="document", measures="c_uci")
+
+
+def test_choose_k_rule():
+    table = pd.DataFrame({"k": [3, 3, 4, 4, 5, 5, 6, 6], "seed": [0, 1] * 4,
+                          "c_npmi": [0.10, 0.12, 0.1104, 0.1104, 0.20, 0.22, 0.30, 0.30],
+                          "stability": [0.9, 0.9, 0.8, 0.8, 0.6, 0.6, 0.75, 0.75],
+                          "stability_null": [0.5] * 6 + [0.8, 0.8]})
+    k, reason = choose_k(table)
+    # 5 is unstable, 6 is no more stable than the shuffled baseline; 3 and 4 tie at 3 decimals → 3
+    assert k == 3
+    assert reason == ("k=3: highest mean c_npmi (0.110 over 2 seeds) (tied with k = 4 at 3 decimals; the smaller k "
+                      "wins) among the k whose topics are stable across seeds (mean 1 − JSD ≥ 0.7 and above the "
+                      "shuffled-corpus baseline): eligible k = 3, 4 (not eligible: 5, 6); its stability 0.900 "
+                      "(baseline 0.500).")
+    assert choose_k(table, decimals=4)[0] == 4
+    assert choose_k(table.drop(columns="stability_null"))[0] == 6
+    k, reason = choose_k(table, min_stability=0.95)
+    assert k == 3 and reason.startswith("k=3: no k has stable topics (mean 1 − JSD ≥ 0.95 and above the shuffled")
+    with pytest.raises(ValueError, match=r"choose_k\(\): table lacks column\(s\) \['stability'\]"):
+        choose_k(table.drop(columns="stability"))
+    with pytest.raises(ValueError, match=r"metric must be one of"):
+        choose_k(table, metric="perplexity")
+
+
+def test_choose_k_on_the_seeds(k_table):
+    k, reason = choose_k(k_table)
+    assert k == 3
+    assert reason.startswith("k=3: highest mean c_npmi")
+
+
+# ----------------------------------------------------------------------------- prevalence
+def test_topic_prevalence_by_metadata_column(model):
+    prev = topic_prevalence(model, "speech", n_boot=300)
+    assert tuple(prev.columns) == PREVALENCE_COLUMNS
+    assert prev["group"].unique().tolist() == ["000", "001", "002", "003", "004"]
+    assert np.allclose(prev.groupby("group")["share"].sum(), 1.0)
+    assert (prev["ci_low"] <= prev["share"] + 1e-12).all() and (prev["share"] <= prev["ci_high"] + 1e-12).all()
+    filled = model.rows_[model.rows_["n_terms"] > 0]
+    assert prev.drop_duplicates("group")["n_units"].tolist() == filled.groupby("speech").size().tolist()
+    assert prev.drop_duplicates("group")["n_tokens"].tolist() == filled.groupby("speech")["n_terms"].sum().tolist()
+    assert prev.attrs == {"groups": "speech", "ci": 0.95, "n_boot": 300, "weight": "tokens"}
+    again = topic_prevalence(model, "speech", n_boot=300)
+    assert again.equals(prev)
+    other = topic_prevalence(model, "speech", n_boot=300, random_state=1)
+    assert other["share"].equals(prev["share"]) and not other["ci_low"].equals(prev["ci_low"])
+
+
+def test_topic_prevalence_weights_and_series_groups(model, units):
+    themes = pd.Series(np.where(units["doc_id"].str.startswith("002"), "新质生产力", "general"), index=units.index)
+    prev = topic_prevalence(model, themes, weight="units", n_boot=50)
+    theta = model.doc_topic_.dropna()
+    mean = theta[themes.reindex(theta.index) == "新质生产力"].mean()
+    assert np.allclose(prev[prev["group"] == "新质生产力"]["share"], mean.to_numpy())
+    # token weighting: expected token assignments (prior removed), summed over the group
+    tok = topic_prevalence(model, themes, n_boot=50)
+    assert not np.allclose(tok["share"], prev["share"])
+
+
+def test_topic_prevalence_errors_and_single_unit_groups(model, units):
+    with pytest.raises(ValueError, match=r"groups='theme' is not a column of the rows the model was fitted on; "
+                                         r"available: \['doc_id', 'para_id'"):
+        topic_prevalence(model, "theme")
+    with pytest.raises(ValueError, match=r"the groups Series has no value for 127 row id\(s\) of the model"):
+        topic_prevalence(model, pd.Series(["a"], index=["x"]))
+    partial = pd.Series("g", index=units.index)
+    partial.iloc[2] = None
+    with pytest.raises(ValueError, match=r"1 row\(s\) have no 'group' value"):
+        topic_prevalence(model, partial)
+    with pytest.raises(ValueError, match=r"ci must be a confidence level in \(0, 1\), e.g. 0.95; got 95"):
+        topic_prevalence(model, "speech", ci=95)
+    single = pd.Series("rest", index=units.index)
+    single.iloc[5] = "one"
+    prev = topic_prevalence(model, single, n_boot=20)
+    one = prev[prev["group"] == "one"]
+    assert one["ci_low"].isna().all() and (one["note"] == "one unit: no interval").all()
+
+
+# ----------------------------------------------------------------------------- pyLDAvis
+def test_export_ldavis_keeps_topic_ids(model, tmp_path):
+    pytest.importorskip("pyLDAvis")
+    path = tp.export_ldavis(model, tmp_path / "topics.html")
+    text = path.read_text(encoding="utf-8")
+    assert '"topic.order": [1, 2, 3]' in text
+    assert "<td>Topic 1</td><td>T1 发展·科技·新质生产力</td>" in text
+    assert "d3js.org v5" in text and 'src="https://' not in text  # D3 and LDAvis inlined: works offline
+    again = tp.export_ldavis(model, tmp_path / "again.html")
+    assert again.read_bytes() == path.read_bytes()
+    with pytest.raises(ValueError, match=r"writes an HTML page; path='x.png' should end in '.html'"):
+        tp.export_ldavis(model, "x.png")
+
+
+def test_export_ldavis_without_pyldavis_says_what_to_install(model, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyLDAvis", None)
+    with pytest.raises(ImportError, match=r"export_ldavis\(\) needs pyLDAvis \(pip install 'pyLDAvis>=3.4.1'\)"):
+        tp.export_ldavis(model, tmp_path / "topics.html")
