@@ -801,8 +801,8 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, *, path=None) -> Figure:
             # topic 1 on top; groups spread within the topic's row, in sorted order top down
             y = [(len(topics) - 1 - i) + 0.35 - step * (j + 0.5) for i in range(len(topics))]
             share = rows["share"].to_numpy(dtype=float)
-            low = share - rows["ci_low"].to_numpy(dtype=float)
-            high = rows["ci_high"].to_numpy(dtype=float) - share
+            low = (share - rows["ci_low"].to_numpy(dtype=float)).clip(min=0)  # NaN (no interval) stays NaN
+            high = (rows["ci_high"].to_numpy(dtype=float) - share).clip(min=0)
             ax.errorbar(share, y, xerr=[low, high], fmt="o", ms=5, capsize=2.5, lw=1.2, color=colors[group],
                         label=f"{group} (n={int(n_units[group])})")
         ax.set_yticks(range(len(topics)), labels=[labels[t] for t in topics][::-1])
@@ -811,7 +811,9 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, *, path=None) -> Figure:
         for i in range(len(topics) - 1):
             ax.axhline(i + 0.5, color="0.85", lw=0.8)
         ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-        ax.set_xlabel(f"主题占比 share of the group's tokens ({ci_text})")
+        what = "mean share of the group's units" if prevalence.attrs.get("weight") == "units" else (
+            "share of the group's tokens")
+        ax.set_xlabel(f"主题占比 {what} ({ci_text})")
         ax.grid(axis="y", visible=False)
         name = prevalence.attrs.get("groups", "group")
         fig.legend(title=f"{name} (units)", loc="outside right upper", fontsize=8)
@@ -895,7 +897,10 @@ def _net_layout(G, seed: int, panel_in: tuple[float, float]) -> dict:
         elif len(comp) == 2:
             local = {comp[0]: np.array([-0.5, 0.0]), comp[1]: np.array([0.5, 0.0])}
         else:
-            H = G.subgraph(comp)
+            # A fresh graph in sorted order: G.subgraph() iterates a set, whose order follows the hash seed.
+            H = nx.Graph()
+            H.add_nodes_from(comp)
+            H.add_edges_from(sorted(tuple(sorted(e)) for e in G.subgraph(comp).edges()))
             if len(comp) <= 200:  # Kamada-Kawai: even spacing, deterministic (circular start)
                 local = nx.kamada_kawai_layout(H, weight=None)
             else:
