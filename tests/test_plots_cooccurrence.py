@@ -147,3 +147,23 @@ def test_plot_association_heatmap_errors(seeds):
         P.plot_association_heatmap(grouped)
     with pytest.raises(ValueError, match=r"needs a 'npmi' column"):
         P.plot_association_heatmap(pd.DataFrame({"term_a": [], "term_b": [], "n_ab": [], "n_a": [], "n_b": []}))
+
+
+def test_network_figure_does_not_depend_on_the_hash_seed(tmp_path):
+    """Layouts must not follow set iteration order (G.subgraph iterates a set): same bytes for any seed."""
+    import subprocess
+    import sys
+
+    code = (
+        "import corpusanalysis as ca, sys\n"
+        "c = ca.assign_themes(ca.tokenize(ca.segment(ca.clean(ca.load_seeds()), level='sentence')))\n"
+        "co = ca.cooccurrence(c, window='sentence', by='theme', min_count=2)\n"
+        "ca.plot_network(ca.cooccurrence_network(co, group='新质生产力'), path=sys.argv[1])\n"
+    )
+    outputs = []
+    for seed in ("1", "2"):
+        path = tmp_path / f"net-{seed}.png"
+        env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", code, str(path)], check=True, env=env, capture_output=True)
+        outputs.append(path.read_bytes())
+    assert outputs[0] == outputs[1]
