@@ -31,7 +31,9 @@ from .discover import discover_terms
 from .features import DocTermMatrix, WeightedMatrix, doc_term_matrix, tfidf, top_terms
 from .keyness import keyness
 from .load import CorpusLoadError, corpus_summary, decode_bytes, load_corpus, load_seeds
+from .report import first_use, plot_trends, trends, write_report
 from .segment import segment, split_sentences
+from .stream import PipelineResult, run_pipeline
 from .themes import assign_themes, theme_term_rates
 from .topics import (
     TopicModel,
@@ -82,6 +84,7 @@ __all__ = [
     "DocTermMatrix",
     "KINDS",
     "MOJIBAKE_MARKER",
+    "PipelineResult",
     "PolicyDictionary",
     "REDACTION_PLACEHOLDER",
     "Tokenizer",
@@ -109,6 +112,7 @@ __all__ = [
     "export_ldavis",
     "export_network",
     "figure_dir",
+    "first_use",
     "keyness",
     "kwic",
     "load_corpus",
@@ -129,7 +133,9 @@ __all__ = [
     "plot_theme_term_frequencies",
     "plot_topic_prevalence",
     "plot_topics",
+    "plot_trends",
     "read_quanteda_yaml",
+    "run_pipeline",
     "save_figure",
     "segment",
     "select_k",
@@ -143,5 +149,7 @@ __all__ = [
     "topic_coherence",
     "topic_prevalence",
     "topic_terms",
+    "trends",
     "write_quanteda_yaml",
+    "write_report",
 ]

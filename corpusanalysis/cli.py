@@ -1,0 +1,289 @@
+"""Command line: ``corpusanalysis clean|tokenize|report SOURCE --out DIR``.
+
+``clean`` writes the cleaned corpus (``clean.parquet``: raw, text and page columns), the audit
+trail (``cleaning_report.csv``) and the per-document summary; ``tokenize`` writes the tokens
+(``tokens.parquet``), the term frequencies and the document-term counts (long table); ``report``
+writes the standard tables (CSV and Parquet), figures, the co-occurrence network (GEXF) and one
+self-contained HTML page (see :mod:`corpusanalysis.report`).
+
+Exit codes: 0 success, 1 bad input (an undecodable file, a broken dictionary, an empty corpus …),
+2 bad usage (unknown option, a source that does not exist, an output path that is a file).  Errors
+are one message on stderr naming the file or argument; ``--debug`` shows the traceback.
+
+Examples
+--------
+>>> main(["--version"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+__all__ = ["main", "build_parser"]
+
+PROG = "corpusanalysis"
+
+
+class UsageError(Exception):
+    """Bad command-line usage (exit code 2)."""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (subcommands ``clean``, ``tokenize``, ``report``).
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["report", "seeds", "--out", "/tmp/r", "--workers", "2"])
+    >>> args.command, args.workers, args.quiet
+    ('report', 2, False)
+    """
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Computational analysis of Chinese policy texts: clean, tokenize and report on a corpus.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    helps = {
+        "clean": "clean the documents; write clean.parquet, the audit trail and a cleaning summary",
+        "tokenize": "clean and tokenize; write tokens.parquet, term frequencies and document-term counts",
+        "report": "the full analysis: tables (CSV+Parquet), figures, GEXF network and report.html",
+    }
+    for name, text in helps.items():
+        p = sub.add_parser(name, help=text, description=text)
+        p.add_argument("source", metavar="SOURCE",
+                       help="a folder of .txt files, a glob ('data/*.txt'), a .csv/.jsonl/.parquet table, or a folder "
+                            "with a metadata.csv whose 'file' column lists the documents")
+        p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
+        p.add_argument("--metadata", metavar="FILE", help="metadata CSV with doc_id or file column "
+                                                          "(default: metadata.csv beside the files)")
+        p.add_argument("--text-column", default="text", metavar="NAME", help="text column of a table source")
+        p.add_argument("--encoding", metavar="CODEC", help="force one encoding (default: detect per file)")
+        p.add_argument("--cleaning-rules", metavar="FILE", help="extra cleaning rules (YAML)")
+        if name != "clean":
+            p.add_argument("--dictionary", metavar="FILE", help="policy-term dictionary YAML (default: bundled)")
+        p.add_argument("--workers", type=_positive_int, default=1, metavar="N", help="worker processes (default 1)")
+        p.add_argument("--cache", metavar="DIR", help="cache folder: an unchanged re-run skips cleaning and tokenizing")
+        p.add_argument("--chunk-chars", type=_positive_int, default=None, metavar="N",
+                       help="characters per chunk for bounded memory (default 2,000,000)")
+        p.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on a Dask cluster (e.g. tcp://host:8786; 'local' starts a LocalCluster)")
+        if name == "report":
+            p.add_argument("--low-memory", action="store_true",
+                           help="keep tokens on disk (Parquet parts in DIR/tokens/) instead of in memory")
+            p.add_argument("--time-column", metavar="NAME", help="year or date column for trends (default: year, date)")
+            p.add_argument("--title", help="title of the HTML page")
+            p.add_argument("--no-audit", action="store_true", help="skip the cleaning summary (faster)")
+        p.add_argument("--quiet", action="store_true", help="no progress bars or messages (errors still go to stderr)")
+        p.add_argument("--debug", action="store_true", help="show tracebacks")
+    return parser
+
+
+def _documents_from_metadata(folder: Path):
+    """A folder without text files but with a metadata.csv listing them (gov-work-reports/)."""
+    import pandas as pd
+
+    meta_path = folder / "metadata.csv"
+    if not meta_path.is_file():
+        return None
+    meta = pd.read_csv(meta_path, encoding="utf-8-sig", dtype=str)
+    col = next((c for c in ("file", "filename", "path") if c in meta.columns), None)
+    if col is None:
+        return None
+    files = [folder / f for f in meta[col].dropna()]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise FileNotFoundError(f"{str(meta_path)!r} lists {len(missing)} file(s) that do not exist, e.g. {missing[:3]}; "
+                                "fix the 'file' column or remove those rows.")
+    return files, meta_path
+
+
+def _resolve_source(args):
+    """(source, metadata) for the pipeline; UsageError when SOURCE cannot name a corpus."""
+    text = args.source
+    path = Path(text)
+    metadata = args.metadata
+    if metadata is not None and not Path(metadata).is_file():
+        raise UsageError(f"--metadata {metadata!r} does not exist; expected a CSV file with a doc_id or file column.")
+    if any(ch in text for ch in "*?[") and not path.exists():
+        return text, metadata
+    if not path.exists():
+        raise UsageError(f"SOURCE {text!r} does not exist. Expected a folder of .txt files, a glob, or a "
+                         ".csv/.jsonl/.parquet table.")
+    if path.is_dir() and not any(p.suffix.lower() in (".txt", ".text") for p in path.iterdir() if p.is_file()):
+        listed = _documents_from_metadata(path)
+        if listed is not None:
+            files, meta_path = listed
+            return files, metadata or meta_path
+    return text, metadata
+
+
+def _check_out(out: str) -> Path:
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--out {out!r} is a file; expected a folder (it is created if missing).")
+    return path
+
+
+def _say(args, message: str) -> None:
+    if not args.quiet:
+        print(message, file=sys.stderr)
+
+
+def _pipeline(args, *, keep_text: bool, audit: bool, spill=None):
+    from .stream import CHUNK_CHARS, run_pipeline
+    from .tokenize import Tokenizer
+
+    source, metadata = _resolve_source(args)
+    dictionary = getattr(args, "dictionary", None)
+    if dictionary is not None and not Path(dictionary).is_file():
+        raise UsageError(f"--dictionary {dictionary!r} does not exist; expected a policy-term dictionary YAML file.")
+    rules = args.cleaning_rules
+    if rules is not None and not Path(rules).is_file():
+        raise UsageError(f"--cleaning-rules {rules!r} does not exist; expected a YAML file of cleaning rules.")
+    tokenizer = Tokenizer(dictionary)
+    backend, scheduler = "local", None
+    if args.scheduler:
+        backend = "dask"
+        scheduler = None if args.scheduler == "local" else args.scheduler
+    return run_pipeline(source, metadata=metadata, tokenizer=tokenizer, rules=rules, audit=audit, keep_text=keep_text,
+                        chunk_chars=args.chunk_chars or CHUNK_CHARS, workers=args.workers, cache=args.cache,
+                        spill=spill, backend=backend, scheduler=scheduler, text_column=args.text_column,
+                        encoding=args.encoding,
+                        progress=not args.quiet), tokenizer
+
+
+def _show_warnings(args, result) -> None:
+    for message in result.warnings:
+        print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def _cmd_clean(args) -> None:
+    import pandas as pd
+
+    from .clean import cleaning_report
+    from .stream import plan_chunks, _load_chunk
+
+    out = _check_out(args.out)
+    source, metadata = _resolve_source(args)
+    rules = args.cleaning_rules
+    if rules is not None and not Path(rules).is_file():
+        raise UsageError(f"--cleaning-rules {rules!r} does not exist; expected a YAML file of cleaning rules.")
+    result, _ = _pipeline(args, keep_text=True, audit=True)
+    _show_warnings(args, result)
+    out.mkdir(parents=True, exist_ok=True)
+    docs = result.docs.drop(columns=["tokens", "n_tokens"], errors="ignore")
+    frame = docs.copy()
+    for col in frame.columns:
+        if frame[col].dtype == object:
+            frame[col] = frame[col].map(lambda v: "|".join(v) if isinstance(v, tuple) else v)
+    frame.to_parquet(out / "clean.parquet")
+    result.cleaning.to_csv(out / "cleaning_summary.csv", encoding="utf-8-sig")
+    # the audit trail, chunk by chunk (it replays the cleaning of raw)
+    plan = plan_chunks(source, metadata=metadata, chunk_chars=args.chunk_chars or 2_000_000,
+                       text_column=args.text_column, encoding=args.encoding)
+    header = True
+    with open(out / "cleaning_report.csv", "w", encoding="utf-8-sig", newline="") as fh:
+        for spec in plan.chunks:
+            report = cleaning_report(_load_chunk(spec, args.encoding), rules=rules)
+            report.to_csv(fh, index=False, header=header)
+            header = False
+    _say(args, f"{PROG} clean: {len(docs):,} documents → {out}/clean.parquet, cleaning_report.csv, "
+               "cleaning_summary.csv")
+
+
+def _cmd_tokenize(args) -> None:
+    out = _check_out(args.out)
+    result, _ = _pipeline(args, keep_text=False, audit=False)
+    _show_warnings(args, result)
+    out.mkdir(parents=True, exist_ok=True)
+    docs = result.docs.copy()
+    docs["tokens"] = [list(t) for t in docs["tokens"]]
+    for col in docs.columns:
+        if col != "tokens" and docs[col].dtype == object:
+            docs[col] = docs[col].astype("string")
+    docs.to_parquet(out / "tokens.parquet")
+    result.dtm.term_frequencies().to_csv(out / "term_frequencies.csv", index=False, encoding="utf-8-sig")
+    result.dtm.to_frame().to_parquet(out / "doc_term_counts.parquet")
+    _say(args, f"{PROG} tokenize: {len(docs):,} documents, {int(result.dtm.n_tokens.sum()):,} tokens, "
+               f"{result.dtm.shape[1]:,} terms → {out}/tokens.parquet, term_frequencies.csv, doc_term_counts.parquet")
+
+
+def _cmd_report(args) -> None:
+    from .report import write_report
+
+    out = _check_out(args.out)
+    started = time.perf_counter()
+    spill = out / "tokens" if args.low_memory else None
+    result, tokenizer = _pipeline(args, keep_text=False, audit=not args.no_audit, spill=spill)
+    _show_warnings(args, result)
+    if result.dtm.shape[1] == 0:
+        raise ValueError(f"SOURCE {args.source!r}: the documents have no tokens after cleaning (are they empty, "
+                         "or not Chinese text?); nothing to report.")
+    written = write_report(result, out, dictionary=tokenizer.dictionary_, title=args.title, source=args.source,
+                           time_column=args.time_column, token_parts=result.parts, progress=not args.quiet)
+    for note in written["notes"]:
+        _say(args, f"{PROG}: note: {note}")
+    _say(args, f"{PROG} report: {len(result.docs):,} documents in {time.perf_counter() - started:.1f} s → "
+               f"{written['html']} ({len(written['tables'])} tables, {len(written['figures'])} figures)")
+
+
+_COMMANDS = {"clean": _cmd_clean, "tokenize": _cmd_tokenize, "report": _cmd_report}
+
+
+def _message(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    if isinstance(exc, FileNotFoundError) and exc.filename:
+        text = f"{exc.strerror or 'not found'}: {exc.filename!r}"
+    return text
+
+
+def main(argv=None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 bad input, 2 bad usage)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help, --version (0) or a usage error (2), already printed
+        return int(exc.code or 0)
+    debug = args.debug
+    if args.quiet:
+        os.environ.setdefault("TQDM_DISABLE", "1")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore" if args.quiet else "default")
+            _COMMANDS[args.command](args)
+    except UsageError as exc:
+        if debug:
+            raise
+        parser.print_usage(sys.stderr)
+        print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, TypeError, OSError, ImportError, KeyError) as exc:
+        # CorpusLoadError, DictionaryError and the library's ValueErrors name the file and the cause.
+        if debug:
+            raise
+        print(f"{PROG} {args.command}: error: {_message(exc)}", file=sys.stderr)
+        print(f"{PROG}: run again with --debug for the traceback.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""The command line: subcommands on the seeds and on a small temporary corpus, exit codes, messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from corpusanalysis.cli import main
+
+# seeds/002_105d27af3b6cb7bc.txt (excerpt)
+XZ = "新质生产力是创新起主导作用，摆脱传统经济增长方式、生产力发展路径，具有高科技、高效能、高质量特征，符合新发展理念的先进生产力质态。"
+# seeds/004_60d9a6d77e740d89.txt (excerpt)
+RC = "要健全容错纠错机制，为担当者担当、为负责者负责，鼓励创新、宽容失败。"
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "corpusanalysis", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=120)
+
+
+@pytest.fixture()
+def small(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(XZ * 3, encoding="utf-8")
+    (folder / "b.txt").write_bytes((RC * 3).encode("gb18030"))
+    (folder / "c.txt").write_text(XZ + RC, encoding="utf-8")
+    pd.DataFrame({"doc_id": ["a", "b", "c"], "year": [2024, 2016, 2025]}).to_csv(folder / "metadata.csv", index=False)
+    return folder
+
+
+def test_report_on_seeds_subprocess(root, tmp_path):
+    out = tmp_path / "r"
+    proc = run("report", str(root / "seeds"), "--out", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") >= 6
+    assert "<img src=\"figures/" not in page  # self-contained
+    for name in ("documents", "term_frequencies", "keyness_theme", "theme_scores", "trends"):
+        assert (out / "tables" / f"{name}.csv").is_file() and (out / "tables" / f"{name}.parquet").is_file()
+    assert (out / "network" / "cooccurrence.gexf").is_file()
+    docs = pd.read_parquet(out / "tables" / "documents.parquet")
+    assert docs.loc["002_105d27af3b6cb7bc", "theme"] == "新质生产力"
+    assert int(docs["n_tokens"].sum()) == 6086
+
+
+def test_main_clean_tokenize_small(small, tmp_path, capsys):
+    assert main(["clean", str(small), "--out", str(tmp_path / "c"), "--quiet"]) == 0
+    cleaned = pd.read_parquet(tmp_path / "c" / "clean.parquet")
+    assert cleaned.loc["b", "text"] == RC * 3
+    assert (tmp_path / "c" / "cleaning_report.csv").is_file()
+    assert main(["tokenize", str(small), "--out", str(tmp_path / "t"), "--quiet"]) == 0
+    tokens = pd.read_parquet(tmp_path / "t" / "tokens.parquet")
+    assert list(tokens.loc["b", "tokens"])[:3] == ["要", "健全", "容错纠错机制"]
+    assert tokens.loc["a", "year"] == 2024
+    counts = pd.read_parquet(tmp_path / "t" / "doc_term_counts.parquet")
+    assert int(counts.loc[(counts["doc_id"] == "a") & (counts["term"] == "新质生产力"), "count"].iloc[0]) == 3
+    assert capsys.readouterr().err == ""
+
+
+def test_report_small_trends_and_cache(small, tmp_path):
+    cache = tmp_path / "cache"
+    args = ["report", str(small), "--out", str(tmp_path / "r"), "--quiet", "--cache", str(cache)]
+    assert main(args) == 0
+    assert main(args) == 0  # cached re-run
+    assert any(cache.glob("chunk-*-docs.parquet"))
+    trend = pd.read_csv(tmp_path / "r" / "tables" / "trends.csv")
+    row = trend[(trend["name"] == "新质生产力") & (trend["kind"] == "term") & (trend["period"] == 2024)].iloc[0]
+    assert row["count"] == 3
+    first = pd.read_csv(tmp_path / "r" / "tables" / "first_use.csv")
+    assert first.set_index(["kind", "name"]).loc[("term", "新质生产力"), "first"] == 2024
+
+
+def test_missing_source_is_usage_error(tmp_path):
+    proc = run("report", str(tmp_path / "nope"), "--out", str(tmp_path / "r"))
+    assert proc.returncode == 2
+    assert "SOURCE" in proc.stderr and "nope" in proc.stderr and "does not exist" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_bad_usage_exit_2(tmp_path, capsys):
+    assert main(["report", "seeds"]) == 2  # --out missing
+    assert "--out" in capsys.readouterr().err
+    assert main(["report", "seeds", "--out", str(tmp_path), "--workers", "0"]) == 2
+    assert "expected a positive integer, got '0'" in capsys.readouterr().err
+    file = tmp_path / "f.txt"
+    file.write_text("x")
+    assert main(["report", "seeds", "--out", str(file)]) == 2
+    assert "is a file" in capsys.readouterr().err
+    assert main(["report", "seeds", "--out", str(tmp_path / "r"), "--dictionary", str(tmp_path / "no.yaml")]) == 2
+    assert "--dictionary" in capsys.readouterr().err
+
+
+def test_binary_file_is_input_error_naming_file(small, tmp_path):
+    (small / "scan.txt").write_bytes(b"%PDF-1.4 binary")
+    proc = run("tokenize", str(small), "--out", str(tmp_path / "t"), "--quiet")
+    assert proc.returncode == 1
+    assert "scan.txt" in proc.stderr and "binary file (PDF document" in proc.stderr
+    assert "Traceback" not in proc.stderr and "--debug" in proc.stderr
+
+
+def test_bad_dictionary_is_input_error(small, tmp_path, capsys):
+    bad = tmp_path / "dict.yaml"
+    bad.write_text("terms: [\n", encoding="utf-8")
+    assert main(["report", str(small), "--out", str(tmp_path / "r"), "--dictionary", str(bad), "--quiet"]) == 1
+    assert "dict.yaml" in capsys.readouterr().err
+
+
+def test_debug_shows_traceback(tmp_path):
+    proc = run("report", str(tmp_path / "nope"), "--out", str(tmp_path / "r"), "--debug")
+    assert proc.returncode != 0 and "Traceback" in proc.stderr
+
+
+def test_empty_documents_warn_on_stderr(small, tmp_path, capsys):
+    (small / "d.txt").write_text("  \n", encoding="utf-8")
+    assert main(["tokenize", str(small), "--out", str(tmp_path / "t")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: 1 empty or whitespace-only document(s)" in err and "metadata.csv" in err  # d has no metadata
+
+
+def test_report_low_memory_equals_default(small, tmp_path):
+    assert main(["report", str(small), "--out", str(tmp_path / "a"), "--quiet"]) == 0
+    assert main(["report", str(small), "--out", str(tmp_path / "b"), "--quiet", "--low-memory",
+                 "--chunk-chars", "100"]) == 0
+    assert any((tmp_path / "b" / "tokens").glob("tokens-*.parquet"))
+    for name in ("term_frequencies", "theme_scores", "trends", "cooccurrence"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / "tables" / f"{name}.parquet"),
+                                      pd.read_parquet(tmp_path / "b" / "tables" / f"{name}.parquet"))

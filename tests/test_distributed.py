@@ -1,0 +1,92 @@
+"""The chunked pipeline and its Dask backend give the results of the in-memory path, exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from corpusanalysis import assign_themes, clean, doc_term_matrix, keyness, load_corpus, tokenize
+from corpusanalysis.stream import count_tokens, iter_parts, merge_counts, run_pipeline
+
+GOV = Path("/work/shared/corpora/gov-work-reports/txt")
+
+
+def local_path(source):
+    docs = assign_themes(tokenize(clean(load_corpus(source))))
+    return docs, doc_term_matrix(docs)
+
+
+def assert_same(result, docs, dtm):
+    assert result.docs.index.tolist() == docs.index.tolist()
+    assert result.docs["tokens"].tolist() == docs["tokens"].tolist()
+    assert result.docs["theme"].tolist() == docs["theme"].tolist()
+    assert result.dtm.vocabulary == dtm.vocabulary
+    assert result.dtm.row_ids == dtm.row_ids
+    assert (result.dtm.matrix != dtm.matrix).nnz == 0
+    assert np.array_equal(result.dtm.n_tokens, dtm.n_tokens)
+    if result.dtm.rows["theme"].nunique() >= 2:
+        pd.testing.assert_frame_equal(keyness(result.dtm, groups="theme"), keyness(dtm, groups="theme"))
+
+
+def test_merge_counts_equals_one_count():
+    lists = [("创新", "科技", "创新"), ("容错纠错",), (), ("新质生产力", "创新")]
+    whole, vocab = count_tokens(lists)
+    merged, mvocab = merge_counts([count_tokens(lists[:2]), count_tokens(lists[2:3]), count_tokens(lists[3:])])
+    assert mvocab == vocab == ("创新", "容错纠错", "新质生产力", "科技")
+    assert merged.toarray().tolist() == whole.toarray().tolist() == [[2, 0, 0, 1], [0, 1, 0, 0], [0, 0, 0, 0],
+                                                                     [1, 0, 1, 0]]
+
+
+def test_chunked_local_equals_in_memory_on_seeds(root, tmp_path):
+    docs, dtm = local_path(root / "seeds")
+    one = run_pipeline(root / "seeds", audit=False)
+    assert one.stats["chunks"] == 1
+    assert_same(one, docs, dtm)
+    many = run_pipeline(root / "seeds", audit=False, chunk_chars=4_000, workers=2, spill=tmp_path / "parts")
+    assert many.stats["chunks"] >= 3 and "tokens" not in many.docs.columns
+    spilled = pd.concat(list(iter_parts(many.parts)))
+    assert spilled["tokens"].tolist() == docs["tokens"].tolist()
+    assert (many.dtm.matrix != dtm.matrix).nnz == 0 and many.dtm.vocabulary == dtm.vocabulary
+
+
+def test_cache_rerun_is_identical(root, tmp_path):
+    first = run_pipeline(root / "seeds", audit=True, chunk_chars=20_000, cache=tmp_path / "c")
+    again = run_pipeline(root / "seeds", audit=True, chunk_chars=20_000, cache=tmp_path / "c")
+    assert first.stats["cached_chunks"] == 0 and again.stats["cached_chunks"] == again.stats["chunks"]
+    assert again.docs["tokens"].tolist() == first.docs["tokens"].tolist()
+    assert (again.dtm.matrix != first.dtm.matrix).nnz == 0
+    pd.testing.assert_frame_equal(again.cleaning, first.cleaning)
+
+
+@pytest.fixture(scope="module")
+def client():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as c:
+        yield c
+
+
+def test_dask_equals_local_on_seeds(root, client):
+    docs, dtm = local_path(root / "seeds")
+    result = run_pipeline(root / "seeds", audit=False, chunk_chars=5_000, backend="dask", scheduler=client)
+    assert result.stats["backend"] == "dask" and result.stats["chunks"] >= 3
+    assert_same(result, docs, dtm)
+
+
+@pytest.mark.skipif(not GOV.is_dir(), reason="shared corpus not available")
+def test_dask_equals_local_on_gov_work_reports_sample(client):
+    sample = sorted(GOV.glob("*.txt"))[-8:]  # 2018–2025: the years with 新质生产力 and 容错纠错
+    docs, dtm = local_path(sample)
+    result = run_pipeline(sample, audit=False, chunk_chars=40_000, backend="dask", scheduler=client)
+    assert result.stats["chunks"] >= 3
+    assert_same(result, docs, dtm)
+
+
+def test_bad_backend_and_workers(root):
+    with pytest.raises(ValueError, match="backend must be 'local' or 'dask'; got 'spark'"):
+        run_pipeline(root / "seeds", backend="spark")
+    with pytest.raises(ValueError, match="workers must be a positive int; got 0"):
+        run_pipeline(root / "seeds", workers=0)
