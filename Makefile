@@ -20,12 +20,13 @@ export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: figures test lab env lock clean-env help
+.PHONY: figures test test-browser lab env lock clean-env help
 
 help:
 	@echo "make figures   build the pinned environment, run every notebook on seeds/, write figures/"
 	@echo "make test      same environment, then unit tests, nbval on every notebook, figure regression"
 	@echo "make lab       open JupyterLab on notebooks/ with the project kernel"
+	@echo "make test-browser  run every notebook in JupyterLab in headless Chromium, screenshots in browser-screenshots/"
 
 env: $(STAMP)
 
@@ -59,6 +60,13 @@ test: $(STAMP)
 	CORPUSANALYSIS_FIGURE_DIR=$(abspath $(TEST_FIGURES)) $(PY) -m pytest \
 	  --nbval --nbval-kernel-name=$(KERNEL) --nbval-sanitize-with=tests/nbval_sanitize.cfg \
 	  notebooks tests corpusanalysis
+
+# Not part of `make test`: needs Debian's chromium and fonts-noto-cjk.
+test-browser: $(STAMP)
+	@test -x /usr/bin/chromium || { echo "make test-browser needs Debian packages: apt-get install -y chromium fonts-noto-cjk"; exit 1; }
+	rm -rf browser-screenshots
+	CORPUSANALYSIS_BROWSER=1 $(PY) -m pytest tests/browser -v
+	@echo ">> screenshots in browser-screenshots/ — look at them"
 
 lab: $(STAMP)
 	$(PY) -m jupyter lab --notebook-dir=notebooks --ServerApp.kernel_manager_class=jupyter_server.services.kernels.kernelmanager.AsyncMappingKernelManager \

@@ -28,6 +28,17 @@ from .dictionary import (
     write_quanteda_yaml,
 )
 from .discover import discover_terms
+from .explore import (
+    Explorer,
+    ExploreView,
+    explore,
+    explore_view,
+    export_view,
+    suggest_terms,
+    term_associates,
+    term_concordance,
+    term_frequency,
+)
 from .features import DocTermMatrix, WeightedMatrix, doc_term_matrix, tfidf, top_terms
 from .keyness import keyness
 from .load import CorpusLoadError, corpus_summary, decode_bytes, load_corpus, load_seeds
@@ -82,6 +93,8 @@ __all__ = [
     "DictionaryError",
     "DictionaryWarning",
     "DocTermMatrix",
+    "ExploreView",
+    "Explorer",
     "KINDS",
     "MOJIBAKE_MARKER",
     "PipelineResult",
@@ -109,8 +122,11 @@ __all__ = [
     "discover_terms",
     "doc_term_matrix",
     "doc_topics",
+    "explore",
+    "explore_view",
     "export_ldavis",
     "export_network",
+    "export_view",
     "figure_dir",
     "first_use",
     "keyness",
@@ -140,6 +156,10 @@ __all__ = [
     "segment",
     "select_k",
     "split_sentences",
+    "suggest_terms",
+    "term_associates",
+    "term_concordance",
+    "term_frequency",
     "tfidf",
     "theme_scores",
     "theme_term_rates",

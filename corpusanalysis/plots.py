@@ -94,6 +94,22 @@ def plot_style():
         yield
 
 
+class _Figure(Figure):
+    """A pyplot-free Figure that Jupyter can show inline (``_repr_png_``), PNG metadata stripped.
+
+    Figures made without pyplot are not registered with IPython's inline backend, so without this
+    a notebook would print ``<Figure size …>`` instead of the picture.
+    """
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        buffer = io.BytesIO()
+        with plot_style():
+            self.savefig(buffer, format="png", metadata={"Software": None})
+        return buffer.getvalue()
+
+
 def new_figure(*, figsize=(7.0, 4.0), **subplot_kw):
     """A pyplot-free figure with one or more axes (``nrows``, ``ncols`` as in ``subplots``).
 
@@ -103,10 +119,11 @@ def new_figure(*, figsize=(7.0, 4.0), **subplot_kw):
     --------
     >>> with plot_style():
     ...     fig, ax = new_figure()
-    >>> type(fig).__name__
-    'Figure'
+    >>> from matplotlib.figure import Figure
+    >>> isinstance(fig, Figure), fig._repr_png_()[:4]
+    (True, b'\x89PNG')
     """
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = _Figure(figsize=figsize, layout="constrained")
     axes = fig.subplots(**subplot_kw)
     return fig, axes
 

@@ -100,3 +100,11 @@ def test_plot_theme_heatmap_cells_match_scores():
     assert texts[2] == f"{expected.iloc[0, 2]:.0f}\n({int(scores.iloc[2]['n_hits'])})"
     with pytest.raises(ValueError, match="should be the table of theme_scores"):
         plot_theme_heatmap(pd.DataFrame({"a": [1]}))
+
+
+def test_figures_show_inline_in_jupyter():
+    """Pyplot-free figures are not known to IPython's inline backend: they carry their own PNG repr."""
+    fig = ca.plot_document_lengths(ca.corpus_summary(ca.load_seeds()))
+    png = fig._repr_png_()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"Software" not in png[:2000] and b"matplotlib" not in png[:2000]
