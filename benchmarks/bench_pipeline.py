@@ -2,17 +2,23 @@
 
     .venv/bin/python benchmarks/bench_pipeline.py [FOLDER] [--limit-mb N]
 
-Default folder: ../shared/corpora/chinaxiv-zh/txt (~52 MB).  Each stage is timed on its own
-(seconds, MB/s of raw UTF-8 input, peak RSS of this process and its children) and compared with a
-naive baseline measured in the same run: single-process ``jieba.lcut`` on the raw text and Python
-``dict`` counting.  Then the whole chunked pipeline (``run_pipeline``) with 1 and 2 workers, and a
-cached re-run.  Peak RSS is ``ru_maxrss`` (high-water marks: a stage's figure includes earlier ones).
+Default folder: ../shared/corpora/chinaxiv-zh/txt (~52 MB).  Every stage runs in its own fresh
+subprocess (``--stage NAME``), which reads the previous stage's output from a temporary folder
+(pickle), times the stage itself (seconds, MB/s of raw UTF-8 input) and reports its own peak RSS
+(``ru_maxrss`` of that process, so one stage's figure no longer includes the stages before it; it
+does include the stage's input held in memory) and the peak RSS of its largest worker process
+(``RUSAGE_CHILDREN``) for the parallel runs.  It is compared with a naive baseline measured in the
+same run: single-process ``jieba.lcut`` on the raw text and Python ``dict`` counting.  Then the
+whole chunked pipeline (``run_pipeline``) with 1 and 2 workers, and a cached re-run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import pickle
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,37 +27,113 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+STAGES = [
+    ("load", "load_corpus"),
+    ("baseline", "baseline: jieba.lcut + dict counts"),
+    ("clean", "clean"),
+    ("tokenize", "tokenize"),
+    ("dtm", "doc_term_matrix"),
+    ("keyness", "keyness (groups=theme)"),
+    ("cooccurrence", "cooccurrence (window 5)"),
+    ("pipeline1", "run_pipeline workers=1 (clean+tok+count)"),
+    ("pipeline2", "run_pipeline workers=2 (clean+tok+count)"),
+    ("fill_cache", "run_pipeline workers=2, fill cache"),
+    ("cached", "run_pipeline cached re-run"),
+]
+BASELINE_RELATIVE = {"tokenize", "pipeline1", "pipeline2", "fill_cache", "cached"}
 
-def rss_mb() -> tuple[float, float]:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return own, kids
+
+def _load(work: Path, name: str):
+    with open(work / f"{name}.pkl", "rb") as fh:
+        return pickle.load(fh)
 
 
-def timed(label, fn, mb, rows, baseline=None):
-    t = time.perf_counter()
-    out = fn()
-    s = time.perf_counter() - t
-    own, kids = rss_mb()
-    rows.append({"stage": label, "seconds": round(s, 2), "MB/s": round(mb / s, 2) if s else float("inf"),
-                 "peak_rss_MB": round(own), "children_peak_rss_MB": round(kids),
-                 "x_baseline": round(baseline / s, 2) if baseline else None})
-    print(f"{label:<38} {s:8.2f} s {mb / s:7.2f} MB/s  rss {own:7.0f} MB  children {kids:6.0f} MB"
-          + (f"  {baseline / s:5.2f}x baseline" if baseline else ""), flush=True)
-    return out, s
+def _save(work: Path, name: str, obj) -> None:
+    with open(work / f"{name}.pkl", "wb") as fh:
+        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def run_stage(stage: str, work: Path) -> dict:
+    """Run one stage in this (fresh) process; its inputs and outputs are pickles in ``work``."""
+    import corpusanalysis as ca
+    from corpusanalysis.stream import run_pipeline
+
+    files = [Path(f) for f in json.loads((work / "files.json").read_text())]
+    t = None
+    extra: dict = {}
+    if stage == "load":
+        t = time.perf_counter()
+        corpus = ca.load_corpus(files)
+        s = time.perf_counter() - t
+        _save(work, "corpus", corpus)
+    elif stage == "baseline":
+        import jieba
+
+        corpus = _load(work, "corpus")
+        t = time.perf_counter()
+        tk = jieba.Tokenizer()
+        tk.initialize()
+        counts = []
+        for text in corpus["raw"]:
+            c: dict = {}
+            for w in tk.lcut(text):
+                c[w] = c.get(w, 0) + 1
+            counts.append(c)
+        s = time.perf_counter() - t
+    elif stage == "clean":
+        corpus = _load(work, "corpus")
+        t = time.perf_counter()
+        cleaned = ca.clean(corpus)
+        s = time.perf_counter() - t
+        _save(work, "cleaned", cleaned)
+    elif stage == "tokenize":
+        cleaned = _load(work, "cleaned")
+        t = time.perf_counter()
+        tokens = ca.tokenize(cleaned)
+        s = time.perf_counter() - t
+        _save(work, "tokens", ca.assign_themes(tokens).drop(columns=["raw"], errors="ignore"))
+    elif stage == "dtm":
+        tokens = _load(work, "tokens")
+        t = time.perf_counter()
+        dtm = ca.doc_term_matrix(tokens)
+        s = time.perf_counter() - t
+        _save(work, "dtm", dtm)
+    elif stage == "keyness":
+        dtm = _load(work, "dtm")
+        if dtm.rows["theme"].nunique() < 2:
+            return {"skipped": "fewer than two themes"}
+        t = time.perf_counter()
+        ca.keyness(dtm, groups="theme")
+        s = time.perf_counter() - t
+    elif stage == "cooccurrence":
+        tokens = _load(work, "tokens")
+        t = time.perf_counter()
+        ca.cooccurrence(tokens, window=5, min_count=5, measures=("g2",))
+        s = time.perf_counter() - t
+    else:
+        workers = 1 if stage == "pipeline1" else 2
+        cache = str(work / "cache") if stage in ("fill_cache", "cached") else None
+        t = time.perf_counter()
+        run_pipeline(files, workers=workers, audit=False, cache=cache)
+        s = time.perf_counter() - t
+    extra["seconds"] = s
+    extra["peak_rss_MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    extra["workers_peak_rss_MB"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return extra
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("folder", nargs="?", default=str(ROOT.parent / "shared" / "corpora" / "chinaxiv-zh" / "txt"))
     parser.add_argument("--limit-mb", type=float, default=None, help="use only the first N MB of files")
+    parser.add_argument("--stage", help=argparse.SUPPRESS)  # internal: run one stage in this process
+    parser.add_argument("--work", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.stage:
+        print(json.dumps(run_stage(args.stage, Path(args.work))))
+        return
 
-    import jieba
     import pandas as pd
-
-    import corpusanalysis as ca
-    from corpusanalysis.stream import run_pipeline
 
     files = sorted(Path(args.folder).glob("*.txt"))
     if args.limit_mb:
@@ -63,47 +145,36 @@ def main() -> None:
             size += f.stat().st_size
         files = kept
     mb = sum(f.stat().st_size for f in files) / 1e6
-    print(f"{len(files)} files, {mb:.1f} MB from {args.folder}\n", flush=True)
+    print(f"{len(files)} files, {mb:.1f} MB from {args.folder}; every stage in a fresh process\n", flush=True)
     rows: list = []
-
-    corpus, _ = timed("load_corpus", lambda: ca.load_corpus(files), mb, rows)
-
-    # naive baseline: single-process jieba on the raw text + dict counting
-    def naive():
-        tk = jieba.Tokenizer()
-        tk.initialize()
-        counts = []
-        for text in corpus["raw"]:
-            c: dict = {}
-            for w in tk.lcut(text):
-                c[w] = c.get(w, 0) + 1
-            counts.append(c)
-        return counts
-
-    _, base = timed("baseline: jieba.lcut + dict counts", naive, mb, rows)
-
-    cleaned, t_clean = timed("clean", lambda: ca.clean(corpus), mb, rows)
-    tokens, t_tok = timed("tokenize", lambda: ca.tokenize(cleaned), mb, rows, base)
-    tokens = ca.assign_themes(tokens)
-    dtm, t_dtm = timed("doc_term_matrix", lambda: ca.doc_term_matrix(tokens), mb, rows)
-    groups = "theme" if tokens["theme"].nunique() >= 2 else None
-    if groups:
-        timed("keyness (groups=theme)", lambda: ca.keyness(dtm, groups="theme"), mb, rows)
-    timed("cooccurrence (window 5)", lambda: ca.cooccurrence(tokens, window=5, min_count=5, measures=("g2",)), mb,
-          rows)
-    timed("tokenize + dtm (vs baseline)", lambda: None, mb, rows)  # placeholder row replaced below
-    rows[-1].update({"seconds": round(t_tok + t_dtm, 2), "MB/s": round(mb / (t_tok + t_dtm), 2),
-                     "x_baseline": round(base / (t_tok + t_dtm), 2)})
-    del corpus, cleaned, tokens, dtm
-
+    seconds: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for workers in (1, 2):
-            timed(f"run_pipeline workers={workers} (clean+tok+count)",
-                  lambda: run_pipeline(files, workers=workers, audit=False), mb, rows, base)
-        timed("run_pipeline workers=2, fill cache", lambda: run_pipeline(files, workers=2, audit=False, cache=tmp),
-              mb, rows, base)
-        timed("run_pipeline cached re-run", lambda: run_pipeline(files, workers=2, audit=False, cache=tmp), mb, rows,
-              base)
+        work = Path(tmp)
+        (work / "files.json").write_text(json.dumps([str(f) for f in files]))
+        for stage, label in STAGES:
+            proc = subprocess.run([sys.executable, __file__, "--stage", stage, "--work", tmp], capture_output=True,
+                                  text=True, cwd=ROOT)
+            if proc.returncode != 0:
+                sys.exit(f"stage {stage} failed:\n{proc.stderr}")
+            out = json.loads(proc.stdout.strip().splitlines()[-1])
+            if "skipped" in out:
+                print(f"{label:<42} skipped: {out['skipped']}", flush=True)
+                continue
+            s = out["seconds"]
+            seconds[stage] = s
+            base = seconds.get("baseline") if stage in BASELINE_RELATIVE else None
+            rows.append({"stage": label, "seconds": round(s, 2), "MB/s": round(mb / s, 2) if s else float("inf"),
+                         "peak_rss_MB": round(out["peak_rss_MB"]),
+                         "workers_peak_rss_MB": round(out["workers_peak_rss_MB"]) or None,
+                         "x_baseline": round(base / s, 2) if base else None})
+            print(f"{label:<42} {s:8.2f} s {mb / s:7.2f} MB/s  rss {out['peak_rss_MB']:7.0f} MB  "
+                  f"workers {out['workers_peak_rss_MB']:6.0f} MB" + (f"  {base / s:5.2f}x baseline" if base else ""),
+                  flush=True)
+        if "tokenize" in seconds and "dtm" in seconds and "baseline" in seconds:
+            both = seconds["tokenize"] + seconds["dtm"]
+            rows.append({"stage": "tokenize + dtm (vs baseline)", "seconds": round(both, 2), "MB/s": round(mb / both, 2),
+                         "peak_rss_MB": None, "workers_peak_rss_MB": None,
+                         "x_baseline": round(seconds["baseline"] / both, 2)})
     print()
     print(pd.DataFrame(rows).to_string(index=False))
 

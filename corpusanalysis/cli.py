@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
 import warnings
@@ -27,6 +28,9 @@ from pathlib import Path
 __all__ = ["main", "build_parser"]
 
 PROG = "corpusanalysis"
+#: ``report`` keeps the tokens on disk (as with ``--low-memory``) when the input is larger than this:
+#: tokens held as Python strings take about 15-20 times the UTF-8 size of the text.
+LOW_MEMORY_BYTES = 100 * 2**20
 
 
 class UsageError(Exception):
@@ -84,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run on a Dask cluster (e.g. tcp://host:8786; 'local' starts a LocalCluster)")
         if name == "report":
             p.add_argument("--low-memory", action="store_true",
-                           help="keep tokens on disk (Parquet parts in DIR/tokens/) instead of in memory")
+                           help="keep tokens on disk (Parquet parts in DIR/tokens/) instead of in memory "
+                                f"(automatic above {LOW_MEMORY_BYTES // 2**20} MB of input)")
             p.add_argument("--time-column", metavar="NAME", help="year or date column for trends (default: year, date)")
             p.add_argument("--title", help="title of the HTML page")
             p.add_argument("--no-audit", action="store_true", help="skip the cleaning summary (faster)")
@@ -139,6 +144,19 @@ def _check_out(out: str) -> Path:
     return path
 
 
+def _source_bytes(source) -> int:
+    """Bytes of input a resolved source names (files on disk; 0 when it cannot be told cheaply)."""
+    from .load import _resolve_files
+
+    if isinstance(source, (str, os.PathLike)) and Path(source).is_file():
+        return Path(source).stat().st_size
+    try:
+        files, _ = _resolve_files(source)
+    except (ValueError, OSError):  # the pipeline reports a bad source with its own message
+        return 0
+    return sum(p.stat().st_size for p in files)
+
+
 def _say(args, message: str) -> None:
     if not args.quiet:
         print(message, file=sys.stderr)
@@ -172,26 +190,77 @@ def _show_warnings(args, result) -> None:
         print(f"{PROG}: warning: {message}", file=sys.stderr)
 
 
+def _write_frames(frames, path: Path, *, empty, preserve_index=None) -> None:
+    """Write DataFrames (same columns) one after the other into one Parquet file; ``empty`` (a frame or a
+    function returning one) if there are none."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer = None
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    try:
+        for frame in frames:
+            table = pa.Table.from_pandas(frame, preserve_index=preserve_index)
+            if writer is None:
+                # a column that is all missing in the first chunk has type null: widen it to string
+                schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema],
+                                   metadata=table.schema.metadata)
+                writer = pq.ParquetWriter(tmp, schema)
+            writer.write_table(table.cast(writer.schema))
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None:
+        (empty() if callable(empty) else empty).to_parquet(tmp)
+    os.replace(tmp, path)
+
+
+def _count_frames(dtm, rows: int = 2_000):
+    """``dtm.to_frame()`` in blocks of ``rows`` documents (the long table is much larger than the matrix)."""
+    import numpy as np
+    import pandas as pd
+
+    ids = np.asarray(dtm.row_ids, dtype=object)
+    vocab = np.asarray(dtm.vocabulary, dtype=object)
+    for start in range(0, dtm.shape[0], rows):
+        coo = dtm.matrix[start:start + rows].tocoo()
+        order = np.lexsort((coo.col, coo.row))
+        yield pd.DataFrame({
+            dtm.id_name: pd.array(ids[start + coo.row[order]], dtype="string"),
+            "term": pd.array(vocab[coo.col[order]], dtype="string"),
+            "count": coo.data[order].astype(np.int64),
+        })
+
+
 def _cmd_clean(args) -> None:
     import pandas as pd
 
     from .clean import cleaning_report
-    from .stream import plan_chunks, _load_chunk
+    from .stream import _load_chunk, iter_parts, plan_chunks
 
     out = _check_out(args.out)
     source, metadata = _resolve_source(args)
     rules = args.cleaning_rules
     if rules is not None and not Path(rules).is_file():
         raise UsageError(f"--cleaning-rules {rules!r} does not exist; expected a YAML file of cleaning rules.")
-    result, _ = _pipeline(args, keep_text=True, audit=True)
+    # clean text goes to Parquet part files chunk by chunk and is streamed into clean.parquet
+    work = out / ".clean-parts"
+    result, _ = _pipeline(args, keep_text=True, audit=True, spill=work)
     _show_warnings(args, result)
     out.mkdir(parents=True, exist_ok=True)
     docs = result.docs.drop(columns=["tokens", "n_tokens"], errors="ignore")
-    frame = docs.copy()
-    for col in frame.columns:
-        if frame[col].dtype == object:
-            frame[col] = frame[col].map(lambda v: "|".join(v) if isinstance(v, tuple) else v)
-    frame.to_parquet(out / "clean.parquet")
+
+    def frames():
+        for part in iter_parts(result.parts):
+            frame = docs.loc[part.index].copy()
+            frame.insert(0, "text", part["text"])
+            for col in frame.columns:
+                if frame[col].dtype == object:
+                    frame[col] = frame[col].map(lambda v: "|".join(v) if isinstance(v, tuple) else v)
+            yield frame
+
+    _write_frames(frames(), out / "clean.parquet", empty=docs.assign(text=pd.Series(dtype=object)))
+    shutil.rmtree(work, ignore_errors=True)
     result.cleaning.to_csv(out / "cleaning_summary.csv", encoding="utf-8-sig")
     # the audit trail, chunk by chunk (it replays the cleaning of raw)
     plan = plan_chunks(source, metadata=metadata, chunk_chars=args.chunk_chars or 2_000_000,
@@ -207,18 +276,38 @@ def _cmd_clean(args) -> None:
 
 
 def _cmd_tokenize(args) -> None:
+    import pandas as pd
+
+    from .stream import iter_parts
+
     out = _check_out(args.out)
-    result, _ = _pipeline(args, keep_text=False, audit=False)
+    # tokens go to Parquet part files chunk by chunk and are streamed into tokens.parquet
+    work = out / ".tokenize-parts"
+    result, _ = _pipeline(args, keep_text=False, audit=False, spill=work)
     _show_warnings(args, result)
     out.mkdir(parents=True, exist_ok=True)
-    docs = result.docs.copy()
-    docs["tokens"] = [list(t) for t in docs["tokens"]]
-    for col in docs.columns:
-        if col != "tokens" and docs[col].dtype == object:
-            docs[col] = docs[col].astype("string")
-    docs.to_parquet(out / "tokens.parquet")
+    docs = result.docs
+
+    def table(frame):
+        for col in frame.columns:
+            if col != "tokens" and frame[col].dtype == object:
+                frame[col] = frame[col].astype("string")
+        return frame
+
+    def frames():
+        for part in iter_parts(result.parts):
+            frame = docs.loc[part.index].copy()
+            frame.insert(frame.columns.get_loc("n_tokens"), "tokens", [list(t) for t in part["tokens"]])
+            yield table(frame)
+
+    empty = docs.copy()
+    empty.insert(empty.columns.get_loc("n_tokens"), "tokens", pd.Series([[]] * len(empty), index=empty.index,
+                                                                        dtype=object))
+    _write_frames(frames(), out / "tokens.parquet", empty=table(empty))
+    shutil.rmtree(work, ignore_errors=True)
     result.dtm.term_frequencies().to_csv(out / "term_frequencies.csv", index=False, encoding="utf-8-sig")
-    result.dtm.to_frame().to_parquet(out / "doc_term_counts.parquet")
+    _write_frames(_count_frames(result.dtm), out / "doc_term_counts.parquet", empty=result.dtm.to_frame,
+                  preserve_index=False)
     _say(args, f"{PROG} tokenize: {len(docs):,} documents, {int(result.dtm.n_tokens.sum()):,} tokens, "
                f"{result.dtm.shape[1]:,} terms → {out}/tokens.parquet, term_frequencies.csv, doc_term_counts.parquet")
 
@@ -228,7 +317,12 @@ def _cmd_report(args) -> None:
 
     out = _check_out(args.out)
     started = time.perf_counter()
-    spill = out / "tokens" if args.low_memory else None
+    size = _source_bytes(_resolve_source(args)[0])
+    low_memory = args.low_memory or size > LOW_MEMORY_BYTES
+    if low_memory and not args.low_memory:
+        _say(args, f"{PROG}: note: the input is {size / 2**20:,.0f} MB (over {LOW_MEMORY_BYTES // 2**20} MB): "
+                   f"tokens are kept on disk in {out / 'tokens'} (as with --low-memory)")
+    spill = out / "tokens" if low_memory else None
     result, tokenizer = _pipeline(args, keep_text=False, audit=not args.no_audit, spill=spill)
     _show_warnings(args, result)
     if result.dtm.shape[1] == 0:

@@ -17,6 +17,9 @@ or from Python::
 
 The workers need ``corpusanalysis`` installed in the same version (``pip install -e .`` from the
 same checkout, or the same wheel).  ``scheduler=None`` starts a ``LocalCluster`` for the run.
+Chunks are submitted two per worker at a time, so a large corpus never sits whole on the client or
+the cluster; with ``spill=`` (``--low-memory``) the workers write the tokens to Parquet part files in
+that (shared) folder and only the sparse counts come back.
 """
 
 from __future__ import annotations
@@ -68,24 +71,48 @@ def dask_client(scheduler=None):
         yield client
 
 
-def _run_chunk(spec, tokenizer, options):
-    from .stream import process_chunk
+def _run_chunk(i, spec, tokenizer, options, spill):
+    from .stream import _process_spill
 
-    return process_chunk(spec, tokenizer, **options)
+    return _process_spill(i, spec, tokenizer, options, spill)
 
 
-def map_chunks(chunks, tokenizer, options: dict, *, scheduler=None):
-    """Process chunks on a Dask cluster; yields ``(index, result)`` in chunk order."""
+def _n_workers(client) -> int:
+    try:
+        return max(1, len(client.scheduler_info().get("workers", {})))
+    except Exception:  # pragma: no cover - an unusual scheduler: fall back to a small window
+        return 2
+
+
+def map_chunks(chunks, tokenizer, options: dict, *, scheduler=None, spill=None):
+    """Process chunks on a Dask cluster; yields ``(index, result)`` in chunk order.
+
+    At most two chunks per worker are submitted at a time (``chunks`` may be a generator that reads
+    the source lazily), so neither the client nor the cluster holds more than that many chunks.
+    With ``spill`` (a folder all workers can write to), each worker writes its chunk's tokens and
+    clean text to a Parquet part file there and only the small per-document columns and the sparse
+    counts travel back.
+    """
+    from collections import deque
+
     _require_distributed()
     with dask_client(scheduler) as client:
         tok = client.scatter(tokenizer, broadcast=True)
         run = uuid.uuid4().hex[:8]
-        futures = [client.submit(_run_chunk, spec, tok, options, pure=False, key=f"corpusanalysis-{run}-chunk-{i}")
-                   for i, spec in enumerate(chunks)]
+        window = 2 * _n_workers(client)
+        pending: deque = deque()
         try:
-            for i, future in enumerate(futures):
-                yield i, future.result()
+            for i, spec in enumerate(chunks):
+                pending.append((i, client.submit(_run_chunk, i, spec, tok, options, spill, pure=False,
+                                                 key=f"corpusanalysis-{run}-chunk-{i}")))
+                if len(pending) >= window:
+                    j, future = pending.popleft()
+                    yield j, future.result()
+                    future.release()
+            while pending:
+                j, future = pending.popleft()
+                yield j, future.result()
                 future.release()
         finally:
-            for future in futures:
+            for _, future in pending:
                 future.cancel()

@@ -203,6 +203,12 @@ def _read_table(path: Path, kind: str, text_column: str, encoding: str | None) -
         table = pd.read_json(path, lines=True, encoding=encoding or "utf-8", dtype={"doc_id": str})
     else:
         table = pd.read_parquet(path)
+    return _table_corpus(table, path, kind, text_column, encoding)
+
+
+def _table_corpus(table: pd.DataFrame, path: Path, kind: str, text_column: str, encoding: str | None, *,
+                  n_rows: int | None = None, start: int = 0) -> pd.DataFrame:
+    """The corpus rows of a table (or of rows ``start …`` of a table of ``n_rows`` rows, read in pieces)."""
     if text_column not in table.columns:
         raise CorpusLoadError(
             f"{str(path)!r} has no text_column={text_column!r}; its columns are {list(table.columns)}. "
@@ -215,8 +221,8 @@ def _read_table(path: Path, kind: str, text_column: str, encoding: str | None) -
             raise CorpusLoadError(f"{str(path)!r}: column 'doc_id' is empty in rows {rows}.")
         ids = ids.astype(str)
     else:
-        width = max(6, len(str(len(table))))
-        ids = pd.Series([f"{path.stem}-{i:0{width}d}" for i in range(len(table))], index=table.index)
+        width = max(6, len(str(len(table) if n_rows is None else n_rows)))
+        ids = pd.Series([f"{path.stem}-{i:0{width}d}" for i in range(start, start + len(table))], index=table.index)
     texts = table[text_column]
     raw = [_normalize_newlines(t) if isinstance(t, str) else "" for t in texts]
     corpus = table.drop(columns=[c for c in (text_column, "doc_id") if c in table.columns])

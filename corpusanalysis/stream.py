@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import warnings
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from .load import (
     _is_glob,
     _read_metadata,
     _resolve_files,
+    _table_corpus,
     corpus_summary,
     load_corpus,
 )
@@ -53,6 +55,8 @@ __all__ = ["PipelineResult", "count_tokens", "merge_counts", "plan_chunks", "pro
 
 #: Default chunk size in characters (about 6 MB of UTF-8 Chinese).
 CHUNK_CHARS = 2_000_000
+#: Rows read at a time from a CSV or Parquet source (then regrouped into chunks by characters).
+TABLE_BATCH_ROWS = 2_000
 #: Columns :func:`process_chunk` never returns (they are large and later steps do not need them).
 _DROPPED = ("raw", "token_spans")
 
@@ -113,21 +117,42 @@ def merge_counts(parts) -> tuple[sp.csr_matrix, tuple]:
     (('创新', '容错纠错', '科技'), [[1, 0, 1], [2, 1, 0]])
     """
     parts = list(parts)
-    vocab = sorted(set().union(*[set(v) for _, v in parts])) if parts else []
-    col = {t: i for i, t in enumerate(vocab)}
-    blocks = []
-    for matrix, local in parts:
-        mapping = np.asarray([col[t] for t in local], dtype=np.int64)
-        m = matrix.tocsr()
-        remapped = sp.csr_matrix((m.data.astype(np.int64), mapping[m.indices] if m.nnz else m.indices.astype(np.int64),
-                                  m.indptr.astype(np.int64)), shape=(m.shape[0], len(vocab)))
-        remapped.sort_indices()
-        blocks.append(remapped)
-    if not blocks:
+    if not parts:
         return sp.csr_matrix((0, 0), dtype=np.int64), ()
-    merged = sp.vstack(blocks, format="csr", dtype=np.int64)
-    merged.sort_indices()
+    vocab = sorted(set().union(*[set(v) for _, v in parts]))
+    col = {t: i for i, t in enumerate(vocab)}
+    # Filled in place (no per-part copies, no vstack): memory is the parts plus the result.  Both
+    # vocabularies are sorted, so the mapping is increasing and every row's columns stay sorted.
+    n_rows = sum(m.shape[0] for m, _ in parts)
+    nnz = sum(m.nnz for m, _ in parts)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    indices = np.empty(nnz, dtype=np.int64)
+    data = np.empty(nnz, dtype=np.int64)
+    row = at = 0
+    for matrix, local in parts:
+        m = matrix.tocsr()
+        if not m.has_sorted_indices:
+            m = m.sorted_indices()
+        mapping = np.asarray([col[t] for t in local], dtype=np.int64)
+        indices[at:at + m.nnz] = mapping[m.indices]
+        data[at:at + m.nnz] = m.data
+        indptr[row + 1:row + m.shape[0] + 1] = m.indptr[1:] + at
+        row += m.shape[0]
+        at += m.nnz
+    merged = sp.csr_matrix((data, indices, indptr), shape=(n_rows, len(vocab)))
+    merged.has_sorted_indices = True
     return merged, tuple(vocab)
+
+
+def _compact(counts) -> tuple[sp.csr_matrix, tuple]:
+    """A chunk's counts with 32-bit arrays (half the memory while the chunks wait to be merged)."""
+    m, vocab = counts
+    if m.nnz and (m.data.max() > np.iinfo(np.int32).max or m.nnz > np.iinfo(np.int32).max):
+        return m, vocab
+    small = sp.csr_matrix(m.shape, dtype=np.int32)
+    small.data, small.indices, small.indptr = (m.data.astype(np.int32), m.indices.astype(np.int32),
+                                               m.indptr.astype(np.int32))
+    return small, vocab
 
 
 # ----------------------------------------------------------------------------- chunks of a source
@@ -136,7 +161,7 @@ class _Plan:
     chunks: list            # each: list of file paths, or a DataFrame (table sources)
     metadata: pd.DataFrame | None
     metadata_name: str | None
-    n_chars: int            # bytes of the files (an estimate of the size), or characters of a table
+    n_chars: int | None     # bytes of the files (an estimate of the size), characters of a table, None: not known
 
 
 def plan_chunks(source, *, metadata=None, chunk_chars: int = CHUNK_CHARS, text_column: str = "text",
@@ -144,12 +169,21 @@ def plan_chunks(source, *, metadata=None, chunk_chars: int = CHUNK_CHARS, text_c
     """Split a source into chunks of about ``chunk_chars`` characters without reading the files.
 
     File sources (folder, glob, list of paths) become lists of paths, read later where the chunk is
-    processed; table sources (CSV, JSONL, Parquet) are read here and sliced by rows.  Metadata
+    processed; CSV and Parquet files are read lazily, a few thousand rows at a time
+    (``pandas.read_csv(chunksize=)``, ``pyarrow.parquet.ParquetFile.iter_batches``), and ``chunks``
+    is then a generator of DataFrames; JSONL files and DataFrames are read whole and sliced by rows.  Metadata
     (``metadata=`` or a ``metadata.csv`` beside the files) is read once and returned for merging.
     """
     kind = None
     if isinstance(source, (str, os.PathLike)) and not _is_glob(os.fspath(source)):
         kind = _TABLE_SUFFIXES.get(Path(os.fspath(source)).suffix.lower())
+    if kind in ("csv", "parquet"):
+        path = Path(os.fspath(source))
+        if not path.is_file():
+            raise CorpusLoadError(f"source={str(path)!r} does not exist.")
+        meta, meta_name = _read_metadata(metadata, None if metadata is None else path.parent)
+        chunks = _by_chars(_table_corpora(path, kind, text_column, encoding, meta, meta_name), chunk_chars)
+        return _Plan(chunks, None, None, None)
     if kind is not None or isinstance(source, pd.DataFrame):
         corpus = source if isinstance(source, pd.DataFrame) else load_corpus(
             source, metadata=metadata, text_column=text_column, encoding=encoding)
@@ -180,6 +214,99 @@ def plan_chunks(source, *, metadata=None, chunk_chars: int = CHUNK_CHARS, text_c
     if current:
         chunks.append(current)
     return _Plan(chunks, meta, meta_name, total)
+
+
+def _table_batches(path: Path, kind: str, text_column: str, encoding: str | None):
+    """``(rows, n_rows)`` pieces of a CSV or Parquet file, read lazily; ``n_rows`` is the table's row count
+    (it sets the width of the generated ids)."""
+    if kind == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        file = pq.ParquetFile(path)
+        n_rows, start = file.metadata.num_rows, 0
+        for batch in file.iter_batches(batch_size=TABLE_BATCH_ROWS):
+            rows = pa.Table.from_batches([batch]).to_pandas()
+            if isinstance(rows.index, pd.RangeIndex):
+                rows.index = pd.RangeIndex(start, start + len(rows))
+            start += len(rows)
+            yield rows, n_rows
+        return
+    enc = encoding or "utf-8-sig"
+    header = pd.read_csv(path, encoding=enc, nrows=0).columns
+    # pandas infers a column's type per piece (a piece whose 'kw' is all empty reads as float); read the
+    # columns other than the text first (small: per-document metadata) to fix the types of the whole file
+    others = [c for c in header if c != text_column]
+    dtypes = None
+    n_rows = None
+    if others:
+        small = pd.read_csv(path, encoding=enc, usecols=others, dtype={"doc_id": str}, keep_default_na=True)
+        dtypes, n_rows = small.dtypes.to_dict(), len(small)
+        del small
+    elif len(header):
+        n_rows = sum(len(piece) for piece in pd.read_csv(path, encoding=enc, usecols=[0], chunksize=100_000))
+    for rows in pd.read_csv(path, encoding=enc, dtype=dtypes or {"doc_id": str}, keep_default_na=True,
+                            chunksize=TABLE_BATCH_ROWS):
+        yield rows, n_rows
+
+
+def _table_corpora(path: Path, kind: str, text_column: str, encoding: str | None, meta, meta_name):
+    """The corpus of a CSV or Parquet file piece by piece, as :func:`load_corpus` builds it whole."""
+    ids: list = []
+    empty: list = []
+    start = 0
+    for rows, n_rows in _table_batches(path, kind, text_column, encoding):
+        corpus = _table_corpus(rows, path, kind, text_column, encoding, n_rows=n_rows, start=start)
+        start += len(rows)
+        corpus.index = corpus.index.astype(object).rename("doc_id")
+        corpus.insert(corpus.columns.get_loc("encoding") + 1, "n_chars", corpus["raw"].str.len().astype("int64"))
+        corpus.insert(corpus.columns.get_loc("n_chars") + 1, "empty", corpus["raw"].str.strip().eq(""))
+        ids += corpus.index.to_list()
+        empty += corpus.index[corpus["empty"]].to_list()
+        if meta is not None:
+            clash = [c for c in meta.columns if c in corpus.columns]
+            if clash:
+                raise CorpusLoadError(f"{meta_name!r} repeats columns {clash} that the source already has; "
+                                      "drop them from one side.")
+            corpus = corpus.join(meta, how="left")
+            corpus["has_metadata"] = corpus.index.isin(meta.index)
+        yield corpus
+    if not ids:  # no rows: the (empty) corpus as load_corpus reads it
+        yield load_corpus(path, metadata=meta.reset_index() if meta is not None else None, text_column=text_column,
+                          encoding=encoding)
+        return
+    _check_unique(ids, str(path))
+    if empty:
+        warnings.warn(f"{len(empty)} empty or whitespace-only document(s) kept with empty=True: {empty}",
+                      UserWarning, stacklevel=2)
+    if meta is not None:
+        no_meta = sorted(set(ids) - set(meta.index))
+        no_doc = sorted(set(meta.index) - set(ids))
+        if no_meta:
+            warnings.warn(f"{len(no_meta)} document(s) have no row in {meta_name!r} (has_metadata=False): {no_meta}",
+                          UserWarning, stacklevel=2)
+        if no_doc:
+            warnings.warn(f"{len(no_doc)} row(s) of {meta_name!r} match no document and were not used: {no_doc}",
+                          UserWarning, stacklevel=2)
+
+
+def _by_chars(corpora, chunk_chars: int):
+    """Regroup corpus pieces into chunks of about ``chunk_chars`` characters (same cuts as slicing the whole)."""
+    pending: list = []
+    acc = 0
+    emitted = False
+    for corpus in corpora:
+        begin = 0
+        for i, n in enumerate(corpus["raw"].str.len().to_numpy()):
+            acc += int(n)
+            if acc >= chunk_chars:
+                pending.append(corpus.iloc[begin:i + 1])
+                yield pd.concat(pending) if len(pending) > 1 else pending[0]
+                emitted, pending, begin, acc = True, [], i + 1, 0
+        if begin < len(corpus) or (not emitted and not pending):
+            pending.append(corpus.iloc[begin:])
+    if pending:
+        yield pd.concat(pending) if len(pending) > 1 else pending[0]
 
 
 def _load_chunk(spec, encoding) -> pd.DataFrame:
@@ -297,7 +424,7 @@ def process_chunk(spec, tokenizer: Tokenizer, *, rules=None, skip=(), audit: boo
         scores = theme_scores(docs.assign(text="", token_spans=[()] * len(docs)), dictionary=tokenizer.dictionary_)
     summary = corpus_summary(corpus)
     summary["n_tokens"] = docs["n_tokens"].reindex(summary.index).astype("int64")
-    return {"docs": docs, "summary": summary, "cleaning": cleaning, "counts": count_tokens(docs["tokens"].tolist()),
+    return {"docs": docs, "summary": summary, "cleaning": cleaning, "counts": _compact(count_tokens(docs["tokens"].tolist())),
             "themes": themes, "theme_scores": scores,
             "warnings": caught, "cached": cached}
 
@@ -322,7 +449,8 @@ class PipelineResult:
         :func:`~corpusanalysis.theme_scores` of every document (``docs`` also has the ``theme``
         columns of :func:`~corpusanalysis.assign_themes`); ``None`` without a dictionary.
     parts : list of Path
-        The Parquet files holding the tokens when ``spill`` was given (``doc_id, tokens, n_tokens``).
+        The Parquet files holding the tokens when ``spill`` was given (``doc_id, tokens, n_tokens``;
+        also ``text`` with ``keep_text``), one per chunk, in document order.
     warnings : list of str
         Warnings raised while loading and cleaning (empty documents, missing metadata …).
     stats : dict
@@ -342,13 +470,34 @@ class PipelineResult:
 _WORKER: dict = {}
 
 
-def _init_worker(tokenizer, options) -> None:
+def _init_worker(tokenizer, options, spill=None) -> None:
     _WORKER["tokenizer"] = tokenizer
     _WORKER["options"] = options
+    _WORKER["spill"] = spill
 
 
-def _worker_process(spec):
-    return process_chunk(spec, _WORKER["tokenizer"], **_WORKER["options"])
+#: Columns written to the part files with ``spill=`` (``n_tokens`` is also kept in ``docs``).
+_SPILLED = ("text", "tokens")
+
+
+def _spill(i: int, res: dict, spill_dir) -> dict:
+    """Write the large columns of a chunk (clean text, tokens) to its part file; drop them from ``docs``."""
+    docs = res["docs"]
+    path = Path(spill_dir) / f"tokens-{i:05d}.parquet"
+    cols = [c for c in (*_SPILLED, "n_tokens") if c in docs.columns]
+    _write_atomic(_to_parquet_frame(docs[cols]), path)
+    return {**res, "docs": docs.drop(columns=[c for c in _SPILLED if c in docs.columns]), "part": str(path)}
+
+
+def _process_spill(i: int, spec, tokenizer, options, spill_dir):
+    res = process_chunk(spec, tokenizer, **options)
+    return _spill(i, res, spill_dir) if spill_dir is not None else res
+
+
+def _worker_process(job):
+    i, spec = job
+    # the worker writes the part file itself: the tokens never travel back to the main process
+    return i, _process_spill(i, spec, _WORKER["tokenizer"], _WORKER["options"], _WORKER.get("spill"))
 
 
 def _resolve_tokenizer(dictionary, tokenizer) -> Tokenizer:
@@ -387,8 +536,11 @@ def run_pipeline(source, *, metadata=None, dictionary=None, tokenizer: Tokenizer
     cache : path, optional
         Folder of the per-chunk cache.
     spill : path, optional
-        Folder for Parquet part files with the tokens; ``docs`` then has no ``tokens`` column and
-        memory stays bounded by the chunks in flight plus the sparse counts.
+        Folder for Parquet part files with the tokens (and the clean ``text`` with ``keep_text``),
+        written by the worker that processed the chunk (with ``backend="dask"`` the folder must be
+        on a file system the workers share); ``docs`` then has no ``tokens`` (or
+        ``text``) column and memory stays bounded by the chunks in flight (at most two per worker)
+        plus the sparse counts and the small per-document columns.
     backend : {"local", "dask"}, default "local"
     scheduler : str or distributed.Client, optional
         With ``backend="dask"``: a scheduler address (``"tcp://host:8786"``), a ``Client``, or
@@ -425,34 +577,41 @@ def run_pipeline(source, *, metadata=None, dictionary=None, tokenizer: Tokenizer
         spill_dir.mkdir(parents=True, exist_ok=True)
         for old in spill_dir.glob("tokens-*.parquet"):
             old.unlink()
-    n = len(plan.chunks)
+    n = len(plan.chunks) if isinstance(plan.chunks, list) else None
     bar = tqdm(total=n, desc="clean+tokenize+count", unit="chunk", disable=not progress, leave=False)
-    results: list = [None] * n
+    results: list = []
     parts: list[Path] = []
 
     def keep(i, res):
-        if spill_dir is not None:
-            docs = res["docs"]
-            path = spill_dir / f"tokens-{i:05d}.parquet"
-            _write_atomic(_to_parquet_frame(docs[["tokens", "n_tokens"]]), path)
-            res["docs"] = docs.drop(columns=["tokens"])
-            parts.append(path)
-        results[i] = res
+        # chunks arrive in order; only the small per-document columns and the sparse counts stay here
+        if spill_dir is not None and "part" not in res:
+            res = _spill(i, res, spill_dir)
+        if res.get("part") is not None:
+            parts.append(Path(res.pop("part")))
+        results.append(res)
         bar.update(1)
 
+    spill_arg = str(spill_dir.resolve()) if spill_dir is not None else None
     if backend == "dask":
         from .distributed import map_chunks
 
-        for i, res in map_chunks(plan.chunks, tok, options, scheduler=scheduler):
+        for i, res in map_chunks(plan.chunks, tok, options, scheduler=scheduler, spill=spill_arg):
             keep(i, res)
-    elif workers > 1 and n > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, n), initializer=_init_worker,
-                                 initargs=(tok, options)) as pool:
-            for i, res in enumerate(pool.map(_worker_process, plan.chunks)):
-                keep(i, res)
+    elif workers > 1 and (n is None or n > 1):
+        # at most 2 chunks per worker in flight: memory is bounded by the chunk size, not the corpus size
+        window = 2 * workers
+        with ProcessPoolExecutor(max_workers=workers if n is None else min(workers, n), initializer=_init_worker,
+                                 initargs=(tok, options, spill_arg)) as pool:
+            pending: deque = deque()
+            for i, spec in enumerate(plan.chunks):
+                pending.append(pool.submit(_worker_process, (i, spec)))
+                if len(pending) >= window:
+                    keep(*pending.popleft().result())
+            while pending:
+                keep(*pending.popleft().result())
     else:
         for i, spec in enumerate(plan.chunks):
-            keep(i, process_chunk(spec, tok, **options))
+            keep(i, _process_spill(i, spec, tok, options, spill_arg))
     bar.close()
     return _assemble(results, plan, sorted(parts), backend, workers)
 
@@ -502,7 +661,8 @@ def _assemble(results, plan: _Plan, parts, backend, workers) -> PipelineResult:
     rows.index = pd.Index([str(i) for i in docs.index], name="doc_id", dtype="string")
     dtm = DocTermMatrix(_readonly(matrix), vocab, tuple(rows.index), rows, "document", "doc_id")
     stats = {"chunks": len(results), "cached_chunks": sum(bool(r["cached"]) for r in results),
-             "documents": len(docs), "size": plan.n_chars, "backend": backend, "workers": workers}
+             "documents": len(docs),
+             "size": plan.n_chars if plan.n_chars is not None else int(summary["n_chars"].sum()), "backend": backend, "workers": workers}
     return PipelineResult(docs, dtm, summary.sort_index(), cleaning.sort_index() if cleaning is not None else None,
                           theme_table, list(parts), caught, stats)
 

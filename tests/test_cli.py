@@ -130,3 +130,18 @@ def test_report_low_memory_equals_default(small, tmp_path):
     for name in ("term_frequencies", "theme_scores", "trends", "cooccurrence"):
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / "tables" / f"{name}.parquet"),
                                       pd.read_parquet(tmp_path / "b" / "tables" / f"{name}.parquet"))
+
+
+def test_report_keeps_tokens_on_disk_above_the_size_limit(small, tmp_path, monkeypatch, capsys):
+    import corpusanalysis.cli as cli
+
+    monkeypatch.setattr(cli, "LOW_MEMORY_BYTES", 100)  # the small corpus is ~1 KB
+    assert main(["report", str(small), "--out", str(tmp_path / "r")]) == 0
+    err = capsys.readouterr().err
+    assert "tokens are kept on disk in" in err and "(as with --low-memory)" in err
+    assert sorted(p.name for p in (tmp_path / "r" / "tokens").glob("tokens-*.parquet")) == ["tokens-00000.parquet"]
+    monkeypatch.setattr(cli, "LOW_MEMORY_BYTES", 10**9)
+    assert main(["report", str(small), "--out", str(tmp_path / "s"), "--quiet"]) == 0
+    assert not (tmp_path / "s" / "tokens").exists()
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "r" / "tables" / "cooccurrence.parquet"),
+                                  pd.read_parquet(tmp_path / "s" / "tables" / "cooccurrence.parquet"))

@@ -11,7 +11,7 @@ import pytest
 from corpusanalysis import assign_themes, clean, doc_term_matrix, keyness, load_corpus, tokenize
 from corpusanalysis.stream import count_tokens, iter_parts, merge_counts, run_pipeline
 
-GOV = Path("/work/shared/corpora/gov-work-reports/txt")
+GOV = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "gov-work-reports" / "txt"
 
 
 def local_path(source):
@@ -83,6 +83,27 @@ def test_dask_equals_local_on_gov_work_reports_sample(client):
     result = run_pipeline(sample, audit=False, chunk_chars=40_000, backend="dask", scheduler=client)
     assert result.stats["chunks"] >= 3
     assert_same(result, docs, dtm)
+
+
+def test_dask_lazy_table_with_spill_equals_local(root, client, tmp_path, monkeypatch):
+    import corpusanalysis.stream as stream
+
+    monkeypatch.setattr(stream, "TABLE_BATCH_ROWS", 2)  # the CSV is read 2 rows at a time, in the client
+    seeds = load_corpus(root / "seeds")
+    table = tmp_path / "seeds.csv"
+    pd.DataFrame({"doc_id": seeds.index, "text": seeds["raw"]}).to_csv(table, index=False)
+    local = run_pipeline(table, audit=False, chunk_chars=5_000)
+    remote = run_pipeline(table, audit=False, chunk_chars=5_000, backend="dask", scheduler=client,
+                          spill=tmp_path / "parts")
+    assert remote.stats["chunks"] == local.stats["chunks"] >= 3
+    # the workers wrote the part files; only counts and per-document columns came back
+    assert "tokens" not in remote.docs.columns and len(remote.parts) == remote.stats["chunks"]
+    spilled = pd.concat(list(iter_parts(remote.parts)))
+    assert spilled.index.tolist() == local.docs.index.tolist() == seeds.index.tolist()
+    assert spilled["tokens"].tolist() == local.docs["tokens"].tolist()
+    pd.testing.assert_frame_equal(remote.docs, local.docs.drop(columns=["tokens"]))
+    assert remote.dtm.vocabulary == local.dtm.vocabulary and (remote.dtm.matrix != local.dtm.matrix).nnz == 0
+    pd.testing.assert_frame_equal(keyness(remote.dtm, groups="theme"), keyness(local.dtm, groups="theme"))
 
 
 def test_bad_backend_and_workers(root):
