@@ -243,6 +243,7 @@ def plot_trends(table: pd.DataFrame, *, path=None):
         raise ValueError(f"plot_trends() needs the table of trends(); missing columns {missing}.")
     with plot_style():
         import seaborn as sns
+        from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
         fig, axes = new_figure(figsize=(10.0, 4.2), ncols=2, sharex=True)
         for ax, kind, title in zip(axes, ("theme", "term"), ("主题 Themes", "关键术语 Key terms")):
@@ -254,6 +255,9 @@ def plot_trends(table: pd.DataFrame, *, path=None):
                 ax.plot(g["period"], g["rate"], marker="o", ms=3, lw=1.3, color=palette[name],
                         label=f"{name} (n={int(g['count'].sum()):,})")
             ax.set_title(title)
+            # years are whole numbers: no 2022.25 ticks
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
             ax.set_xlabel("year")
             ax.set_ylabel("per 10,000 tokens")
             if names:

@@ -53,3 +53,13 @@ def test_write_report_table_source_with_dates(tmp_path):
     assert set(written["figures"]) >= {"document-lengths", "theme-heatmap", "keyness-theme", "trends"}
     trend = pd.read_parquet(tmp_path / "r" / "tables" / "trends.parquet")
     assert sorted(trend["period"].unique()) == [2017, 2024]
+
+
+def test_plot_trends_ticks_are_whole_years():
+    from corpusanalysis.report import plot_trends
+
+    fig = plot_trends(trends(doc_term_matrix(frame().assign(year=pd.array([2024, 2022, 2023], dtype="Int64")))))
+    ax = fig.axes[0]
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks == [2022, 2023, 2024]
+    assert [ax.xaxis.get_major_formatter()(t) for t in ticks] == ["2022", "2023", "2024"]
