@@ -111,3 +111,30 @@ def test_bad_backend_and_workers(root):
         run_pipeline(root / "seeds", backend="spark")
     with pytest.raises(ValueError, match="workers must be a positive int; got 0"):
         run_pipeline(root / "seeds", workers=0)
+
+
+def test_cli_scheduler_address_equals_local(root, client, tmp_path):
+    from corpusanalysis.cli import main
+
+    address = client.scheduler.address  # a running scheduler, as `dask scheduler` would print
+    assert address.startswith("tcp://")
+    assert main(["tokenize", str(root / "seeds"), "--out", str(tmp_path / "local"), "--quiet"]) == 0
+    assert main(["tokenize", str(root / "seeds"), "--out", str(tmp_path / "dask"), "--quiet", "--scheduler", address,
+                 "--chunk-chars", "5000"]) == 0
+    for name in ("tokens.parquet", "doc_term_counts.parquet"):
+        local, remote = pd.read_parquet(tmp_path / "local" / name), pd.read_parquet(tmp_path / "dask" / name)
+        if "tokens" in local.columns:
+            local["tokens"], remote["tokens"] = local["tokens"].map(list), remote["tokens"].map(list)
+        pd.testing.assert_frame_equal(local, remote)
+    assert (tmp_path / "local" / "term_frequencies.csv").read_bytes() == (tmp_path / "dask" / "term_frequencies.csv").read_bytes()
+
+
+def test_cli_unreachable_scheduler_names_the_address(root, tmp_path, capsys):
+    pytest.importorskip("distributed")
+    from corpusanalysis.cli import main
+
+    code = main(["tokenize", str(root / "seeds"), "--out", str(tmp_path / "t"), "--scheduler", "tcp://127.0.0.1:9"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "scheduler='tcp://127.0.0.1:9': cannot connect to a Dask scheduler there" in err
+    assert "Is the scheduler running (dask scheduler)" in err
