@@ -215,23 +215,6 @@ def _write_frames(frames, path: Path, *, empty, preserve_index=None) -> None:
     os.replace(tmp, path)
 
 
-def _count_frames(dtm, rows: int = 2_000):
-    """``dtm.to_frame()`` in blocks of ``rows`` documents (the long table is much larger than the matrix)."""
-    import numpy as np
-    import pandas as pd
-
-    ids = np.asarray(dtm.row_ids, dtype=object)
-    vocab = np.asarray(dtm.vocabulary, dtype=object)
-    for start in range(0, dtm.shape[0], rows):
-        coo = dtm.matrix[start:start + rows].tocoo()
-        order = np.lexsort((coo.col, coo.row))
-        yield pd.DataFrame({
-            dtm.id_name: pd.array(ids[start + coo.row[order]], dtype="string"),
-            "term": pd.array(vocab[coo.col[order]], dtype="string"),
-            "count": coo.data[order].astype(np.int64),
-        })
-
-
 def _cmd_clean(args) -> None:
     import pandas as pd
 
@@ -306,7 +289,7 @@ def _cmd_tokenize(args) -> None:
     _write_frames(frames(), out / "tokens.parquet", empty=table(empty))
     shutil.rmtree(work, ignore_errors=True)
     result.dtm.term_frequencies().to_csv(out / "term_frequencies.csv", index=False, encoding="utf-8-sig")
-    _write_frames(_count_frames(result.dtm), out / "doc_term_counts.parquet", empty=result.dtm.to_frame,
+    _write_frames(result.dtm.iter_frames(rows=2_000), out / "doc_term_counts.parquet", empty=result.dtm.to_frame,
                   preserve_index=False)
     _say(args, f"{PROG} tokenize: {len(docs):,} documents, {int(result.dtm.n_tokens.sum()):,} tokens, "
                f"{result.dtm.shape[1]:,} terms → {out}/tokens.parquet, term_frequencies.csv, doc_term_counts.parquet")

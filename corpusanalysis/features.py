@@ -186,15 +186,41 @@ class DocTermMatrix:
         1      a   科技      1
         2      b   创新      1
         """
-        coo = self.matrix.tocoo()
+        return self._long(self.matrix, 0, 0)
+
+    def iter_frames(self, *, rows: int = 10_000):
+        """:meth:`to_frame` in blocks of ``rows`` matrix rows, for writing a large matrix piece by piece.
+
+        ``pandas.concat`` of the blocks equals :meth:`to_frame` (index included); the long table
+        is several times larger than the sparse matrix, so a large one is better never built whole.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from corpusanalysis.features import doc_term_matrix
+        >>> frame = pd.DataFrame({"tokens": [("创新", "创新", "科技"), ("创新",)]},
+        ...                      index=pd.Index(["a", "b"], name="doc_id"))
+        >>> [len(block) for block in doc_term_matrix(frame).iter_frames(rows=1)]
+        [2, 1]
+        """
+        if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
+            raise ValueError(f"rows must be a positive int; got {rows!r}.")
+        offset = 0
+        for start in range(0, self.shape[0], rows):
+            block = self._long(self.matrix[start:start + rows], start, offset)
+            offset += len(block)
+            yield block
+
+    def _long(self, matrix, first_row: int, first_index: int) -> pd.DataFrame:
+        coo = matrix.tocoo()
         order = np.lexsort((coo.col, coo.row))
         ids = np.asarray(self.row_ids, dtype=object)
         vocab = np.asarray(self.vocabulary, dtype=object)
         return pd.DataFrame({
-            self.id_name: pd.array(ids[coo.row[order]], dtype="string"),
+            self.id_name: pd.array(ids[first_row + coo.row[order]], dtype="string"),
             "term": pd.array(vocab[coo.col[order]], dtype="string"),
             "count": coo.data[order].astype(np.int64),
-        })
+        }, index=pd.RangeIndex(first_index, first_index + coo.nnz))
 
     def _row_mask(self, mask, where: str) -> np.ndarray:
         n = self.shape[0]

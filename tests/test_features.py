@@ -114,6 +114,11 @@ def test_select_rows_and_to_frame(dtm):
     assert long["count"].sum() == 6086 == dtm.matrix.sum()
     row = long[(long["doc_id"] == D002) & (long["term"] == "新质生产力")]
     assert row["count"].tolist() == [38]
+    blocks = list(dtm.iter_frames(rows=2))
+    assert [b["doc_id"].nunique() for b in blocks] == [2, 2, 1]
+    pd.testing.assert_frame_equal(pd.concat(blocks), long)
+    with pytest.raises(ValueError, match="rows must be a positive int; got 0"):
+        next(dtm.iter_frames(rows=0))
 
 
 def test_term_frequencies(dtm):
