@@ -389,28 +389,34 @@ def load_corpus(
 
     meta, meta_name = _read_metadata(metadata, base_dir)
     if meta is not None:
-        clash = [c for c in meta.columns if c in corpus.columns]
-        if clash:
-            raise CorpusLoadError(
-                f"{meta_name!r} repeats columns {clash} that the source already has; drop them from one side."
-            )
-        no_meta = sorted(set(corpus.index) - set(meta.index))
-        no_doc = sorted(set(meta.index) - set(corpus.index))
-        if no_meta:
-            warnings.warn(
-                f"{len(no_meta)} document(s) have no row in {meta_name!r} (has_metadata=False): {no_meta}",
-                UserWarning,
-                stacklevel=2,
-            )
-        if no_doc:
-            warnings.warn(
-                f"{len(no_doc)} row(s) of {meta_name!r} match no document and were not used: {no_doc}",
-                UserWarning,
-                stacklevel=2,
-            )
+        for message in _metadata_problems(corpus.index, corpus.columns, meta, meta_name):
+            warnings.warn(message, UserWarning, stacklevel=2)
         corpus = corpus.join(meta, how="left")
         corpus["has_metadata"] = corpus.index.isin(meta.index)
     return corpus
+
+
+def _metadata_problems(ids, columns, meta: pd.DataFrame, meta_name: str, *, ignore=(), limit: int | None = None,
+                       check_ids: bool = True) -> list[str]:
+    """The warnings of merging ``meta`` into documents ``ids``; CorpusLoadError if it repeats ``columns``.
+
+    ``ignore``: columns both may have (metadata wins); ``limit``: ids listed per message;
+    ``check_ids=False``: only the column check (for a corpus read in pieces, whose ids are checked at the end).
+    """
+    clash = [c for c in meta.columns if c in columns and c not in ignore]
+    if clash:
+        raise CorpusLoadError(f"{meta_name!r} repeats columns {clash} that the source already has; drop them from one side.")
+    if not check_ids:
+        return []
+    no_meta = sorted(set(ids) - set(meta.index))
+    no_doc = sorted(set(meta.index) - set(ids))
+    messages = []
+    if no_meta:
+        messages.append(f"{len(no_meta)} document(s) have no row in {meta_name!r} (has_metadata=False): "
+                        f"{no_meta[:limit]}")
+    if no_doc:
+        messages.append(f"{len(no_doc)} row(s) of {meta_name!r} match no document and were not used: {no_doc[:limit]}")
+    return messages
 
 
 def _seeds_dir() -> Path:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import html
-import warnings
 from pathlib import Path
 
 import numpy as np

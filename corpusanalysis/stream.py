@@ -42,6 +42,7 @@ from .load import (
     CorpusLoadError,
     _check_unique,
     _is_glob,
+    _metadata_problems,
     _read_metadata,
     _resolve_files,
     _table_corpus,
@@ -264,10 +265,7 @@ def _table_corpora(path: Path, kind: str, text_column: str, encoding: str | None
         ids += corpus.index.to_list()
         empty += corpus.index[corpus["empty"]].to_list()
         if meta is not None:
-            clash = [c for c in meta.columns if c in corpus.columns]
-            if clash:
-                raise CorpusLoadError(f"{meta_name!r} repeats columns {clash} that the source already has; "
-                                      "drop them from one side.")
+            _metadata_problems(corpus.index, corpus.columns, meta, meta_name, check_ids=False)
             corpus = corpus.join(meta, how="left")
             corpus["has_metadata"] = corpus.index.isin(meta.index)
         yield corpus
@@ -280,14 +278,8 @@ def _table_corpora(path: Path, kind: str, text_column: str, encoding: str | None
         warnings.warn(f"{len(empty)} empty or whitespace-only document(s) kept with empty=True: {empty}",
                       UserWarning, stacklevel=2)
     if meta is not None:
-        no_meta = sorted(set(ids) - set(meta.index))
-        no_doc = sorted(set(meta.index) - set(ids))
-        if no_meta:
-            warnings.warn(f"{len(no_meta)} document(s) have no row in {meta_name!r} (has_metadata=False): {no_meta}",
-                          UserWarning, stacklevel=2)
-        if no_doc:
-            warnings.warn(f"{len(no_doc)} row(s) of {meta_name!r} match no document and were not used: {no_doc}",
-                          UserWarning, stacklevel=2)
+        for message in _metadata_problems(ids, (), meta, meta_name):
+            warnings.warn(message, UserWarning, stacklevel=2)
 
 
 def _by_chars(corpora, chunk_chars: int):
@@ -625,18 +617,8 @@ def _assemble(results, plan: _Plan, parts, backend, workers) -> PipelineResult:
     _check_unique([str(i) for i in docs.index], "the source")
     if plan.metadata is not None:
         meta = plan.metadata
-        clash = [c for c in meta.columns if c in docs.columns and c not in ("title", "source_site")]
-        if clash:
-            raise CorpusLoadError(f"{plan.metadata_name!r} repeats columns {clash} that the source already has; "
-                                  "drop them from one side.")
-        no_meta = sorted(set(docs.index) - set(meta.index))
-        no_doc = sorted(set(meta.index) - set(docs.index))
-        if no_meta:
-            caught.append(f"{len(no_meta)} document(s) have no row in {plan.metadata_name!r} "
-                          f"(has_metadata=False): {no_meta[:20]}")
-        if no_doc:
-            caught.append(f"{len(no_doc)} row(s) of {plan.metadata_name!r} match no document and were not used: "
-                          f"{no_doc[:20]}")
+        caught += _metadata_problems(docs.index, docs.columns, meta, plan.metadata_name,
+                                     ignore=("title", "source_site"), limit=20)
         # metadata wins over what cleaning read off the page (as load_corpus + clean would do)
         page_filled = [c for c in ("title", "source_site") if c in meta.columns and c in docs.columns]
         docs = docs.drop(columns=page_filled).join(meta, how="left")
