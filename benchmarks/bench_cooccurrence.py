@@ -200,7 +200,7 @@ def child(context: str, row: str, path: Path, fraction: float) -> dict:
     import numpy as np
     import pandas as pd
 
-    from corpusanalysis.cooccurrence import _group_counts, cooccurrence
+    from corpusanalysis.analysis.cooccurrence import _group_counts, cooccurrence
 
     name = "docs" if row.startswith("cooccurrence(docs)") else "sentences" if context == "sentence" else "tokens"
     with open(path / f"{name}.pkl", "rb") as fh:

@@ -39,7 +39,7 @@ from scipy import stats
 
 from corpusanalysis import clean_text, tokenize
 from corpusanalysis.features import doc_term_matrix
-from corpusanalysis.keyness import keyness
+from corpusanalysis.analysis.keyness import keyness
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "corpora" / "chinaxiv-zh" / "txt"

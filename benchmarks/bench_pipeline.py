@@ -56,7 +56,7 @@ def _save(work: Path, name: str, obj) -> None:
 def run_stage(stage: str, work: Path) -> dict:
     """Run one stage in this (fresh) process; its inputs and outputs are pickles in ``work``."""
     import corpusanalysis as ca
-    from corpusanalysis.stream import run_pipeline
+    from corpusanalysis.pipeline.chunked import run_pipeline
 
     files = [Path(f) for f in json.loads((work / "files.json").read_text())]
     t = None

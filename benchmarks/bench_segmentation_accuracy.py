@@ -150,7 +150,7 @@ def main() -> int:
     concat = "".join("".join(r.split()) for r in raw)
 
     import jieba
-    from corpusanalysis.tokenize import Tokenizer
+    from corpusanalysis.text.tokenize import Tokenizer
 
     logging.getLogger("jieba").setLevel(logging.WARNING)
     jb = jieba.Tokenizer()

@@ -80,7 +80,7 @@ def _quiet_jieba() -> None:
 
 def _stopwords():
     """The default stopwords, or None when the stopword files are not there (yet)."""
-    from corpusanalysis.tokenize import load_stopwords
+    from corpusanalysis.text.tokenize import load_stopwords
 
     try:
         load_stopwords("default")
@@ -120,7 +120,7 @@ def child(row: str, work: Path) -> dict:
     corpus = pd.DataFrame({"text": texts}, index=pd.Index(ids, name="doc_id"))
     _quiet_jieba()
     from corpusanalysis import tokenize
-    from corpusanalysis.tokenize import Tokenizer, _jieba_tokenizer
+    from corpusanalysis.text.tokenize import Tokenizer, _jieba_tokenizer
 
     stopwords = _stopwords()
     result: dict = {"row": row}
@@ -340,7 +340,7 @@ def main() -> int:
 
 
 def _compare_outputs(a, b) -> dict:
-    from corpusanalysis.dictionary import load_dictionary
+    from corpusanalysis.text.dictionary import load_dictionary
 
     terms = set(load_dictionary().terms["term"])
     toks_a, spans_a = a

@@ -103,7 +103,7 @@ def child(row: int, cache: str, k: int) -> None:
     from gensim.corpora import Dictionary
     from gensim.models import LdaModel
 
-    from corpusanalysis.topics import TopicModel
+    from corpusanalysis.analysis.topics import TopicModel
 
     with open(cache, "rb") as fh:
         data = pickle.load(fh)

@@ -1,101 +1,115 @@
 """corpusanalysis: computational analysis of Chinese policy texts.
 
-The pipeline, one module per stage: :mod:`~corpusanalysis.load` (files → corpus
-DataFrame), :mod:`~corpusanalysis.clean`, :mod:`~corpusanalysis.segment`,
-:mod:`~corpusanalysis.dictionary`, :mod:`~corpusanalysis.tokenize`,
-:mod:`~corpusanalysis.features`, :mod:`~corpusanalysis.themes`, :mod:`~corpusanalysis.keyness`,
-:mod:`~corpusanalysis.topics`, :mod:`~corpusanalysis.cooccurrence`,
-:mod:`~corpusanalysis.plots`.  Everything public is re-exported here.
+The package is layered; each layer imports only from the layers below it:
+
+=============  ======================================================================
+``io``         decode files, resolve sources, load corpora (whole or in chunks)
+``text``       clean, segment, the policy dictionary, match terms, tokenize
+``features``   document-term matrices, TF-IDF, sparse counts
+``analysis``   themes and trends, keyness, discover, co-occurrence, concordance, topics
+``viz``        every ``plot_*`` function, the style, the explorer widget
+``pipeline``   the chunked run (local or Dask) and the HTML report
+=============  ======================================================================
+
+Private helpers sit at the bottom (``errors``, ``_checks``, ``_cache``, ``_parallel``,
+``_version``).  Everything public is re-exported here: ``import corpusanalysis as ca`` and use
+``ca.load_corpus``, ``ca.TopicModel`` … (see ``docs/CONVENTIONS.md`` for the map).
 """
 
-from .clean import (
+from . import _compat
+from ._version import __version__
+from .analysis import (
+    ExploreView,
+    TopicModel,
+    align_topics,
+    assign_themes,
+    associates,
+    choose_k,
+    cooccurrence,
+    cooccurrence_network,
+    dictionary_audit,
+    discover_terms,
+    doc_topics,
+    explore_view,
+    export_ldavis,
+    export_network,
+    export_view,
+    first_use,
+    keyness,
+    kwic,
+    select_k,
+    suggest_terms,
+    term_associates,
+    term_concordance,
+    term_frequency,
+    theme_scores,
+    theme_term_rates,
+    topic_coherence,
+    topic_prevalence,
+    topic_terms,
+    trends,
+)
+from .errors import CorpusLoadError, DictionaryError, DictionaryWarning, EmptyResultError, MetadataWarning
+from .features import DocTermMatrix, WeightedMatrix, doc_term_matrix, tfidf, top_terms
+from .io import corpus_summary, decode_bytes, load_corpus, load_seeds
+from .pipeline import PipelineResult, run_pipeline, write_report
+from .text import (
+    KINDS,
     MOJIBAKE_MARKER,
     REDACTION_PLACEHOLDER,
+    PolicyDictionary,
+    Tokenizer,
     clean,
     clean_text,
     cleaning_diff,
     cleaning_report,
     cleaning_rules,
     cleaning_summary,
-)
-from .cooccurrence import associates, cooccurrence, cooccurrence_network, export_network, kwic
-from .dictionary import (
-    DictionaryError,
-    DictionaryWarning,
-    PolicyDictionary,
     load_dictionary,
-    read_quanteda_yaml,
-    write_quanteda_yaml,
-)
-from .discover import discover_terms
-from .explore import (
-    Explorer,
-    ExploreView,
-    explore,
-    explore_view,
-    export_view,
-    suggest_terms,
-    term_associates,
-    term_concordance,
-    term_frequency,
-)
-from .features import DocTermMatrix, WeightedMatrix, doc_term_matrix, tfidf, top_terms
-from .keyness import keyness
-from .load import CorpusLoadError, corpus_summary, decode_bytes, load_corpus, load_seeds
-from .report import first_use, plot_trends, trends, write_report
-from .segment import segment, split_sentences
-from .stream import PipelineResult, run_pipeline
-from .themes import assign_themes, theme_term_rates
-from .topics import (
-    TopicModel,
-    align_topics,
-    choose_k,
-    doc_topics,
-    export_ldavis,
-    select_k,
-    topic_coherence,
-    topic_prevalence,
-    topic_terms,
-)
-from .tokenize import (
-    KINDS,
-    Tokenizer,
-    dictionary_audit,
     load_stopwords,
-    theme_scores,
+    read_quanteda_yaml,
+    segment,
+    split_sentences,
     tokenize,
     tokens_table,
+    write_quanteda_yaml,
 )
-from .plots import (
+from .viz import (
+    Explorer,
     cjk_font_path,
+    explore,
     figure_dir,
     new_figure,
-    plot_cleaning_removals,
     plot_association_heatmap,
+    plot_cleaning_removals,
     plot_document_lengths,
     plot_ego_networks,
     plot_k_selection,
     plot_keyness,
     plot_network,
     plot_style,
+    plot_tfidf_heatmap,
     plot_theme_heatmap,
     plot_theme_term_frequencies,
-    plot_tfidf_heatmap,
     plot_topic_prevalence,
     plot_topics,
+    plot_trends,
     save_figure,
 )
 
-__version__ = "0.1.0"
+_compat.install()
 
 __all__ = [
+    "__version__",
     "CorpusLoadError",
     "DictionaryError",
     "DictionaryWarning",
+    "EmptyResultError",
     "DocTermMatrix",
     "ExploreView",
     "Explorer",
     "KINDS",
+    "MetadataWarning",
     "MOJIBAKE_MARKER",
     "PipelineResult",
     "PolicyDictionary",

@@ -24,6 +24,13 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from ._version import __version__
+from .io.corpus import CHUNK_CHARS, load_chunk, plan_chunks
+from .io.sources import resolve_files
+from .pipeline.chunked import iter_parts, run_pipeline
+from .pipeline.report import write_report
+from .text.clean import cleaning_report
+from .text.tokenize import Tokenizer
 
 __all__ = ["main", "build_parser"]
 
@@ -56,7 +63,6 @@ def build_parser() -> argparse.ArgumentParser:
     >>> args.command, args.workers, args.quiet
     ('report', 2, False)
     """
-    from . import __version__
 
     parser = argparse.ArgumentParser(
         prog=PROG, description="Computational analysis of Chinese policy texts: clean, tokenize and report on a corpus.")
@@ -146,12 +152,11 @@ def _check_out(out: str) -> Path:
 
 def _source_bytes(source) -> int:
     """Bytes of input a resolved source names (files on disk; 0 when it cannot be told cheaply)."""
-    from .load import _resolve_files
 
     if isinstance(source, (str, os.PathLike)) and Path(source).is_file():
         return Path(source).stat().st_size
     try:
-        files, _ = _resolve_files(source)
+        files, _ = resolve_files(source)
     except (ValueError, OSError):  # the pipeline reports a bad source with its own message
         return 0
     return sum(p.stat().st_size for p in files)
@@ -163,8 +168,6 @@ def _say(args, message: str) -> None:
 
 
 def _pipeline(args, *, keep_text: bool, audit: bool, spill=None):
-    from .stream import CHUNK_CHARS, run_pipeline
-    from .tokenize import Tokenizer
 
     source, metadata = _resolve_source(args)
     dictionary = getattr(args, "dictionary", None)
@@ -218,9 +221,6 @@ def _write_frames(frames, path: Path, *, empty, preserve_index=None) -> None:
 def _cmd_clean(args) -> None:
     import pandas as pd
 
-    from .clean import cleaning_report
-    from .stream import _load_chunk, iter_parts, plan_chunks
-
     out = _check_out(args.out)
     source, metadata = _resolve_source(args)
     rules = args.cleaning_rules
@@ -251,7 +251,7 @@ def _cmd_clean(args) -> None:
     header = True
     with open(out / "cleaning_report.csv", "w", encoding="utf-8-sig", newline="") as fh:
         for spec in plan.chunks:
-            report = cleaning_report(_load_chunk(spec, args.encoding), rules=rules)
+            report = cleaning_report(load_chunk(spec, args.encoding), rules=rules)
             report.to_csv(fh, index=False, header=header)
             header = False
     _say(args, f"{PROG} clean: {len(docs):,} documents → {out}/clean.parquet, cleaning_report.csv, "
@@ -260,8 +260,6 @@ def _cmd_clean(args) -> None:
 
 def _cmd_tokenize(args) -> None:
     import pandas as pd
-
-    from .stream import iter_parts
 
     out = _check_out(args.out)
     # tokens go to Parquet part files chunk by chunk and are streamed into tokens.parquet
@@ -296,7 +294,6 @@ def _cmd_tokenize(args) -> None:
 
 
 def _cmd_report(args) -> None:
-    from .report import write_report
 
     out = _check_out(args.out)
     started = time.perf_counter()

@@ -94,7 +94,7 @@ class DocTermMatrix:
     Examples
     --------
     >>> import pandas as pd
-    >>> from corpusanalysis.features import doc_term_matrix
+    >>> from corpusanalysis import doc_term_matrix
     >>> frame = pd.DataFrame({"tokens": [("新质生产力", "创新", "创新"), ("容错纠错", "创新")]},
     ...                      index=pd.Index(["a", "b"], name="doc_id"))
     >>> dtm = doc_term_matrix(frame)
@@ -124,6 +124,23 @@ class DocTermMatrix:
         if "n_tokens" not in self.rows.columns:
             raise ValueError("DocTermMatrix.rows needs an 'n_tokens' column (tokens per row).")
 
+    @classmethod
+    def from_counts(cls, matrix: sp.spmatrix, vocabulary, rows: pd.DataFrame, *, unit: str = "document",
+                    id_name: str = "doc_id") -> DocTermMatrix:
+        """A matrix from counts made elsewhere (e.g. merged chunk counts): ``rows`` indexed by the row ids.
+
+        The arrays are made read-only; the row ids are the index of ``rows`` as str.
+
+        Examples
+        --------
+        >>> import pandas as pd, scipy.sparse as sp
+        >>> rows = pd.DataFrame({"n_tokens": [3]}, index=pd.Index(["a"], name="doc_id"))
+        >>> DocTermMatrix.from_counts(sp.csr_matrix([[2, 1]]), ("创新", "科技"), rows).shape
+        (1, 2)
+        """
+        return cls(_readonly(sp.csr_matrix(matrix)), tuple(vocabulary), tuple(str(i) for i in rows.index), rows, unit,
+                   id_name)
+
     def __repr__(self) -> str:
         return (f"DocTermMatrix({self.shape[0]} {self.unit} rows × {self.shape[1]} terms, "
                 f"{int(self.matrix.sum()):,} counts, {int(self.n_tokens.sum()):,} tokens)")
@@ -140,7 +157,7 @@ class DocTermMatrix:
         Examples
         --------
         >>> import pandas as pd
-        >>> from corpusanalysis.features import doc_term_matrix
+        >>> from corpusanalysis import doc_term_matrix
         >>> frame = pd.DataFrame({"tokens": [("创新", "创新", "科技"), ("创新",)]},
         ...                      index=pd.Index(["a", "b"], name="doc_id"))
         >>> doc_term_matrix(frame, min_df=2).n_tokens
@@ -156,7 +173,7 @@ class DocTermMatrix:
         Examples
         --------
         >>> import pandas as pd
-        >>> from corpusanalysis.features import doc_term_matrix
+        >>> from corpusanalysis import doc_term_matrix
         >>> frame = pd.DataFrame({"tokens": [("创新", "创新", "科技"), ("创新",)]},
         ...                      index=pd.Index(["a", "b"], name="doc_id"))
         >>> doc_term_matrix(frame).term_frequencies()
@@ -177,7 +194,7 @@ class DocTermMatrix:
         Examples
         --------
         >>> import pandas as pd
-        >>> from corpusanalysis.features import doc_term_matrix
+        >>> from corpusanalysis import doc_term_matrix
         >>> frame = pd.DataFrame({"tokens": [("创新", "创新", "科技"), ("创新",)]},
         ...                      index=pd.Index(["a", "b"], name="doc_id"))
         >>> doc_term_matrix(frame).to_frame()
@@ -197,7 +214,7 @@ class DocTermMatrix:
         Examples
         --------
         >>> import pandas as pd
-        >>> from corpusanalysis.features import doc_term_matrix
+        >>> from corpusanalysis import doc_term_matrix
         >>> frame = pd.DataFrame({"tokens": [("创新", "创新", "科技"), ("创新",)]},
         ...                      index=pd.Index(["a", "b"], name="doc_id"))
         >>> [len(block) for block in doc_term_matrix(frame).iter_frames(rows=1)]
@@ -257,7 +274,7 @@ class DocTermMatrix:
         Examples
         --------
         >>> import pandas as pd
-        >>> from corpusanalysis.features import doc_term_matrix
+        >>> from corpusanalysis import doc_term_matrix
         >>> frame = pd.DataFrame({"tokens": [("创新", "科技"), ("创新",)], "genre": ["讲话", "党课"]},
         ...                      index=pd.Index(["a", "b"], name="doc_id"))
         >>> dtm = doc_term_matrix(frame)
@@ -288,7 +305,7 @@ class DocTermMatrix:
         Examples
         --------
         >>> import pandas as pd
-        >>> from corpusanalysis.features import doc_term_matrix
+        >>> from corpusanalysis import doc_term_matrix
         >>> frame = pd.DataFrame({"tokens": [("创新", "科技"), ("创新",), ("容错纠错",)],
         ...                       "doc_id": ["d1", "d1", "d2"]},
         ...                      index=pd.Index(["u1", "u2", "u3"], name="unit_id"))
@@ -318,7 +335,7 @@ class DocTermMatrix:
         return DocTermMatrix(matrix, self.vocabulary, tuple(groups), rows, "group", by)
 
 
-def _check_dtm(dtm, where: str) -> None:
+def check_dtm(dtm, where: str) -> None:
     if not isinstance(dtm, DocTermMatrix):
         raise TypeError(f"{where} expects a DocTermMatrix from doc_term_matrix(); got {type(dtm).__name__}.")
     if dtm.shape[0] == 0:
@@ -375,7 +392,7 @@ def doc_term_matrix(frame: pd.DataFrame, *, min_df=1, max_df=1.0, min_count: int
     Examples
     --------
     >>> from corpusanalysis import load_seeds, clean, tokenize
-    >>> from corpusanalysis.features import doc_term_matrix
+    >>> from corpusanalysis import doc_term_matrix
     >>> dtm = doc_term_matrix(tokenize(clean(load_seeds())), min_df=2)
     >>> dtm
     DocTermMatrix(5 document rows × ... terms, ... counts, 6,086 tokens)
@@ -477,7 +494,7 @@ class WeightedMatrix:
     Examples
     --------
     >>> import pandas as pd
-    >>> from corpusanalysis.features import doc_term_matrix, tfidf
+    >>> from corpusanalysis import doc_term_matrix, tfidf
     >>> frame = pd.DataFrame({"tokens": [("新质生产力", "创新"), ("容错纠错", "创新")]},
     ...                      index=pd.Index(["a", "b"], name="doc_id"))
     >>> w = tfidf(doc_term_matrix(frame), norm=None)
@@ -534,7 +551,7 @@ def tfidf(dtm: DocTermMatrix, *, norm: str | None = "l2", use_idf: bool = True, 
     Examples
     --------
     >>> import pandas as pd
-    >>> from corpusanalysis.features import doc_term_matrix, tfidf
+    >>> from corpusanalysis import doc_term_matrix, tfidf
     >>> frame = pd.DataFrame({"tokens": [("新质生产力", "创新"), ("容错纠错", "创新")]},
     ...                      index=pd.Index(["a", "b"], name="doc_id"))
     >>> w = tfidf(doc_term_matrix(frame))
@@ -544,7 +561,7 @@ def tfidf(dtm: DocTermMatrix, *, norm: str | None = "l2", use_idf: bool = True, 
     array([[0.58 , 0.   , 0.815],
            [0.58 , 0.815, 0.   ]])
     """
-    _check_dtm(dtm, "tfidf()")
+    check_dtm(dtm, "tfidf()")
     if norm not in ("l2", "l1", None):
         raise ValueError(f"norm must be 'l2', 'l1' or None; got {norm!r}.")
     for name, value in (("use_idf", use_idf), ("smooth_idf", smooth_idf), ("sublinear_tf", sublinear_tf)):
@@ -588,7 +605,7 @@ def top_terms(weighted, *, by: str | None = None, n: int = 10) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> from corpusanalysis.features import doc_term_matrix, tfidf, top_terms
+    >>> from corpusanalysis import doc_term_matrix, tfidf, top_terms
     >>> frame = pd.DataFrame({"tokens": [("新质生产力", "新质生产力", "创新"), ("容错纠错", "创新")]},
     ...                      index=pd.Index(["a", "b"], name="doc_id"))
     >>> top_terms(tfidf(doc_term_matrix(frame)), n=2)
@@ -605,7 +622,7 @@ def top_terms(weighted, *, by: str | None = None, n: int = 10) -> pd.DataFrame:
     else:
         raise TypeError(f"top_terms() expects the WeightedMatrix of tfidf() (or a DocTermMatrix); "
                         f"got {type(weighted).__name__}.")
-    _check_dtm(counts, "top_terms()")
+    check_dtm(counts, "top_terms()")
     if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
         raise ValueError(f"n must be a positive int (terms per row or group); got {n!r}.")
     vocab = np.asarray(counts.vocabulary, dtype=object)
@@ -656,3 +673,98 @@ def top_terms(weighted, *, by: str | None = None, n: int = 10) -> pd.DataFrame:
     if n_rows is not None:
         out["n_rows"] = np.array(sizes, dtype=np.int64)
     return out.sort_values([id_name, "rank"], kind="stable").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- counts of token sequences
+# ----------------------------------------------------------------------------- counting
+def count_tokens(token_lists) -> tuple[sp.csr_matrix, tuple]:
+    """Sparse counts of token sequences with their own vocabulary (code-point order).
+
+    Parameters
+    ----------
+    token_lists : sequence of sequences of str
+
+    Returns
+    -------
+    matrix : scipy.sparse.csr_matrix
+        ``int64`` counts, one row per sequence.
+    vocabulary : tuple of str
+        Sorted terms (the columns).
+
+    Examples
+    --------
+    >>> m, vocab = count_tokens([("创新", "科技", "创新"), ("容错纠错",)])
+    >>> vocab, m.toarray().tolist()
+    (('创新', '容错纠错', '科技'), [[2, 0, 1], [0, 1, 0]])
+    """
+    vocab = sorted({t for toks in token_lists for t in toks})
+    col = {t: i for i, t in enumerate(vocab)}
+    indptr = [0]
+    indices: list[int] = []
+    data: list[int] = []
+    for toks in token_lists:
+        counts: dict[int, int] = {}
+        for t in toks:
+            j = col[t]
+            counts[j] = counts.get(j, 0) + 1
+        for j in sorted(counts):
+            indices.append(j)
+            data.append(counts[j])
+        indptr.append(len(indices))
+    matrix = sp.csr_matrix((np.asarray(data, dtype=np.int64), np.asarray(indices, dtype=np.int64),
+                            np.asarray(indptr, dtype=np.int64)), shape=(len(token_lists), len(vocab)))
+    return matrix, tuple(vocab)
+
+
+def merge_counts(parts) -> tuple[sp.csr_matrix, tuple]:
+    """Stack count matrices with different vocabularies into one (rows in order, union vocabulary).
+
+    Parameters
+    ----------
+    parts : sequence of (csr_matrix, vocabulary) pairs
+
+    Examples
+    --------
+    >>> a = count_tokens([("创新", "科技")])
+    >>> b = count_tokens([("容错纠错", "创新", "创新")])
+    >>> m, vocab = merge_counts([a, b])
+    >>> vocab, m.toarray().tolist()
+    (('创新', '容错纠错', '科技'), [[1, 0, 1], [2, 1, 0]])
+    """
+    parts = list(parts)
+    if not parts:
+        return sp.csr_matrix((0, 0), dtype=np.int64), ()
+    vocab = sorted(set().union(*[set(v) for _, v in parts]))
+    col = {t: i for i, t in enumerate(vocab)}
+    # Filled in place (no per-part copies, no vstack): memory is the parts plus the result.  Both
+    # vocabularies are sorted, so the mapping is increasing and every row's columns stay sorted.
+    n_rows = sum(m.shape[0] for m, _ in parts)
+    nnz = sum(m.nnz for m, _ in parts)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    indices = np.empty(nnz, dtype=np.int64)
+    data = np.empty(nnz, dtype=np.int64)
+    row = at = 0
+    for matrix, local in parts:
+        m = matrix.tocsr()
+        if not m.has_sorted_indices:
+            m = m.sorted_indices()
+        mapping = np.asarray([col[t] for t in local], dtype=np.int64)
+        indices[at:at + m.nnz] = mapping[m.indices]
+        data[at:at + m.nnz] = m.data
+        indptr[row + 1:row + m.shape[0] + 1] = m.indptr[1:] + at
+        row += m.shape[0]
+        at += m.nnz
+    merged = sp.csr_matrix((data, indices, indptr), shape=(n_rows, len(vocab)))
+    merged.has_sorted_indices = True
+    return merged, tuple(vocab)
+
+
+def compact_counts(counts) -> tuple[sp.csr_matrix, tuple]:
+    """A chunk's counts with 32-bit arrays (half the memory while the chunks wait to be merged)."""
+    m, vocab = counts
+    if m.nnz and (m.data.max() > np.iinfo(np.int32).max or m.nnz > np.iinfo(np.int32).max):
+        return m, vocab
+    small = sp.csr_matrix(m.shape, dtype=np.int32)
+    small.data, small.indices, small.indptr = (m.data.astype(np.int32), m.indices.astype(np.int32),
+                                               m.indptr.astype(np.int32))
+    return small, vocab

@@ -12,16 +12,14 @@ from hypothesis import strategies as st
 
 from corpusanalysis import (
     MOJIBAKE_MARKER,
-    REDACTION_PLACEHOLDER,
     clean,
     clean_text,
     cleaning_diff,
     cleaning_report,
     cleaning_rules,
     cleaning_summary,
-    load_seeds,
 )
-from corpusanalysis.clean import STEPS
+from corpusanalysis.text.clean import STEPS
 
 TONED = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
 T2S = opencc.OpenCC("t2s")

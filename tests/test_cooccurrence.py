@@ -13,13 +13,13 @@ import pytest
 from scipy import stats
 
 import corpusanalysis as ca
-from corpusanalysis.cooccurrence import (
+from corpusanalysis.analysis.concordance import kwic
+from corpusanalysis.analysis.cooccurrence import (
     COOCCURRENCE_COLUMNS,
     associates,
     cooccurrence,
     cooccurrence_network,
     export_network,
-    kwic,
 )
 
 from seed_excerpts import CX, RC, THEMES, XZ, three_theme_corpus  # noqa: E402,F401
@@ -116,7 +116,7 @@ def test_window_counts_equal_brute_force_on_seed_tokens(docs, w):
 @pytest.mark.parametrize("w", [2, 3, 4, 6, 9])
 def test_banded_window_counts_equal_the_window_incidence_product(docs, w):
     # the production path for windows (banded) against X.T @ X over the materialized window rows
-    from corpusanalysis.cooccurrence import _encode, _incidence, _pairs, _window_pairs
+    from corpusanalysis.analysis.cooccurrence import _encode, _incidence, _pairs, _window_pairs
 
     frame = pd.concat([docs, docs.assign(tokens=docs["tokens"].map(lambda t: t[::-1]))])  # more repeats
     encoded = _encode(frame)
@@ -132,7 +132,7 @@ def test_banded_window_counts_equal_the_window_incidence_product(docs, w):
 def test_blocked_product_and_chunked_g2_give_the_same_table(docs, monkeypatch):
     import importlib
 
-    co = importlib.import_module("corpusanalysis.cooccurrence")  # the attribute is the re-exported function
+    co = importlib.import_module("corpusanalysis.analysis.cooccurrence")
 
     whole = cooccurrence(docs, window="sentence", min_count=1)
     monkeypatch.setattr(co, "_BLOCK_WORK", 50)  # many blocks of X.T @ X
@@ -306,7 +306,7 @@ def test_by_group_equals_each_group_alone(docs, sentences):
 
 
 def test_by_assign_themes_labels_when_available(docs):
-    themes = pytest.importorskip("corpusanalysis.themes")
+    themes = pytest.importorskip("corpusanalysis.analysis.themes")
     labelled = themes.assign_themes(docs.drop(columns="theme"), min_hits=2, min_terms=2, min_rate=0)
     table = cooccurrence(labelled, window="sentence", by="theme", min_count=1)
     assert set(table["group"]) <= {"新质生产力", "创新型县", "容错纠错", "general"}

@@ -14,12 +14,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from corpusanalysis.dictionary import (
+from corpusanalysis.errors import DictionaryError, DictionaryWarning
+from corpusanalysis.text.dictionary import (
     CATEGORY_COLUMNS,
     FORM_COLUMNS,
     TERM_COLUMNS,
-    DictionaryError,
-    DictionaryWarning,
     PolicyDictionary,
     load_dictionary,
     read_quanteda_yaml,

@@ -13,8 +13,8 @@ import jieba
 import pandas as pd
 import pytest
 
-from corpusanalysis.dictionary import PolicyDictionary, load_dictionary
-from corpusanalysis.discover import DISCOVER_COLUMNS, PMI_CAP, discover_terms
+from corpusanalysis.text.dictionary import PolicyDictionary, load_dictionary
+from corpusanalysis.analysis.discover import DISCOVER_COLUMNS, PMI_CAP, discover_terms
 
 LOG3 = math.log2(3)
 
@@ -411,7 +411,7 @@ def test_token_spans_give_the_surface_form_of_canonicalized_tokens():
 
 
 def test_with_the_project_tokenizer():
-    tokenize = pytest.importorskip("corpusanalysis.tokenize").tokenize
+    tokenize = pytest.importorskip("corpusanalysis.text.tokenize").tokenize
     known = PolicyDictionary.from_dict(
         {
             "name": "测试",

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from corpusanalysis import assign_themes, clean, doc_term_matrix, keyness, load_corpus, tokenize
-from corpusanalysis.stream import count_tokens, iter_parts, merge_counts, run_pipeline
+from corpusanalysis.features import count_tokens, merge_counts
+from corpusanalysis.pipeline.chunked import iter_parts, run_pipeline
 
 GOV = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "gov-work-reports" / "txt"
 
@@ -86,9 +87,9 @@ def test_dask_equals_local_on_gov_work_reports_sample(client):
 
 
 def test_dask_lazy_table_with_spill_equals_local(root, client, tmp_path, monkeypatch):
-    import corpusanalysis.stream as stream
+    import corpusanalysis.io.sources as sources
 
-    monkeypatch.setattr(stream, "TABLE_BATCH_ROWS", 2)  # the CSV is read 2 rows at a time, in the client
+    monkeypatch.setattr(sources, "TABLE_BATCH_ROWS", 2)  # the CSV is read 2 rows at a time, in the client
     seeds = load_corpus(root / "seeds")
     table = tmp_path / "seeds.csv"
     pd.DataFrame({"doc_id": seeds.index, "text": seeds["raw"]}).to_csv(table, index=False)

@@ -7,13 +7,10 @@ import pandas as pd
 import pytest
 
 import corpusanalysis as ca
-from corpusanalysis.explore import (
+from corpusanalysis.analysis.explore import (
     CONCORDANCE_COLUMNS,
     FREQUENCY_COLUMNS,
     ExploreView,
-    Explorer,
-    concordance_html,
-    explore,
     explore_view,
     export_view,
     prepare_corpus,
@@ -22,6 +19,7 @@ from corpusanalysis.explore import (
     term_concordance,
     term_frequency,
 )
+from corpusanalysis.viz.explorer import Explorer, concordance_html, explore
 
 from seed_excerpts import CX, RC, THEMES, XZ, three_theme_corpus  # noqa: E402,F401
 

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 import corpusanalysis as ca
-from corpusanalysis.load import CorpusLoadError, decode_bytes
+from corpusanalysis.errors import CorpusLoadError
+from corpusanalysis.io.decode import decode_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -1,13 +1,8 @@
-"""Tests for the co-occurrence plots: plot_network, plot_ego_networks, plot_association_heatmap.
-
-Until they are appended to corpusanalysis/plots.py they live in build/cooc_plots_draft.py; the
-functions are taken from corpusanalysis.plots when present there, otherwise from the draft.
-"""
+"""Tests for corpusanalysis.viz.network: plot_network, plot_ego_networks, plot_association_heatmap."""
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import itertools
 import warnings
 from pathlib import Path
@@ -18,26 +13,12 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import corpusanalysis as ca
-import corpusanalysis.plots as plots_module
-from corpusanalysis.cooccurrence import associates, cooccurrence, cooccurrence_network
+import corpusanalysis.viz.network as P
+from corpusanalysis.analysis.cooccurrence import associates, cooccurrence, cooccurrence_network
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _plots():
-    if hasattr(plots_module, "plot_ego_networks"):
-        return plots_module
-    draft = ROOT / "build" / "cooc_plots_draft.py"
-    if not draft.is_file():
-        raise ImportError("plot_network, plot_ego_networks and plot_association_heatmap are neither in "
-                          "corpusanalysis/plots.py nor in build/cooc_plots_draft.py: append the draft to plots.py.")
-    spec = importlib.util.spec_from_file_location("cooc_plots_draft", draft)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-P = _plots()
 KEY = ["新质生产力", "创新型县", "容错纠错"]
 
 

@@ -14,9 +14,9 @@ import pytest
 
 import corpusanalysis as ca
 from corpusanalysis.features import doc_term_matrix, tfidf, top_terms
-from corpusanalysis.keyness import keyness
-from corpusanalysis.plots import plot_keyness, plot_tfidf_heatmap, plot_theme_term_frequencies
-from corpusanalysis.themes import assign_themes, theme_term_rates
+from corpusanalysis.analysis.keyness import keyness
+from corpusanalysis.viz.terms import plot_keyness, plot_tfidf_heatmap, plot_theme_term_frequencies
+from corpusanalysis.analysis.themes import assign_themes, theme_term_rates
 
 ORDER = ["新质生产力", "创新型县", "容错纠错"]
 

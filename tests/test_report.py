@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 from corpusanalysis.features import doc_term_matrix
-from corpusanalysis.report import first_use, time_periods, trends, write_report
-from corpusanalysis.stream import run_pipeline
+from corpusanalysis.analysis.trends import first_use, time_periods, trends
+from corpusanalysis.pipeline.report import write_report
+from corpusanalysis.pipeline.chunked import run_pipeline
 
 
 def frame():
@@ -56,7 +57,7 @@ def test_write_report_table_source_with_dates(tmp_path):
 
 
 def test_plot_trends_ticks_are_whole_years():
-    from corpusanalysis.report import plot_trends
+    from corpusanalysis.viz.corpus import plot_trends
 
     fig = plot_trends(trends(doc_term_matrix(frame().assign(year=pd.array([2024, 2022, 2023], dtype="Int64")))))
     ax = fig.axes[0]

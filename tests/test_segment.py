@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corpusanalysis.segment import MAX_HEADING_CHARS, UNIT_COLUMNS, segment, split_sentences
+from corpusanalysis.text.segment import MAX_HEADING_CHARS, UNIT_COLUMNS, segment, split_sentences
 
 # seeds/004_60d9a6d77e740d89.txt: the title line, then every paragraph from "同志们:" on, each cut
 # after its first two sentences; the furniture line 2, the repeated title of line 3 and "下一篇:返回列表" left out.

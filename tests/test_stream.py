@@ -7,10 +7,11 @@ import warnings
 import pandas as pd
 import pytest
 
-import corpusanalysis.stream as stream
-from corpusanalysis import load_corpus
+import corpusanalysis.io.sources as sources
+from corpusanalysis import CorpusLoadError, load_corpus
 from corpusanalysis.cli import main
-from corpusanalysis.stream import iter_parts, plan_chunks, run_pipeline
+from corpusanalysis.io.corpus import plan_chunks
+from corpusanalysis.pipeline.chunked import iter_parts, run_pipeline
 from tests.seed_excerpts import CX, RC, XZ
 
 TEXTS = [XZ, CX, RC, "  ", XZ[:60], RC[:40], CX[:80]]
@@ -19,7 +20,7 @@ TEXTS = [XZ, CX, RC, "  ", XZ[:60], RC[:40], CX[:80]]
 @pytest.fixture()
 def tables(tmp_path, monkeypatch):
     """The same corpus as a CSV and a Parquet file, without a doc_id column, read 2 rows at a time."""
-    monkeypatch.setattr(stream, "TABLE_BATCH_ROWS", 2)
+    monkeypatch.setattr(sources, "TABLE_BATCH_ROWS", 2)
     frame = pd.DataFrame({"text": TEXTS, "year": [2024, 2016, 2020, 2021, 2024, 2016, 2020],
                           "kw": ["a", None, "b", None, "c", "d", None]})
     frame.to_csv(tmp_path / "c.csv", index=False)
@@ -51,9 +52,9 @@ def test_table_source_is_read_lazily_and_equals_whole(tables, name):
 
 
 def test_table_source_duplicate_ids_name_the_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(stream, "TABLE_BATCH_ROWS", 1)
+    monkeypatch.setattr(sources, "TABLE_BATCH_ROWS", 1)
     pd.DataFrame({"doc_id": ["x", "y", "x"], "text": [XZ, CX, RC]}).to_csv(tmp_path / "d.csv", index=False)
-    with pytest.raises(stream.CorpusLoadError, match=r"duplicate doc_id values \['x'\] in .*d\.csv"):
+    with pytest.raises(CorpusLoadError, match=r"duplicate doc_id values \['x'\] in .*d\.csv"):
         run_pipeline(tmp_path / "d.csv")
 
 

@@ -12,7 +12,6 @@ import pytest
 from corpusanalysis import (
     PolicyDictionary,
     Tokenizer,
-    clean,
     dictionary_audit,
     load_dictionary,
     load_seeds,
@@ -225,7 +224,7 @@ def test_cache_reuses_tokens(cleaned, tmp_path, monkeypatch):
     def boom(self, text):
         raise AssertionError("re-tokenized although nothing changed")
 
-    monkeypatch.setattr(Tokenizer, "_filtered", boom)
+    monkeypatch.setattr(Tokenizer, "tokens_with_spans", boom)
     again = tokenize(cleaned, cache=tmp_path)
     pd.testing.assert_series_equal(first["tokens"], again["tokens"])
     pd.testing.assert_series_equal(first["token_spans"], again["token_spans"])

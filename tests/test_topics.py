@@ -13,17 +13,15 @@ import pandas as pd
 import pytest
 
 import corpusanalysis as ca
-from corpusanalysis import topics as tp
+from corpusanalysis.analysis import topics as tp
 from corpusanalysis.features import doc_term_matrix
-from corpusanalysis.topics import (
+from corpusanalysis.analysis.topic_selection import SELECT_K_COLUMNS, choose_k, select_k
+from corpusanalysis.analysis.topics import (
     PREVALENCE_COLUMNS,
-    SELECT_K_COLUMNS,
     TOPIC_TERMS_COLUMNS,
     TopicModel,
     align_topics,
-    choose_k,
     doc_topics,
-    select_k,
     topic_coherence,
     topic_prevalence,
     topic_terms,
@@ -91,7 +89,7 @@ def test_same_seed_gives_identical_arrays_in_a_fresh_process(model, root):
         "import warnings; warnings.simplefilter('ignore')\n"
         "import corpusanalysis as ca, tests.test_topics as t\n"
         "units = ca.tokenize(ca.segment(ca.clean(ca.load_seeds()), level='paragraph'))\n"
-        "print(t._digest(ca.topics.TopicModel(3).fit(units)))\n"
+        "print(t._digest(ca.TopicModel(3).fit(units)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120,
                          env={**os.environ, "PYTHONHASHSEED": "123"})

@@ -71,7 +71,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 import warnings
 from collections.abc import Iterable
 from numbers import Integral, Real
@@ -81,6 +80,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from scipy import special
+from ..text.dictionary import PolicyDictionary, load_dictionary
+from ..text.segment import segment
 
 __all__ = [
     "MEASURES",
@@ -200,7 +201,6 @@ def _units_level(frame: pd.DataFrame) -> str | None:
 
 def _split_rows(frame: pd.DataFrame, level: str, lengths: np.ndarray, where: str) -> np.ndarray:
     """For every token, the index of the segment() unit (of its row) it starts in."""
-    from .segment import segment
 
     missing = [c for c in ("text", "token_spans") if c not in frame.columns]
     if missing:
@@ -545,7 +545,7 @@ def cooccurrence(tokens_or_units, *, window=5, min_count: int = 2, measures=MEAS
 
     Examples
     --------
-    >>> from corpusanalysis.cooccurrence import cooccurrence
+    >>> from corpusanalysis import cooccurrence
     >>> rows = [["新质生产力", "科技创新", "未来产业"], ["新质生产力", "科技创新"], ["容错纠错", "干部"]]
     >>> table = cooccurrence(rows, window="document", min_count=1)
     >>> table[["term_a", "term_b", "n_ab", "n_a", "n_b", "n_contexts"]]
@@ -650,7 +650,6 @@ def _group_column(cooc: pd.DataFrame, by, where: str) -> pd.Series:
 def _not_in_table(term: str, cooc: pd.DataFrame, where: str) -> ValueError:
     hint = ""
     try:
-        from .dictionary import load_dictionary
 
         canonical = load_dictionary().lookup(term)
     except Exception:  # pragma: no cover - a broken dictionary must not hide the real error
@@ -714,7 +713,7 @@ def associates(cooc: pd.DataFrame, term, *, by: str | None = None, n: int = 10, 
     Examples
     --------
     >>> import pandas as pd
-    >>> from corpusanalysis.cooccurrence import cooccurrence, associates
+    >>> from corpusanalysis import cooccurrence, associates
     >>> frame = pd.DataFrame({
     ...     "tokens": [["容错纠错", "干部", "担当"]] * 3 + [["科技创新", "企业"]] * 3
     ...             + [["容错纠错", "干部", "宽容失败"]] * 3 + [["科技创新", "企业"]] * 3,
@@ -806,7 +805,6 @@ def associates(cooc: pd.DataFrame, term, *, by: str | None = None, n: int = 10, 
 
 # ----------------------------------------------------------------------------- networks
 def _term_themes(dictionary) -> dict[str, str]:
-    from .dictionary import PolicyDictionary, load_dictionary
 
     if dictionary is False:
         return {}
@@ -870,7 +868,7 @@ def cooccurrence_network(cooc: pd.DataFrame, *, terms=None, top: int = 80, group
 
     Examples
     --------
-    >>> from corpusanalysis.cooccurrence import cooccurrence, cooccurrence_network
+    >>> from corpusanalysis import cooccurrence, cooccurrence_network
     >>> rows = [["新质生产力", "未来产业", "科技创新"]] * 4 + [["容错纠错", "干部"]] * 4 + [["企业"]] * 4
     >>> G = cooccurrence_network(cooccurrence(rows, window="document"))
     >>> sorted(G.nodes), G.nodes["新质生产力"]["theme"], G.nodes["新质生产力"]["frequency"]
@@ -983,7 +981,7 @@ def export_network(G, path_prefix, *, formats=_NETWORK_FORMATS) -> dict[str, Pat
     Examples
     --------
     >>> import tempfile, pathlib, networkx as nx
-    >>> from corpusanalysis.cooccurrence import cooccurrence, cooccurrence_network, export_network
+    >>> from corpusanalysis import cooccurrence, cooccurrence_network, export_network
     >>> G = cooccurrence_network(cooccurrence([["新质生产力", "未来产业"]] * 3 + [["企业"]] * 3, window="document"))
     >>> paths = export_network(G, pathlib.Path(tempfile.mkdtemp()) / "net")
     >>> sorted(paths)
@@ -1033,165 +1031,3 @@ def _plain(x):
 
 
 # ----------------------------------------------------------------------------- kwic
-def _forms_of(pattern: str, dictionary) -> list[str]:
-    """Every surface form of the dictionary term ``pattern`` is a form of, or just ``[pattern]``."""
-    from .dictionary import PolicyDictionary, load_dictionary
-
-    if dictionary is False:
-        return [pattern]
-    d = dictionary if isinstance(dictionary, PolicyDictionary) else load_dictionary(dictionary)
-    canonical = d.lookup(pattern)
-    if canonical is None:
-        return [pattern]
-    forms = d.forms()
-    return forms.loc[forms["term"] == canonical, "form"].astype(str).tolist()
-
-
-def _context(text: str, start: int, end: int, window: int) -> tuple[str, str]:
-    lo = max(0, start - window)
-    nl = text.rfind("\n", lo, start)
-    if nl != -1:
-        lo = nl + 1
-    hi = min(len(text), end + window)
-    nl = text.find("\n", end, hi)
-    if nl != -1:
-        hi = nl
-    return text[lo:start], text[end:hi]
-
-
-def kwic(corpus: pd.DataFrame, pattern, *, window: int = 20, regex: bool = False, by_token: bool = True,
-         dictionary=None) -> pd.DataFrame:
-    """Keyword in context: every match of a term or pattern with the text around it.
-
-    Four ways to match (``regex`` × ``by_token``):
-
-    * ``by_token=True`` (default), ``regex=False``: whole **tokens** equal to the pattern.  A
-      dictionary term (canonical or any variant) matches its token whatever surface form the text
-      has (``创新型县`` finds ``创新型县(市)`` and ``創新型縣``), and ``创新`` does not match inside
-      ``创新型县`` or ``科技创新`` (one token each).  Stopwords are not tokens and are not found.
-    * ``by_token=True``, ``regex=True``: tokens that the regular expression matches entirely
-      (``re.fullmatch``): ``容错.*`` finds 容错纠错, 容错纠错机制, 容错机制 ….
-    * ``by_token=False``, ``regex=False``: the literal string anywhere in the text, including
-      inside longer words; a dictionary term is searched in all its surface forms (longest first).
-    * ``by_token=False``, ``regex=True``: the regular expression over the text (``re.finditer``).
-
-    Parameters
-    ----------
-    corpus : pandas.DataFrame
-        A cleaned corpus or units (``text``); ``by_token=True`` needs ``tokens`` and
-        ``token_spans`` (:func:`corpusanalysis.tokenize`).
-    pattern : str or list of str
-        The term(s) or regular expression(s).
-    window : int, default 20
-        Characters of context on each side, cut at a line break (a concordance line stays in its
-        paragraph).
-    regex, by_token : bool
-        See above.
-    dictionary : PolicyDictionary, path, None or False
-        For the surface forms of dictionary terms (default: the bundled one; ``False``: none).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per match: the frame's id (``doc_id`` or ``unit_id``), ``pattern``, ``left``,
-        ``match``, ``right``, ``start``, ``end`` — offsets into the row's clean ``text``, so
-        ``text[start:end] == match`` — and, for units of :func:`corpusanalysis.segment`, ``doc_id``,
-        ``doc_start``, ``doc_end`` (offsets into the document's text).  In row order, then by
-        ``start``.
-
-    Raises
-    ------
-    ValueError
-        No ``text`` column; ``by_token=True`` without tokens ("run tokenize() first"); an invalid
-        regular expression; no match at all (with the likely reason).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from corpusanalysis import tokenize
-    >>> from corpusanalysis.cooccurrence import kwic
-    >>> corpus = tokenize(pd.DataFrame({"text": ["建设创新型县(市)，推动科技创新。创新型县要有特色。"]},
-    ...                                index=pd.Index(["a"], name="doc_id")))
-    >>> kwic(corpus, "创新型县", window=4)
-      doc_id pattern  left    match right  start  end
-    0      a    创新型县    建设  创新型县(市)  ，推动科      2    9
-    1      a    创新型县  技创新。     创新型县  要有特色     17   21
-    >>> kwic(corpus, "创新", by_token=False, window=2)[["left", "match", "right", "start"]]
-      left match right  start
-    0   建设    创新    型县      2
-    1   科技    创新    。创     14
-    2   新。    创新    型县     17
-    >>> kwic(corpus, "创新")  # as a token: not inside 创新型县 or 科技创新
-    Traceback (most recent call last):
-    ...
-    ValueError: kwic(): pattern '创新' matched no token in 1 row(s); ...
-    """
-    where = "kwic()"
-    if not isinstance(corpus, pd.DataFrame):
-        raise TypeError(f"{where} expects a corpus DataFrame; got {type(corpus).__name__}.")
-    if "text" not in corpus.columns:
-        raise ValueError(f"{where}: the frame has no 'text' column (columns: {list(corpus.columns)[:12]}); run clean() "
-                         "first.")
-    if by_token and not {"tokens", "token_spans"} <= set(corpus.columns):
-        raise ValueError(f"{where}: by_token=True needs the tokens and token_spans columns; run tokenize() first "
-                         "(or pass by_token=False to search the text).")
-    if not _is_int(window) or window < 0:
-        raise ValueError(f"window must be an int >= 0 (characters on each side); got {window!r}.")
-    patterns = [pattern] if isinstance(pattern, str) else list(pattern)
-    if not patterns or not all(isinstance(p, str) and p for p in patterns):
-        raise TypeError(f"{where}: pattern must be a non-empty str or a list of them; got {pattern!r}.")
-    compiled = []
-    for p in patterns:
-        if regex:
-            try:
-                compiled.append(re.compile(p))
-            except re.error as exc:
-                raise ValueError(f"{where}: pattern {p!r} is not a valid regular expression ({exc}).") from None
-        elif by_token:
-            compiled.append(frozenset(_forms_of(p, dictionary)) | {p})
-        else:
-            from .tokenize import _trie_regex
-
-            forms = sorted(set(_forms_of(p, dictionary)) | {p}, key=lambda f: (-len(f), f))
-            compiled.append(re.compile(_trie_regex(forms)))
-    id_name = corpus.index.name or "doc_id"
-    units = {"doc_id", "start", "end"} <= set(corpus.columns) and id_name != "doc_id"
-    rows = []
-    texts = corpus["text"].tolist()
-    tokens = corpus["tokens"].tolist() if by_token else [None] * len(texts)
-    spans = corpus["token_spans"].tolist() if by_token else [None] * len(texts)
-    for pos, (idx, text, toks, tspans) in enumerate(zip(corpus.index, texts, tokens, spans)):
-        if not isinstance(text, str):
-            continue
-        found = []
-        for p, c in zip(patterns, compiled):
-            if by_token:
-                for tok, (s, e) in zip(toks or (), tspans or ()):
-                    if (c.fullmatch(tok) is not None) if regex else (tok in c):
-                        found.append((s, e, p))
-            else:
-                for m in c.finditer(text):
-                    if m.end() > m.start():
-                        found.append((m.start(), m.end(), p))
-        for s, e, p in sorted(found, key=lambda f: (f[0], f[1], patterns.index(f[2]))):
-            left, right = _context(text, s, e, window)
-            row = {id_name: str(idx), "pattern": p, "left": left, "match": text[s:e], "right": right,
-                   "start": s, "end": e}
-            if units:
-                base = int(corpus["start"].iloc[pos])
-                row.update(doc_id=str(corpus["doc_id"].iloc[pos]), doc_start=base + s, doc_end=base + e)
-            rows.append(row)
-    columns = [id_name, "pattern", "left", "match", "right", "start", "end"] + (
-        ["doc_id", "doc_start", "doc_end"] if units else [])
-    out = pd.DataFrame(rows, columns=columns)
-    for col in columns:
-        out[col] = out[col].astype("int64" if col.endswith(("start", "end")) else "string")
-    if out.empty:
-        how = ("token fully matching" if regex else "token") if by_token else "text match of"
-        raise ValueError(
-            f"{where}: pattern {patterns[0] if len(patterns) == 1 else patterns!r} matched no {how.split()[0]} "
-            f"in {len(corpus)} row(s)"
-            + ("; stopwords and punctuation are not tokens, and a word inside a longer dictionary term is not a "
-               "token of its own — use by_token=False to search the text" if by_token else "") + ".")
-    out.attrs = {"kwic": {"pattern": patterns, "regex": regex, "by_token": by_token, "window": window}}
-    return out

@@ -21,7 +21,6 @@ A term is matched as a **token**, through the dictionary: any surface form of a 
 
 from __future__ import annotations
 
-import html
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -30,14 +29,22 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from ..text.clean import clean
+from ..text.dictionary import PolicyDictionary, load_dictionary
+from ..text.tokenize import tokenize
+from .concordance import forms_of, kwic
+from .cooccurrence import associates, cooccurrence
+from .themes import assign_themes
 
 __all__ = [
+    "EMPTY_COOCCURRENCE",
+    "row_doc_ids",
+    "row_themes",
+    "select_rows",
+    "selection_cooccurrence",
     "FREQUENCY_COLUMNS",
     "CONCORDANCE_COLUMNS",
     "ExploreView",
-    "Explorer",
-    "concordance_html",
-    "explore",
     "explore_view",
     "export_view",
     "prepare_corpus",
@@ -75,7 +82,6 @@ def _check_term(term, where: str) -> str:
 
 
 def _resolve_dictionary(dictionary):
-    from .dictionary import PolicyDictionary, load_dictionary
 
     if dictionary is False:
         return None
@@ -90,12 +96,11 @@ def _canonical(term: str, dictionary) -> str:
 
 
 def _forms(term: str, dictionary) -> frozenset:
-    from .cooccurrence import _forms_of
 
-    return frozenset(_forms_of(term, dictionary)) | {term}
+    return frozenset(forms_of(term, dictionary)) | {term}
 
 
-def _doc_ids(corpus: pd.DataFrame) -> pd.Series:
+def row_doc_ids(corpus: pd.DataFrame) -> pd.Series:
     """The document id of every row (the ``doc_id`` column of units, else the index)."""
     if "doc_id" in corpus.columns:
         values = corpus["doc_id"]
@@ -104,25 +109,25 @@ def _doc_ids(corpus: pd.DataFrame) -> pd.Series:
     return pd.Series(values.astype(str).to_numpy(dtype=object), index=corpus.index)
 
 
-def _themes(corpus: pd.DataFrame, where: str) -> pd.Series:
+def row_themes(corpus: pd.DataFrame, where: str) -> pd.Series:
     if "theme" not in corpus.columns:
         raise ValueError(f"{where}: the corpus has no 'theme' column; run assign_themes() first (explore() does), "
                          "or group by 'doc_id'.")
     return corpus["theme"].astype("string").fillna("general").astype(str)
 
 
-def _select(corpus: pd.DataFrame, theme, doc_id, where: str) -> pd.DataFrame:
+def select_rows(corpus: pd.DataFrame, theme, doc_id, where: str) -> pd.DataFrame:
     """The rows of one theme and/or one document (``None``: all); unknown values are errors."""
     mask = np.ones(len(corpus), dtype=bool)
     if theme is not None:
-        themes = _themes(corpus, where)
+        themes = row_themes(corpus, where)
         known = sorted(set(themes))
         if theme not in known:
             raise ValueError(f"{where}: theme={theme!r} is not a theme of the corpus; choose from {known} or None "
                              "(all themes).")
         mask &= (themes == theme).to_numpy()
     if doc_id is not None:
-        docs = _doc_ids(corpus)
+        docs = row_doc_ids(corpus)
         if str(doc_id) not in set(docs):
             raise ValueError(f"{where}: doc_id={doc_id!r} is not a document of the corpus (documents: "
                              f"{sorted(set(docs))[:8]}{' …' if docs.nunique() > 8 else ''}); pass None for all.")
@@ -130,9 +135,8 @@ def _select(corpus: pd.DataFrame, theme, doc_id, where: str) -> pd.DataFrame:
     return corpus[mask]
 
 
-def _cooccurrence(sub: pd.DataFrame, window, min_count: int):
+def selection_cooccurrence(sub: pd.DataFrame, window, min_count: int):
     """:func:`corpusanalysis.cooccurrence` of a selection, ``None`` when no pair reaches ``min_count``."""
-    from .cooccurrence import cooccurrence
 
     if sub.empty:
         return None
@@ -173,16 +177,13 @@ def prepare_corpus(corpus: pd.DataFrame, *, dictionary=None) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> from corpusanalysis.explore import prepare_corpus
+    >>> from corpusanalysis.analysis.explore import prepare_corpus
     >>> corpus = pd.DataFrame({"text": ["发展新质生产力。"]}, index=pd.Index(["a"], name="doc_id"))
     >>> prepare_corpus(corpus)[["tokens", "theme"]]
                      tokens    theme
     doc_id
     a       (发展, 新质生产力)  general
     """
-    from .clean import clean
-    from .themes import assign_themes
-    from .tokenize import tokenize
 
     where = "prepare_corpus()"
     _check_frame(corpus, where, tokens=False)
@@ -236,7 +237,7 @@ def term_frequency(corpus: pd.DataFrame, term: str, *, by: str = "theme", theme:
     --------
     >>> import pandas as pd
     >>> from corpusanalysis import tokenize
-    >>> from corpusanalysis.explore import term_frequency
+    >>> from corpusanalysis import term_frequency
     >>> corpus = tokenize(pd.DataFrame(
     ...     {"text": ["发展新质生产力，培育新質生產力。", "建设创新型县。"], "theme": ["新质生产力", "创新型县"]},
     ...     index=pd.Index(["a", "b"], name="doc_id")))
@@ -250,11 +251,11 @@ def term_frequency(corpus: pd.DataFrame, term: str, *, by: str = "theme", theme:
     term = _check_term(term, where)
     if isinstance(per, bool) or not isinstance(per, Integral) or per < 1:
         raise ValueError(f"{where}: per must be a positive int (rate base); got {per!r}.")
-    sub = _select(corpus, theme, doc_id, where)
+    sub = select_rows(corpus, theme, doc_id, where)
     if by == "theme":
-        groups = _themes(sub, where)
+        groups = row_themes(sub, where)
     elif by == "doc_id":
-        groups = _doc_ids(sub)
+        groups = row_doc_ids(sub)
     elif isinstance(by, str) and by in sub.columns:
         groups = sub[by].astype("string").fillna("<NA>").astype(str)
     else:
@@ -264,7 +265,7 @@ def term_frequency(corpus: pd.DataFrame, term: str, *, by: str = "theme", theme:
     hits = _hits(sub, _forms(canonical, dictionary) | {term})
     n_tokens = np.fromiter((len(t or ()) for t in sub["tokens"].tolist()), dtype=np.int64, count=len(sub))
     rows = pd.DataFrame({by: groups.to_numpy(dtype=object), "count": hits, "n_tokens": n_tokens,
-                         "doc": _doc_ids(sub).to_numpy(dtype=object)})
+                         "doc": row_doc_ids(sub).to_numpy(dtype=object)})
     agg = rows.groupby(by, sort=True).agg(count=("count", "sum"), n_tokens=("n_tokens", "sum"),
                                          documents=("doc", "nunique"))
     with_term = rows[rows["count"] > 0].groupby(by)["doc"].nunique()
@@ -325,7 +326,7 @@ def term_concordance(corpus: pd.DataFrame, term: str, *, theme: str | None = Non
     --------
     >>> import pandas as pd
     >>> from corpusanalysis import tokenize
-    >>> from corpusanalysis.explore import term_concordance
+    >>> from corpusanalysis import term_concordance
     >>> corpus = tokenize(pd.DataFrame(
     ...     {"text": ["建设创新型县(市)，推动科技创新。", "创新型县要有特色。"], "theme": ["创新型县", "general"]},
     ...     index=pd.Index(["a", "b"], name="doc_id")))
@@ -339,14 +340,13 @@ def term_concordance(corpus: pd.DataFrame, term: str, *, theme: str | None = Non
     >>> len(term_concordance(corpus, "容错纠错"))
     0
     """
-    from .cooccurrence import kwic
 
     where = "term_concordance()"
     _check_frame(corpus, where)
     term = _check_term(term, where)
     if "text" not in corpus.columns:
         raise ValueError(f"{where}: the corpus has no 'text' column; pass a cleaned, tokenized corpus.")
-    sub = _select(corpus, theme, doc_id, where)
+    sub = select_rows(corpus, theme, doc_id, where)
     canonical = _canonical(term, dictionary)
     forms = _forms(canonical, dictionary) | {term}
     if sub.empty or (by_token and not _hits(sub, forms).any()):
@@ -372,48 +372,6 @@ def term_concordance(corpus: pd.DataFrame, term: str, *, theme: str | None = Non
     out.attrs = {"term_concordance": {"term": canonical, "theme": theme, "doc_id": doc_id, "window": window,
                                       "by_token": by_token}}
     return out.reset_index(drop=True)
-
-
-def concordance_html(lines: pd.DataFrame, *, max_lines: int | None = 200) -> str:
-    """An HTML table of concordance lines with the match highlighted (``<mark>``), text escaped.
-
-    Parameters
-    ----------
-    lines : pandas.DataFrame
-        The table of :func:`term_concordance` (or :func:`corpusanalysis.kwic`).
-    max_lines : int or None, default 200
-        Lines shown (a note says how many more there are).
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from corpusanalysis.explore import concordance_html
-    >>> lines = pd.DataFrame({"doc_id": ["a"], "left": ["建设"], "match": ["创新型县"], "right": ["<市>"]})
-    >>> "<mark>创新型县</mark>" in concordance_html(lines), "&lt;市&gt;" in concordance_html(lines)
-    (True, True)
-    """
-    if not isinstance(lines, pd.DataFrame) or not {"left", "match", "right"} <= set(lines.columns):
-        raise ValueError("concordance_html() expects the table of term_concordance() (columns left, match, right).")
-    if lines.empty:
-        return '<div class="ca-kwic ca-empty">No occurrence in this selection.</div>'
-    shown = lines if max_lines is None else lines.head(max_lines)
-    e = html.escape
-    rows = []
-    for rec in shown.to_dict("records"):
-        doc = e(str(rec.get("doc_id", "")))
-        theme = rec.get("theme")
-        theme = "" if theme is None or theme is pd.NA else e(str(theme))
-        rows.append(f'<tr><td class="ca-doc" title="{theme}">{doc}</td>'
-                    f'<td style="text-align:right;white-space:nowrap">{e(str(rec["left"]))}</td>'
-                    f'<td style="white-space:nowrap"><mark>{e(str(rec["match"]))}</mark></td>'
-                    f'<td style="text-align:left;white-space:nowrap">{e(str(rec["right"]))}</td></tr>')
-    more = len(lines) - len(shown)
-    note = f'<div class="ca-more">… {more} more line(s): export the view to read them all.</div>' if more else ""
-    return ('<table class="ca-kwic" style="font-size:90%">' + "".join(rows) + "</table>" + note)
 
 
 def term_associates(corpus_or_cooc: pd.DataFrame, term: str, *, theme: str | None = None, doc_id: str | None = None,
@@ -457,14 +415,13 @@ def term_associates(corpus_or_cooc: pd.DataFrame, term: str, *, theme: str | Non
     --------
     >>> import pandas as pd
     >>> from corpusanalysis import tokenize
-    >>> from corpusanalysis.explore import term_associates
+    >>> from corpusanalysis import term_associates
     >>> corpus = tokenize(pd.DataFrame({"text": ["完善容错纠错机制，激励干部担当。容错纠错机制保护干部。科技创新。"]},
     ...                                index=pd.Index(["a"], name="doc_id")))
     >>> term_associates(corpus, "容错纠错机制")[["term", "rank", "associate", "n_ab", "n_term"]]
          term  rank associate  n_ab  n_term
     0  容错纠错机制     1        干部     2       2
     """
-    from .cooccurrence import associates
 
     where = "term_associates()"
     if not isinstance(corpus_or_cooc, pd.DataFrame):
@@ -482,7 +439,7 @@ def term_associates(corpus_or_cooc: pd.DataFrame, term: str, *, theme: str | Non
                              "counted without by=, or the corpus with theme=.")
     else:
         _check_frame(corpus_or_cooc, where)
-        cooc = _cooccurrence(_select(corpus_or_cooc, theme, doc_id, where), window, min_count)
+        cooc = selection_cooccurrence(select_rows(corpus_or_cooc, theme, doc_id, where), window, min_count)
     cols = list(_ASSOCIATE_COLUMNS)
     empty = pd.DataFrame({c: pd.Series(dtype="string" if c in ("term", "associate") else
                                        "int64" if c in ("rank", "n_ab", "n_term", "n_associate", "n_contexts")
@@ -532,7 +489,7 @@ def suggest_terms(prefix: str, dictionary=None, *, n: int = 20, corpus: pd.DataF
 
     Examples
     --------
-    >>> from corpusanalysis.explore import suggest_terms
+    >>> from corpusanalysis import suggest_terms
     >>> suggest_terms("容错", n=3)[["term", "form", "match"]]
        term  form   match
     0    容错    容错   exact
@@ -653,7 +610,7 @@ def explore_view(corpus: pd.DataFrame, term: str, *, theme: str | None = None, d
     --------
     >>> import pandas as pd
     >>> from corpusanalysis import tokenize
-    >>> from corpusanalysis.explore import explore_view
+    >>> from corpusanalysis import explore_view
     >>> corpus = tokenize(pd.DataFrame(
     ...     {"text": ["发展新质生产力。", "建设创新型县，发展新质生产力。"], "theme": ["新质生产力", "创新型县"]},
     ...     index=pd.Index(["a", "b"], name="doc_id")))
@@ -681,7 +638,7 @@ def explore_view(corpus: pd.DataFrame, term: str, *, theme: str | None = None, d
     return ExploreView(canonical, theme, doc_id, conc, f_theme, f_doc, assoc, params)
 
 
-_NO_PAIRS = pd.DataFrame({"term_a": pd.Series(dtype="string"), "term_b": pd.Series(dtype="string"),
+EMPTY_COOCCURRENCE = pd.DataFrame({"term_a": pd.Series(dtype="string"), "term_b": pd.Series(dtype="string"),
                           "n_ab": pd.Series(dtype="int64")})
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
 
@@ -713,7 +670,7 @@ def export_view(view: ExploreView, folder, *, prefix: str | None = None) -> dict
     --------
     >>> import tempfile, pandas as pd
     >>> from corpusanalysis import tokenize
-    >>> from corpusanalysis.explore import explore_view, export_view
+    >>> from corpusanalysis import explore_view, export_view
     >>> corpus = tokenize(pd.DataFrame({"text": ["发展新质生产力。"], "theme": ["新质生产力"]},
     ...                                index=pd.Index(["a"], name="doc_id")))
     >>> paths = export_view(explore_view(corpus, "新质生产力"), tempfile.mkdtemp())
@@ -739,229 +696,4 @@ def export_view(view: ExploreView, folder, *, prefix: str | None = None) -> dict
     return out
 
 
-# ----------------------------------------------------------------------------- the widget
-def _table_html(frame: pd.DataFrame, columns, *, empty: str, formats: dict | None = None) -> str:
-    if frame.empty:
-        return f'<div class="ca-empty">{html.escape(empty)}</div>'
-    shown = frame[[c for c in columns if c in frame.columns]]
-    return shown.to_html(index=False, escape=True, border=0, classes="ca-table", formatters=formats or {},
-                         na_rep="")
 
-
-class Explorer:
-    """Placeholder replaced below when ipywidgets is importable (see :func:`explore`)."""
-
-
-try:  # ipywidgets is a runtime dependency; the data functions above work without it
-    import ipywidgets as _w
-except ImportError:  # pragma: no cover
-    _w = None
-
-if _w is not None:
-    class Explorer(_w.VBox):  # type: ignore[no-redef]
-        """An ipywidgets explorer of one corpus: term box, theme/document filters, linked views.
-
-        Build it with :func:`explore`.  Attributes: ``corpus`` (prepared), ``term_box``
-        (Combobox), ``theme_filter`` and ``doc_filter`` (Dropdowns; the value ``""`` means all
-        themes / documents), ``summary``, ``kwic``,
-        ``frequency``, ``associates`` (HTML widgets), ``export_button``, ``export_status``,
-        ``view`` (the current :class:`ExploreView`) and ``exported`` (paths of the last export).
-        """
-
-        def __init__(self, corpus: pd.DataFrame, *, term: str | None = None, dictionary=None,
-                     kwic_window: int = 20, window="sentence", min_count: int = 2, n_associates: int = 10,
-                     alpha: float | None = None, export_dir="explore-exports", **kwargs):
-            w = _w
-            self.corpus = prepare_corpus(corpus, dictionary=dictionary)
-            self._dictionary = dictionary
-            self._d = _resolve_dictionary(dictionary)
-            self._opts = dict(kwic_window=kwic_window, window=window, min_count=min_count,
-                              n_associates=n_associates, alpha=alpha)
-            self.export_dir = Path(export_dir)
-            self._cooc_cache: dict = {}
-            self.view: ExploreView | None = None
-            self.exported: dict[str, Path] = {}
-            self._vocab = {t for toks in self.corpus["tokens"].tolist() for t in (toks or ())}
-            counts: dict[str, int] = {}
-            for toks in self.corpus["tokens"].tolist():
-                for t in toks or ():
-                    counts[t] = counts.get(t, 0) + 1
-            self._counts = counts
-            terms = (self._d.terms["term"].astype(str).tolist() if self._d is not None else
-                     sorted(counts, key=lambda t: (-counts[t], t))[:500])
-            self.term_options = tuple(sorted(terms, key=lambda t: (-counts.get(t, 0), t)))
-            if term is None:
-                term = self.term_options[0] if self.term_options else ""
-            themes = sorted(set(_themes(self.corpus, "explore()")))
-            self._docs = _doc_ids(self.corpus)
-            self._doc_theme = dict(zip(self._docs, _themes(self.corpus, "explore()")))
-            titles = {}
-            if "title" in self.corpus.columns and "doc_id" not in self.corpus.columns:
-                titles = {str(i): str(t) for i, t in zip(self.corpus.index, self.corpus["title"]) if isinstance(t, str)}
-            self._titles = titles
-
-            self.term_box = w.Combobox(value=term, options=self.term_options, placeholder="词语 term…",
-                                       description="Term", ensure_option=False,
-                                       layout=w.Layout(width="22em"))
-            # "" stands for "all" (a Dropdown shows a value of None as an empty box)
-            self.theme_filter = w.Dropdown(options=[("all themes", "")] + [(t, t) for t in themes], value="",
-                                           description="Theme", layout=w.Layout(width="18em"))
-            self.doc_filter = w.Dropdown(options=self._doc_options(None), value="", description="Document",
-                                         layout=w.Layout(width="30em"))
-            self.export_button = w.Button(description="Export CSV", icon="download",
-                                          tooltip=f"write the current view's tables to {self.export_dir}/")
-            self.summary = w.HTML()
-            self.kwic = w.HTML(layout=w.Layout(max_height="22em", overflow="auto"))
-            self.frequency = w.HTML()
-            self.associates = w.HTML()
-            self.export_status = w.HTML()
-            tabs = w.Tab(children=[self.kwic, self.frequency, self.associates])
-            for i, title in enumerate(("Concordance", "Frequency", "Associates")):
-                tabs.set_title(i, title)
-            self.tabs = tabs
-            controls = w.HBox([self.term_box, self.theme_filter, self.doc_filter])
-            footer = w.HBox([self.export_button, self.export_status])
-            super().__init__(children=[controls, self.summary, tabs, footer], **kwargs)
-            self.add_class("ca-explorer")
-
-            self.term_box.observe(self._on_term, names="value")
-            self.theme_filter.observe(self._on_theme, names="value")
-            self.doc_filter.observe(self._on_filter, names="value")
-            self.export_button.on_click(self._on_export)
-            self.refresh()
-
-        # -- state
-        def _doc_options(self, theme):
-            docs = [d for d in dict.fromkeys(self._docs) if theme is None or self._doc_theme.get(d) == theme]
-            label = {d: f"{d} · {self._titles[d][:18]}" if d in self._titles else d for d in docs}
-            return [("all documents", "")] + [(label[d], d) for d in docs]
-
-        def _resolve(self, value: str) -> str | None:
-            value = (value or "").strip()
-            if not value:
-                return None
-            if self._d is not None and self._d.lookup(value) is not None:
-                return self._d.lookup(value)
-            return value if value in self._vocab else None
-
-        def _cooc(self, theme, doc_id):
-            key = (theme, doc_id)
-            if key not in self._cooc_cache:
-                sub = _select(self.corpus, theme, doc_id, "explore()")
-                self._cooc_cache[key] = _cooccurrence(sub, self._opts["window"], self._opts["min_count"])
-            return self._cooc_cache[key]
-
-        # -- events
-        def _on_term(self, change):
-            self.refresh()
-
-        def _on_theme(self, change):
-            current = self.doc_filter.value
-            options = self._doc_options(change["new"] or None)
-            self.doc_filter.unobserve(self._on_filter, names="value")
-            try:
-                self.doc_filter.options = options
-                self.doc_filter.value = current if current in [v for _, v in options] else ""
-            finally:
-                self.doc_filter.observe(self._on_filter, names="value")
-            self.refresh()
-
-        def _on_filter(self, change):
-            self.refresh()
-
-        def _on_export(self, button=None):
-            if self.view is None:
-                self.export_status.value = "<i>Nothing to export: type a term first.</i>"
-                return
-            self.exported = export_view(self.view, self.export_dir)
-            names = ", ".join(html.escape(p.name) for p in self.exported.values())
-            self.export_status.value = f"Wrote {len(self.exported)} file(s) to {html.escape(str(self.export_dir))}/: {names}"
-
-        # -- public
-        def set_term(self, term: str) -> None:
-            """Type ``term`` into the term box (the views follow)."""
-            self.term_box.value = term
-
-        def refresh(self) -> None:
-            """Recompute the views for the term box and the filters."""
-            term = self._resolve(self.term_box.value)
-            if term is None:
-                typed = (self.term_box.value or "").strip()
-                if typed:
-                    hint = ""
-                    if self._d is not None:
-                        sugg = suggest_terms(typed, self._d, n=8, corpus=self.corpus)["term"].tolist()
-                        hint = f" Dictionary terms: {'、'.join(sugg)}" if sugg else ""
-                    self.summary.value = (f"<b>{html.escape(typed)}</b> is neither a dictionary term nor a token of "
-                                          f"the corpus.{html.escape(hint)}")
-                else:
-                    self.summary.value = "Type a term."
-                return
-            theme, doc_id = self.theme_filter.value or None, self.doc_filter.value or None
-            cooc = self._cooc(theme, doc_id)
-            view = explore_view(self.corpus, term, theme=theme, doc_id=doc_id, dictionary=self._dictionary,
-                                cooc=_NO_PAIRS if cooc is None else cooc, **self._opts)
-            self.view = view
-            self.summary.value = f"<b>{html.escape(view.summary())}</b>"
-            self.kwic.value = concordance_html(view.concordance)
-            rate = {"rate": "{:.2f}".format}
-            self.frequency.value = (
-                "<div style='display:flex;gap:2em;flex-wrap:wrap'><div><b>per theme</b>"
-                + _table_html(view.frequency_theme, ["theme", "count", "rate", "n_tokens", "documents_with_term",
-                                                     "documents"], empty="no theme", formats=rate)
-                + "</div><div><b>per document</b>"
-                + _table_html(view.frequency_document, ["doc_id", "count", "rate", "n_tokens"], empty="no document",
-                              formats=rate)
-                + "</div></div>")
-            note = view.associates.attrs.get("term_associates", {}).get("note") or "no associates"
-            fmt = {c: "{:.3f}".format for c in ("npmi", "pmi")} | {"g2": "{:.2f}".format, "p_adj": "{:.3g}".format}
-            self.associates.value = _table_html(view.associates, ["rank", "associate", "n_ab", "n_term",
-                                                                  "n_associate", "npmi", "g2", "p_adj"],
-                                                empty=note, formats=fmt)
-
-        def __repr__(self) -> str:
-            term = self.view.term if self.view is not None else None
-            return (f"Explorer(documents={len(self._doc_theme)}, term={term!r}, theme={self.theme_filter.value or None!r}, "
-                    f"doc_id={self.doc_filter.value or None!r})")
-
-
-def explore(corpus: pd.DataFrame, *, term: str | None = None, dictionary=None, kwic_window: int = 20,
-            window="sentence", min_count: int = 2, n_associates: int = 10, alpha: float | None = None,
-            export_dir="explore-exports") -> Explorer:
-    """An interactive explorer of a corpus for JupyterLab (ipywidgets).
-
-    A term box (Combobox: the dictionary terms, most frequent in the corpus first; any token can
-    be typed, and any surface form of a dictionary term, traditional included), a theme and a
-    document filter, and three linked views: the concordance with the match highlighted, the
-    frequency per theme and per document (count and rate per 10,000 tokens), and the term's top
-    associates.  "Export CSV" writes the current view's tables to ``export_dir`` (:func:`export_view`).
-
-    Parameters
-    ----------
-    corpus : pandas.DataFrame
-        A loaded, cleaned or tokenized corpus (missing steps are run: :func:`prepare_corpus`).
-    term : str, optional
-        The first term shown (default: the most frequent dictionary term).
-    dictionary : PolicyDictionary or path, optional
-    kwic_window, window, min_count, n_associates, alpha
-        See :func:`explore_view`.
-    export_dir : str or path, default "explore-exports"
-
-    Returns
-    -------
-    Explorer
-        An ``ipywidgets.VBox``; display it as the last expression of a cell.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from corpusanalysis.explore import explore
-    >>> ex = explore(pd.DataFrame({"text": ["发展新质生产力，培育新质生产力。"]},
-    ...                           index=pd.Index(["a"], name="doc_id")), term="新质生产力")
-    >>> ex.view.summary()
-    '新质生产力: 2 occurrence(s) in 1 of 1 document(s), 5000.0 per 10,000 tokens (whole corpus)'
-    """
-    if _w is None:  # pragma: no cover
-        raise ImportError("explore() needs ipywidgets>=8.1 (pip install ipywidgets).")
-    return Explorer(corpus, term=term, dictionary=dictionary, kwic_window=kwic_window, window=window,
-                    min_count=min_count, n_associates=n_associates, alpha=alpha, export_dir=export_dir)

@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .features import DocTermMatrix, _check_dtm
+from ..features import DocTermMatrix, check_dtm
 
 __all__ = ["MEASURES", "CORRECTIONS", "KEYNESS_COLUMNS", "keyness"]
 
@@ -267,8 +267,8 @@ def keyness(dtm: DocTermMatrix, target=None, reference=None, *, measure: str = "
     Examples
     --------
     >>> import pandas as pd
-    >>> from corpusanalysis.features import doc_term_matrix
-    >>> from corpusanalysis.keyness import keyness
+    >>> from corpusanalysis import doc_term_matrix
+    >>> from corpusanalysis import keyness
     >>> frame = pd.DataFrame(
     ...     {"tokens": [("新质生产力",) * 30 + ("创新",) * 70, ("容错纠错",) * 10 + ("创新",) * 90],
     ...      "theme": ["新质生产力", "容错纠错"]}, index=pd.Index(["a", "b"], name="doc_id"))
@@ -283,7 +283,7 @@ def keyness(dtm: DocTermMatrix, target=None, reference=None, *, measure: str = "
     0   容错纠错  容错纠错  14.39
     1   容错纠错    创新  12.97
     """
-    _check_dtm(dtm, "keyness()")
+    check_dtm(dtm, "keyness()")
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {list(MEASURES)}; got {measure!r}.")
     if correction not in CORRECTIONS:

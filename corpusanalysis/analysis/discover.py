@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
+from ..text.dictionary import load_dictionary
 
 __all__ = ["DISCOVER_COLUMNS", "PMI_CAP", "CONTEXT_CHARS", "discover_terms"]
 
@@ -172,7 +173,6 @@ def _surface(tokens: tuple[str, ...], spans: Any, text: str, doc_id: Any) -> tup
 def _dictionary_forms(dictionary: Any) -> dict[str, str]:
     """Map every surface form of ``dictionary`` to its canonical term."""
     if dictionary is None:
-        from .dictionary import load_dictionary
 
         dictionary = load_dictionary()
     if isinstance(dictionary, pd.DataFrame):

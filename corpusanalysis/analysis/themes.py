@@ -42,8 +42,11 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
-from .dictionary import PolicyDictionary, load_dictionary
-from .features import DocTermMatrix, _check_dtm
+from ..features import DocTermMatrix, check_dtm
+from ..text.dictionary import PolicyDictionary, load_dictionary
+import re
+from ..text.matcher import Matcher, trie_regex
+from ..text.tokenize import Tokenizer, check_tokenized
 
 __all__ = ["GENERAL", "assign_themes", "theme_term_rates"]
 
@@ -184,7 +187,7 @@ def assign_themes(frame: pd.DataFrame, *, dictionary=None, column: str | None = 
     Examples
     --------
     >>> from corpusanalysis import load_seeds, clean, tokenize
-    >>> from corpusanalysis.themes import assign_themes
+    >>> from corpusanalysis import assign_themes
     >>> docs = assign_themes(tokenize(clean(load_seeds())))
     >>> docs["theme"].tolist()
     ['创新型县', 'general', '新质生产力', 'general', '容错纠错']
@@ -277,7 +280,6 @@ def assign_themes(frame: pd.DataFrame, *, dictionary=None, column: str | None = 
             if isinstance(section, str) and section:
                 if section not in heading_cache:
                     if tokenizer is None:
-                        from .tokenize import Tokenizer
 
                         tokenizer = Tokenizer(d, stopwords=None)
                     toks = tokenizer.cut(section)
@@ -350,8 +352,8 @@ def theme_term_rates(dtm: DocTermMatrix, *, by: str | None = "theme", dictionary
     Examples
     --------
     >>> from corpusanalysis import load_seeds, clean, tokenize
-    >>> from corpusanalysis.features import doc_term_matrix
-    >>> from corpusanalysis.themes import assign_themes, theme_term_rates
+    >>> from corpusanalysis import doc_term_matrix
+    >>> from corpusanalysis import assign_themes, theme_term_rates
     >>> dtm = doc_term_matrix(assign_themes(tokenize(clean(load_seeds()))))
     >>> table = theme_term_rates(dtm, n=2)
     >>> table[table["term"] == "新质生产力"][["group", "count", "n_tokens", "rate"]]
@@ -361,7 +363,7 @@ def theme_term_rates(dtm: DocTermMatrix, *, by: str | None = "theme", dictionary
     18    新质生产力     38      1493  254.52
     19  general      0      2002    0.00
     """
-    _check_dtm(dtm, "theme_term_rates()")
+    check_dtm(dtm, "theme_term_rates()")
     if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
         raise ValueError(f"n must be a positive int (terms per theme); got {n!r}.")
     d = _resolve(dictionary)
@@ -397,3 +399,201 @@ def theme_term_rates(dtm: DocTermMatrix, *, by: str | None = "theme", dictionary
     out["rate"] = out["rate"].astype("float64")
     out.attrs = {"theme_term_rates": {"by": by if by is not None else dtm.id_name, "per": per, "n": n}}
     return out
+
+
+# ----------------------------------------------------------------------------- dictionary content analysis
+# ----------------------------------------------------------------------------- dictionary analyses
+def _resolve_dictionary(dictionary, corpus) -> PolicyDictionary:
+    if isinstance(dictionary, PolicyDictionary):
+        return dictionary
+    if dictionary is not None:
+        return load_dictionary(dictionary)
+    d = load_dictionary()
+    used = corpus.attrs.get("tokenize", {}).get("dictionary_version")
+    if used is not None and used != d.version:
+        raise ValueError(
+            f"the corpus was tokenized with dictionary version {used!r}, the bundled one is {d.version!r}; "
+            "pass the dictionary that was used (dictionary=...)."
+        )
+    return d
+
+
+def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *, dictionary=None) -> pd.DataFrame:
+    """For every dictionary term: occurrences in ``text`` vs tokens emitted, with the reasons.
+
+    An occurrence is a position where any surface form of the term starts in ``text`` (the
+    longest form at that position).  Every occurrence that did not become a token of the term is
+    explained: ``inside <term>`` (it lies inside a longer dictionary match), ``overlaps <term>``
+    (an earlier, leftmost match took some of its characters), ``latin word boundary`` (a Latin
+    form inside a longer Latin word), or ``tokens differ`` (something else — the target is zero).
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A tokenized corpus (or units): ``text``, ``tokens``, ``token_spans``.
+    tokens : DataFrame, optional
+        The tokenized frame, when ``corpus`` holds only the text (same index).
+    dictionary : optional
+        The dictionary used to tokenize (default: the bundled one; the version is checked).
+
+    Returns
+    -------
+    DataFrame
+        One row per term: ``term, category, n_text, n_docs, n_tokens, shortfall, explained,
+        unexplained, reasons``; sorted by ``category``, ``term``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corpusanalysis import tokenize, dictionary_audit
+    >>> corpus = tokenize(pd.DataFrame({"text": ["加快科技成果转化，科技成果要转化。"]},
+    ...                                index=pd.Index(["a"], name="doc_id")))
+    >>> audit = dictionary_audit(corpus)
+    >>> audit.loc[audit["term"] == "科技成果", ["n_text", "n_tokens", "reasons"]]
+    ...                                                   # doctest: +NORMALIZE_WHITESPACE
+         n_text  n_tokens                 reasons
+    ...       2         1  inside 科技成果转化: 1
+    """
+    frame = tokens if tokens is not None else corpus
+    check_tokenized(frame, "dictionary_audit()")
+    d = _resolve_dictionary(dictionary, frame)
+    forms = d.forms()
+    matcher = Matcher(forms)
+    by_term: dict[str, list[str]] = {}
+    for form, term in zip(forms["form"], forms["term"]):
+        by_term.setdefault(term, []).append(form)
+    # one lookahead regex finds every start position of every form (overlapping), longest first
+    any_form = re.compile("(?=(" + trie_regex(sorted(matcher.form_to_term, key=lambda w: (-len(w), w))) + "))")
+    n_text: dict[str, int] = {}
+    n_docs: dict[str, int] = {}
+    n_tok: dict[str, int] = {}
+    reasons: dict[str, dict[str, int]] = {}
+    for text, toks in zip(frame["text"].tolist(), frame["tokens"].tolist()):
+        text = text if isinstance(text, str) else ""
+        emitted = matcher.matches(text)
+        emitted_by_term: dict[str, list[tuple[int, int]]] = {}
+        for es, ee, eterm in emitted:
+            emitted_by_term.setdefault(eterm, []).append((es, ee))
+        seen_terms = set()
+        last_end: dict[str, int] = {}  # overlapping occurrences of one term ("十四五" in "“十四五”") count once
+        for t in toks:
+            if t in by_term:
+                n_tok[t] = n_tok.get(t, 0) + 1
+        for m in any_form.finditer(text):
+            s = m.start()
+            form = m.group(1)
+            # every form starting here (the longest is m.group(1)); count each term once per start
+            for k in range(len(form), 0, -1):
+                cand = text[s:s + k]
+                term = matcher.form_to_term.get(cand)
+                if term is None or (s, term, "seen") in seen_terms or s < last_end.get(term, -1):
+                    continue
+                seen_terms.add((s, term, "seen"))
+                last_end[term] = s + k
+                n_text[term] = n_text.get(term, 0) + 1
+                seen_terms.add(("doc", term))
+                if any(es < s + k and s < ee for es, ee in emitted_by_term.get(term, ())):
+                    continue  # emitted as this term (possibly through an overlapping longer form)
+                why = "tokens differ"
+                for es, ee, eterm in emitted:
+                    if es <= s < ee or es < s + k <= ee:
+                        why = f"inside {eterm}" if es <= s and s + k <= ee else f"overlaps {eterm}"
+                        break
+                    if es > s + k:
+                        break
+                else:
+                    if cand[0].isascii() or cand[-1].isascii():
+                        why = "latin word boundary"
+                reasons.setdefault(term, {})
+                reasons[term][why] = reasons[term].get(why, 0) + 1
+        for key in seen_terms:
+            if key[0] == "doc":
+                n_docs[key[1]] = n_docs.get(key[1], 0) + 1
+    terms = d.terms
+    rows = []
+    for term, category in zip(terms["term"], terms["category"]):
+        nt, nk = n_text.get(term, 0), n_tok.get(term, 0)
+        why = reasons.get(term, {})
+        unexplained = why.get("tokens differ", 0)
+        rows.append({
+            "term": term,
+            "category": category,
+            "n_text": nt,
+            "n_docs": n_docs.get(term, 0),
+            "n_tokens": nk,
+            "shortfall": nt - nk,
+            "explained": sum(v for k, v in why.items() if k != "tokens differ"),
+            "unexplained": unexplained,
+            "reasons": "; ".join(f"{k}: {v}" for k, v in sorted(why.items())),
+        })
+    out = pd.DataFrame(rows)
+    for col in ("term", "category", "reasons"):
+        out[col] = out[col].astype("string")
+    return out.sort_values(["category", "term"], kind="stable").reset_index(drop=True)
+
+
+def theme_scores(corpus: pd.DataFrame, *, dictionary=None, by: str = "theme", per: int = 10_000) -> pd.DataFrame:
+    """Dictionary content analysis: hits per ``per`` tokens for every theme or category per row.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A tokenized corpus or tokenized units (index ``doc_id`` or ``unit_id``).
+    dictionary : optional
+        The dictionary used to tokenize (default: the bundled one).
+    by : {"theme", "category"}, default "theme"
+        Score the mission themes (新质生产力, 创新型县, 容错纠错: a term counts for every theme it
+        is tagged with) or the dictionary's categories.
+    per : int, default 10000
+        Rate base.
+
+    Returns
+    -------
+    DataFrame
+        Long and tidy: one row per (row of ``corpus``, theme): the index name of ``corpus``
+        (``doc_id``/``unit_id``), ``theme`` (or ``category``), ``n_hits``, ``n_terms`` (distinct
+        terms hit), ``n_tokens``, ``rate`` (hits per ``per`` tokens), sorted by id then theme.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corpusanalysis import tokenize, theme_scores
+    >>> corpus = tokenize(pd.DataFrame({"text": ["发展新质生产力，培育未来产业。"]},
+    ...                                index=pd.Index(["a"], name="doc_id")))
+    >>> theme_scores(corpus)[["theme", "n_hits", "n_tokens", "rate"]]
+      theme  n_hits  n_tokens    rate
+    0   创新型县       0         4     0.0
+    1   容错纠错       0         4     0.0
+    2  新质生产力       2         4  5000.0
+    """
+    check_tokenized(corpus, "theme_scores()")
+    if by not in ("theme", "category"):
+        raise ValueError(f"by must be 'theme' or 'category', got {by!r}.")
+    if not isinstance(per, int) or per <= 0:
+        raise ValueError(f"per must be a positive int, got {per!r}.")
+    d = _resolve_dictionary(dictionary, corpus)
+    if by == "theme":
+        groups = {theme: set(terms) for theme, terms in d.themes().items()}
+    else:
+        groups = {}
+        for term, category in zip(d.terms["term"], d.terms["category"]):
+            groups.setdefault(category, set()).add(term)
+    names = sorted(groups)
+    id_name = corpus.index.name or "doc_id"
+    rows = []
+    for idx, toks in zip(corpus.index, corpus["tokens"]):
+        n = len(toks)
+        for name in names:
+            hits = [t for t in toks if t in groups[name]]
+            rows.append({id_name: idx, by: name, "n_hits": len(hits), "n_terms": len(set(hits)), "n_tokens": n,
+                         "rate": round(len(hits) / n * per, 2) if n else 0.0})
+    out = pd.DataFrame(rows, columns=[id_name, by, "n_hits", "n_terms", "n_tokens", "rate"])
+    out[id_name] = out[id_name].astype("string")
+    out[by] = out[by].astype("string")
+    for col in ("n_hits", "n_terms", "n_tokens"):
+        out[col] = out[col].astype("int64")
+    out["rate"] = out["rate"].astype("float64")
+    return out.sort_values([id_name, by], kind="stable").reset_index(drop=True)
+
+
+

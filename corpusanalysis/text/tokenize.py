@@ -27,32 +27,41 @@ import logging
 import os
 import re
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
+from .._cache import ContentCache, text_key
+from .._parallel import bounded_map
 from .clean import MOJIBAKE_MARKER, REDACTION_PLACEHOLDER
 from .dictionary import PolicyDictionary, load_dictionary
+from .matcher import Matcher
 
 __all__ = [
     "KINDS",
     "Tokenizer",
-    "dictionary_audit",
+    "check_tokenized",
     "load_stopwords",
-    "theme_scores",
     "tokenize",
     "tokens_table",
 ]
 
+
 #: Token kinds. ``keep=`` takes any of the droppable ones.
 KINDS = ("term", "word", "number", "punct", "space", "placeholder")
+
+
 _DROPPABLE = ("number", "punct", "space", "placeholder")
+
+
 _PLACEHOLDERS = frozenset(REDACTION_PLACEHOLDER + MOJIBAKE_MARKER)
+
+
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)*|\d*\.\d+)%?$")
+
+
 _STOPWORD_LISTS = {"zh": "stopwords_zh.txt", "speech": "stopwords_speech.txt"}
 
 
@@ -125,75 +134,6 @@ def load_stopwords(stopwords="default") -> frozenset[str]:
         else:
             out.add(str(item))
     return frozenset(out)
-
-
-# ----------------------------------------------------------------------------- the matcher
-def _trie_regex(words: Iterable[str]) -> str:
-    """A regex matching any of ``words``, shaped as a trie so matching is fast and longest-first."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def build(node: dict) -> str:
-        end = "" in node
-        alts = [re.escape(ch) + build(child) for ch, child in sorted((k, v) for k, v in node.items() if k)]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if end else body
-
-    return build(trie)
-
-
-class _Matcher:
-    """Leftmost-longest matching of dictionary forms, with ASCII word boundaries for Latin forms."""
-
-    def __init__(self, forms: pd.DataFrame):
-        self.form_to_term = dict(zip(forms["form"], forms["term"]))
-        words = sorted(self.form_to_term, key=lambda w: (-len(w), w))
-        self.pattern = re.compile(_trie_regex(words)) if words else None
-
-    def matches(self, text: str) -> list[tuple[int, int, str]]:
-        out: list[tuple[int, int, str]] = []
-        if self.pattern is None:
-            return out
-        pos = 0
-        search = self.pattern.search
-        n = len(text)
-        while pos <= n:
-            m = search(text, pos)
-            if not m:
-                break
-            s, e = m.span()
-            if s == e:  # cannot happen with non-empty forms; guard against an endless loop
-                pos = s + 1
-                continue
-            form = m.group(0)
-            left_bad = form[0].isascii() and form[0].isalnum() and s > 0 and text[s - 1].isascii() and text[s - 1].isalnum()
-            right_bad = form[-1].isascii() and form[-1].isalnum() and e < n and text[e].isascii() and text[e].isalnum()
-            if left_bad or right_bad:
-                # a Latin/digit form inside a longer Latin word ("AI" in "MAIL"): try shorter forms here
-                shorter = self._shorter_at(text, s, e)
-                if shorter is None:
-                    pos = s + 1
-                    continue
-                e, form = shorter
-            out.append((s, e, self.form_to_term[form]))
-            pos = e
-        return out
-
-    def _shorter_at(self, text: str, s: int, e: int):
-        for end in range(e - 1, s, -1):
-            form = text[s:end]
-            if form in self.form_to_term:
-                right_bad = form[-1].isascii() and form[-1].isalnum() and text[end].isascii() and text[end].isalnum()
-                left_bad = form[0].isascii() and form[0].isalnum() and s > 0 and text[s - 1].isascii() and text[s - 1].isalnum()
-                if not (right_bad or left_bad):
-                    return end, form
-        return None
 
 
 @contextlib.contextmanager
@@ -324,7 +264,7 @@ class Tokenizer:
         forms = d.forms() if d is not None else pd.DataFrame({"form": [], "term": []})
         if not self.canonical:
             forms = forms.assign(term=forms["form"])
-        self._matcher = _Matcher(forms)
+        self._matcher = Matcher(forms)
         self._term_pos = {}
         if d is not None:
             terms = d.terms
@@ -414,7 +354,15 @@ class Tokenizer:
         self._gap(text[pos:], pos, out)
         return out
 
-    def _filtered(self, text: str) -> tuple[tuple, tuple, tuple]:
+    def tokens_with_spans(self, text: str) -> tuple[tuple, tuple, tuple]:
+        """The kept tokens of ``text`` with their ``(start, end)`` offsets and their tags (``""`` without ``pos``).
+
+        Examples
+        --------
+        >>> from corpusanalysis import Tokenizer
+        >>> Tokenizer().tokens_with_spans("建设创新型县")
+        (('建设', '创新型县'), ((0, 2), (2, 6)), ('', ''))
+        """
         keep, stop = self._keep, self.stopwords_
         toks, spans, tags = [], [], []
         for token, s, e, kind, tag in self.analyze(text):
@@ -434,46 +382,31 @@ class Tokenizer:
         >>> Tokenizer(keep=("number",)).cut("2023年研发投入强度达到2.5%")
         ['2023', '年', '研发投入强度', '达到', '2.5%']
         """
-        return list(self._filtered(text)[0])
+        return list(self.tokens_with_spans(text)[0])
 
 
 # ----------------------------------------------------------------------------- corpus level
-_WORKER: Tokenizer | None = None
 
 
-def _init_worker(tokenizer: Tokenizer) -> None:
-    global _WORKER
-    _WORKER = tokenizer
+def _tokenize_batch(tokenizer: Tokenizer, texts: list[str]) -> list[tuple]:
+    return [tokenizer.tokens_with_spans(t) for t in texts]
 
 
-def _work(texts: list[str]) -> list[tuple]:
-    assert _WORKER is not None
-    return [_WORKER._filtered(t) for t in texts]
+def _cache_name(tokenizer: Tokenizer) -> str:
+    return f"tokens-{tokenizer.settings_key}"
 
 
-def _cache_file(cache, tokenizer: Tokenizer) -> Path | None:
-    if cache is None or cache is False:
-        return None
-    folder = Path(".cache/corpusanalysis") if cache is True else Path(cache)
-    return folder / f"tokens-{tokenizer.settings_key}.parquet"
-
-
-def _text_key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
-def _read_cache(path: Path | None) -> dict:
-    if path is None or not path.is_file():
+def _read_cache(cache: ContentCache | None, tokenizer: Tokenizer) -> dict:
+    frame = cache.read(_cache_name(tokenizer)) if cache is not None else None
+    if frame is None:
         return {}
-    frame = pd.read_parquet(path)
     out = {}
     for key, toks, starts, ends, tags in zip(frame["key"], frame["tokens"], frame["starts"], frame["ends"], frame["pos"]):
         out[key] = (tuple(toks), tuple(zip(starts.tolist(), ends.tolist())), tuple(tags))
     return out
 
 
-def _write_cache(path: Path, entries: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write_cache(cache: ContentCache, tokenizer: Tokenizer, entries: dict) -> None:
     keys = sorted(entries)
     frame = pd.DataFrame({
         "key": keys,
@@ -482,9 +415,7 @@ def _write_cache(path: Path, entries: dict) -> None:
         "ends": [np.array([e for _, e in entries[k][1]], dtype=np.int64) for k in keys],
         "pos": [list(entries[k][2]) for k in keys],
     })
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    cache.write(_cache_name(tokenizer), frame, index=False)
 
 
 def tokenize(corpus: pd.DataFrame, *, dictionary=None, stopwords="default", pos: bool = False, keep=(),
@@ -541,21 +472,21 @@ def tokenize(corpus: pd.DataFrame, *, dictionary=None, stopwords="default", pos:
     tok = tokenizer or Tokenizer(dictionary, stopwords=stopwords, pos=pos, keep=keep, hmm=hmm, canonical=canonical,
                                  backend=backend)
     texts = [t if isinstance(t, str) else "" for t in corpus[text_column].tolist()]
-    path = _cache_file(cache, tok)
-    cached = _read_cache(path)
-    keys = [_text_key(t) for t in texts]
+    store = ContentCache.from_option(cache)
+    cached = _read_cache(store, tok)
+    keys = [text_key(t) for t in texts]
     todo = sorted({k: t for k, t in zip(keys, texts) if k not in cached}.items())
     if todo:
         if workers > 1 and len(todo) > workers:
             chunk = max(1, len(todo) // (workers * 4))
             batches = [[t for _, t in todo[i:i + chunk]] for i in range(0, len(todo), chunk)]
-            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(tok,)) as pool:
-                results = [r for batch in pool.map(_work, batches) for r in batch]
+            results = [r for batch in bounded_map(_tokenize_batch, batches, shared=tok, workers=workers,
+                                                  n_items=len(batches)) for r in batch]
         else:
-            results = [tok._filtered(t) for _, t in todo]
+            results = [tok.tokens_with_spans(t) for _, t in todo]
         fresh = {k: r for (k, _), r in zip(todo, results)}
-        if path is not None:
-            _write_cache(path, {**cached, **fresh})
+        if store is not None:
+            _write_cache(store, tok, {**cached, **fresh})
         cached = {**cached, **fresh}
     out = corpus.copy()
     for col in ("tokens", "token_spans", "pos", "n_tokens"):
@@ -581,7 +512,7 @@ def tokenize(corpus: pd.DataFrame, *, dictionary=None, stopwords="default", pos:
     return out
 
 
-def _check_tokenized(corpus, where: str) -> None:
+def check_tokenized(corpus, where: str) -> None:
     if not isinstance(corpus, pd.DataFrame):
         raise TypeError(f"{where} expects a tokenized corpus DataFrame, got {type(corpus).__name__}.")
     missing = [c for c in ("text", "tokens", "token_spans") if c not in corpus.columns]
@@ -602,7 +533,7 @@ def tokens_table(corpus: pd.DataFrame) -> pd.DataFrame:
     0      a  0      推动      0    2
     1      a  1  科技成果转化      2    8
     """
-    _check_tokenized(corpus, "tokens_table()")
+    check_tokenized(corpus, "tokens_table()")
     id_name = corpus.index.name or "doc_id"
     rows = {id_name: [], "i": [], "token": [], "start": [], "end": []}
     has_pos = "pos" in corpus.columns
@@ -625,197 +556,3 @@ def tokens_table(corpus: pd.DataFrame) -> pd.DataFrame:
     if has_pos:
         out["pos"] = pd.Series(tags, dtype="string")
     return out
-
-
-# ----------------------------------------------------------------------------- dictionary analyses
-def _resolve_dictionary(dictionary, corpus) -> PolicyDictionary:
-    if isinstance(dictionary, PolicyDictionary):
-        return dictionary
-    if dictionary is not None:
-        return load_dictionary(dictionary)
-    d = load_dictionary()
-    used = corpus.attrs.get("tokenize", {}).get("dictionary_version")
-    if used is not None and used != d.version:
-        raise ValueError(
-            f"the corpus was tokenized with dictionary version {used!r}, the bundled one is {d.version!r}; "
-            "pass the dictionary that was used (dictionary=...)."
-        )
-    return d
-
-
-def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *, dictionary=None) -> pd.DataFrame:
-    """For every dictionary term: occurrences in ``text`` vs tokens emitted, with the reasons.
-
-    An occurrence is a position where any surface form of the term starts in ``text`` (the
-    longest form at that position).  Every occurrence that did not become a token of the term is
-    explained: ``inside <term>`` (it lies inside a longer dictionary match), ``overlaps <term>``
-    (an earlier, leftmost match took some of its characters), ``latin word boundary`` (a Latin
-    form inside a longer Latin word), or ``tokens differ`` (something else — the target is zero).
-
-    Parameters
-    ----------
-    corpus : DataFrame
-        A tokenized corpus (or units): ``text``, ``tokens``, ``token_spans``.
-    tokens : DataFrame, optional
-        The tokenized frame, when ``corpus`` holds only the text (same index).
-    dictionary : optional
-        The dictionary used to tokenize (default: the bundled one; the version is checked).
-
-    Returns
-    -------
-    DataFrame
-        One row per term: ``term, category, n_text, n_docs, n_tokens, shortfall, explained,
-        unexplained, reasons``; sorted by ``category``, ``term``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from corpusanalysis import tokenize, dictionary_audit
-    >>> corpus = tokenize(pd.DataFrame({"text": ["加快科技成果转化，科技成果要转化。"]},
-    ...                                index=pd.Index(["a"], name="doc_id")))
-    >>> audit = dictionary_audit(corpus)
-    >>> audit.loc[audit["term"] == "科技成果", ["n_text", "n_tokens", "reasons"]]
-    ...                                                   # doctest: +NORMALIZE_WHITESPACE
-         n_text  n_tokens                 reasons
-    ...       2         1  inside 科技成果转化: 1
-    """
-    frame = tokens if tokens is not None else corpus
-    _check_tokenized(frame, "dictionary_audit()")
-    d = _resolve_dictionary(dictionary, frame)
-    forms = d.forms()
-    matcher = _Matcher(forms)
-    by_term: dict[str, list[str]] = {}
-    for form, term in zip(forms["form"], forms["term"]):
-        by_term.setdefault(term, []).append(form)
-    # one lookahead regex finds every start position of every form (overlapping), longest first
-    any_form = re.compile("(?=(" + _trie_regex(sorted(matcher.form_to_term, key=lambda w: (-len(w), w))) + "))")
-    n_text: dict[str, int] = {}
-    n_docs: dict[str, int] = {}
-    n_tok: dict[str, int] = {}
-    reasons: dict[str, dict[str, int]] = {}
-    for text, toks in zip(frame["text"].tolist(), frame["tokens"].tolist()):
-        text = text if isinstance(text, str) else ""
-        emitted = matcher.matches(text)
-        emitted_by_term: dict[str, list[tuple[int, int]]] = {}
-        for es, ee, eterm in emitted:
-            emitted_by_term.setdefault(eterm, []).append((es, ee))
-        seen_terms = set()
-        last_end: dict[str, int] = {}  # overlapping occurrences of one term ("十四五" in "“十四五”") count once
-        for t in toks:
-            if t in by_term:
-                n_tok[t] = n_tok.get(t, 0) + 1
-        for m in any_form.finditer(text):
-            s = m.start()
-            form = m.group(1)
-            # every form starting here (the longest is m.group(1)); count each term once per start
-            for k in range(len(form), 0, -1):
-                cand = text[s:s + k]
-                term = matcher.form_to_term.get(cand)
-                if term is None or (s, term, "seen") in seen_terms or s < last_end.get(term, -1):
-                    continue
-                seen_terms.add((s, term, "seen"))
-                last_end[term] = s + k
-                n_text[term] = n_text.get(term, 0) + 1
-                seen_terms.add(("doc", term))
-                if any(es < s + k and s < ee for es, ee in emitted_by_term.get(term, ())):
-                    continue  # emitted as this term (possibly through an overlapping longer form)
-                why = "tokens differ"
-                for es, ee, eterm in emitted:
-                    if es <= s < ee or es < s + k <= ee:
-                        why = f"inside {eterm}" if es <= s and s + k <= ee else f"overlaps {eterm}"
-                        break
-                    if es > s + k:
-                        break
-                else:
-                    if cand[0].isascii() or cand[-1].isascii():
-                        why = "latin word boundary"
-                reasons.setdefault(term, {})
-                reasons[term][why] = reasons[term].get(why, 0) + 1
-        for key in seen_terms:
-            if key[0] == "doc":
-                n_docs[key[1]] = n_docs.get(key[1], 0) + 1
-    terms = d.terms
-    rows = []
-    for term, category in zip(terms["term"], terms["category"]):
-        nt, nk = n_text.get(term, 0), n_tok.get(term, 0)
-        why = reasons.get(term, {})
-        unexplained = why.get("tokens differ", 0)
-        rows.append({
-            "term": term,
-            "category": category,
-            "n_text": nt,
-            "n_docs": n_docs.get(term, 0),
-            "n_tokens": nk,
-            "shortfall": nt - nk,
-            "explained": sum(v for k, v in why.items() if k != "tokens differ"),
-            "unexplained": unexplained,
-            "reasons": "; ".join(f"{k}: {v}" for k, v in sorted(why.items())),
-        })
-    out = pd.DataFrame(rows)
-    for col in ("term", "category", "reasons"):
-        out[col] = out[col].astype("string")
-    return out.sort_values(["category", "term"], kind="stable").reset_index(drop=True)
-
-
-def theme_scores(corpus: pd.DataFrame, *, dictionary=None, by: str = "theme", per: int = 10_000) -> pd.DataFrame:
-    """Dictionary content analysis: hits per ``per`` tokens for every theme or category per row.
-
-    Parameters
-    ----------
-    corpus : DataFrame
-        A tokenized corpus or tokenized units (index ``doc_id`` or ``unit_id``).
-    dictionary : optional
-        The dictionary used to tokenize (default: the bundled one).
-    by : {"theme", "category"}, default "theme"
-        Score the mission themes (新质生产力, 创新型县, 容错纠错: a term counts for every theme it
-        is tagged with) or the dictionary's categories.
-    per : int, default 10000
-        Rate base.
-
-    Returns
-    -------
-    DataFrame
-        Long and tidy: one row per (row of ``corpus``, theme): the index name of ``corpus``
-        (``doc_id``/``unit_id``), ``theme`` (or ``category``), ``n_hits``, ``n_terms`` (distinct
-        terms hit), ``n_tokens``, ``rate`` (hits per ``per`` tokens), sorted by id then theme.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from corpusanalysis import tokenize, theme_scores
-    >>> corpus = tokenize(pd.DataFrame({"text": ["发展新质生产力，培育未来产业。"]},
-    ...                                index=pd.Index(["a"], name="doc_id")))
-    >>> theme_scores(corpus)[["theme", "n_hits", "n_tokens", "rate"]]
-      theme  n_hits  n_tokens    rate
-    0   创新型县       0         4     0.0
-    1   容错纠错       0         4     0.0
-    2  新质生产力       2         4  5000.0
-    """
-    _check_tokenized(corpus, "theme_scores()")
-    if by not in ("theme", "category"):
-        raise ValueError(f"by must be 'theme' or 'category', got {by!r}.")
-    if not isinstance(per, int) or per <= 0:
-        raise ValueError(f"per must be a positive int, got {per!r}.")
-    d = _resolve_dictionary(dictionary, corpus)
-    if by == "theme":
-        groups = {theme: set(terms) for theme, terms in d.themes().items()}
-    else:
-        groups = {}
-        for term, category in zip(d.terms["term"], d.terms["category"]):
-            groups.setdefault(category, set()).add(term)
-    names = sorted(groups)
-    id_name = corpus.index.name or "doc_id"
-    rows = []
-    for idx, toks in zip(corpus.index, corpus["tokens"]):
-        n = len(toks)
-        for name in names:
-            hits = [t for t in toks if t in groups[name]]
-            rows.append({id_name: idx, by: name, "n_hits": len(hits), "n_terms": len(set(hits)), "n_tokens": n,
-                         "rate": round(len(hits) / n * per, 2) if n else 0.0})
-    out = pd.DataFrame(rows, columns=[id_name, by, "n_hits", "n_terms", "n_tokens", "rate"])
-    out[id_name] = out[id_name].astype("string")
-    out[by] = out[by].astype("string")
-    for col in ("n_hits", "n_terms", "n_tokens"):
-        out[col] = out[col].astype("int64")
-    out["rate"] = out["rate"].astype("float64")
-    return out.sort_values([id_name, by], kind="stable").reset_index(drop=True)

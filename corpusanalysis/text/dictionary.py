@@ -45,9 +45,12 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from ..errors import DictionaryError, DictionaryWarning
+
 __all__ = [
     "PolicyDictionary",
     "load_dictionary",
+    "resolve_dictionary",
     "read_quanteda_yaml",
     "write_quanteda_yaml",
     "DictionaryError",
@@ -71,19 +74,6 @@ _CATEGORY_ALLOWED = ("label", "description")
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$")
 _POS = re.compile(r"^[A-Za-z]{1,8}$")
 _MIN_FORM_LENGTH = 2
-
-
-class DictionaryError(ValueError):
-    """Raised when a dictionary file or mapping is malformed.
-
-    The message names the file (or ``<dict>``), the entry (index and term), what was
-    expected and what was received.
-    """
-
-
-class DictionaryWarning(UserWarning):
-    """Warned when an import keeps something that cannot be used exactly (glob patterns,
-    values listed under several keys)."""
 
 
 # ----------------------------------------------------------------------------- YAML parsing
@@ -461,7 +451,7 @@ class PolicyDictionary:
 
     Examples
     --------
-    >>> from corpusanalysis.dictionary import load_dictionary
+    >>> from corpusanalysis import load_dictionary
     >>> d = load_dictionary()
     >>> d
     PolicyDictionary('科技创新政策术语词典', version='1.0.1+...', ... terms, 17 categories)
@@ -943,7 +933,7 @@ def load_dictionary(path: str | os.PathLike | None = None) -> PolicyDictionary:
 
     Examples
     --------
-    >>> from corpusanalysis.dictionary import load_dictionary
+    >>> from corpusanalysis import load_dictionary
     >>> d = load_dictionary()
     >>> d.version.startswith("1.0.1+"), len(d.version)
     (True, 14)
@@ -1134,3 +1124,23 @@ def write_quanteda_yaml(dictionary: PolicyDictionary, path: str | os.PathLike) -
     out = Path(path)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out
+
+
+def resolve_dictionary(dictionary=None):
+    """The one reading of every ``dictionary=`` argument of the package.
+
+    ``None``: the bundled dictionary; ``False``: no dictionary (``None`` is returned); a
+    :class:`PolicyDictionary`: itself; a path: :func:`load_dictionary` of it.
+
+    Examples
+    --------
+    >>> resolve_dictionary() is resolve_dictionary(None) or resolve_dictionary().name == load_dictionary().name
+    True
+    >>> resolve_dictionary(False) is None
+    True
+    """
+    if dictionary is False:
+        return None
+    if isinstance(dictionary, PolicyDictionary):
+        return dictionary
+    return load_dictionary(dictionary)

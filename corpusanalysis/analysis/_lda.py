@@ -1,0 +1,446 @@
+"""LDA machinery shared by :mod:`.topics` and :mod:`.topic_selection` (private: no stable API).
+
+Pruned counts and reference texts of the rows a model is fitted on (:class:`LdaData`), gensim
+corpora streamed from a sparse matrix (:class:`Bow`), training and constant-start inference,
+topic reordering, relevance, coherence with its notes, and the Jensen-Shannon matching of topics.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ..features import DocTermMatrix, doc_term_matrix
+from ..text.segment import segment
+
+__all__ = ["COHERENCE_MEASURES", "EMPTY_TOPIC_TOKENS", "Bow", "LdaData", "prepare"]
+
+
+#: Coherence measures computed with gensim's ``CoherenceModel``.
+COHERENCE_MEASURES = ("c_v", "c_npmi", "u_mass")
+
+
+UNITS = ("paragraph", "sentence", "document")
+
+
+#: A topic with fewer expected tokens than this is "empty": its top terms are arbitrary.
+EMPTY_TOPIC_TOKENS = 1.0
+
+
+#: Columns of units that describe the unit, not its document (dropped when units are joined).
+UNIT_ONLY = ("para_id", "sent_id", "unit_type", "heading", "section", "heading_level", "start", "end", "text",
+              "n_chars", "tokens", "token_spans", "pos", "n_tokens")
+
+
+# ----------------------------------------------------------------------------- input
+@dataclass(frozen=True, eq=False)
+class LdaData:
+    """Pruned counts of the rows a model is fitted on, with what coherence and prevalence need."""
+
+    counts: sp.csr_matrix      # rows × vocabulary, int64
+    vocabulary: tuple
+    row_ids: tuple
+    rows: pd.DataFrame         # metadata, index row ids; n_tokens (all tokens), n_terms (in vocabulary)
+    texts: list                # token sequences (the reference texts of coherence)
+    unit: str
+    id_name: str
+    texts_from_counts: bool    # True when texts were rebuilt from a DocTermMatrix (word order lost)
+
+    @property
+    def nonempty(self) -> np.ndarray:
+        return np.flatnonzero(self.rows["n_terms"].to_numpy() > 0)
+
+    def bow(self, rows=None) -> "Bow":
+        """The rows as a gensim corpus (re-iterable; ``(term id, count)`` lists made on the fly)."""
+        return Bow(self.counts, np.arange(self.counts.shape[0]) if rows is None else np.asarray(rows))
+
+    def term_counts(self) -> np.ndarray:
+        return np.asarray(self.counts.sum(axis=0)).ravel().astype(np.int64)
+
+    @functools.cached_property
+    def present(self) -> frozenset:
+        """Every token of the reference texts (to check that top terms occur in them)."""
+        seen = set()
+        for text in self.texts:
+            seen.update(text)
+        return frozenset(seen)
+
+
+class Bow:
+    """A gensim corpus over rows of a CSR matrix: nothing but the matrix is held in memory.
+
+    gensim's own corpora are lists of ``(id, count)`` tuples, about 100 bytes per non-zero cell;
+    this streams them from the matrix, row by row, on every pass, so that with more rows than
+    ``chunksize`` only one chunk of tuples exists at a time.
+    """
+
+    def __init__(self, counts: sp.csr_matrix, rows: np.ndarray):
+        self.counts, self.rows = counts, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self):
+        indptr, indices, data = self.counts.indptr, self.counts.indices, self.counts.data
+        for i in self.rows:
+            lo, hi = indptr[i], indptr[i + 1]
+            yield list(zip(indices[lo:hi].tolist(), data[lo:hi].tolist()))
+
+    def chunks(self, size: int = 2000):
+        it = iter(self)
+        for start in range(0, len(self), size):
+            yield [next(it) for _ in range(min(size, len(self) - start))]
+
+
+def frame_level(frame: pd.DataFrame) -> str:
+    if "unit_type" not in frame.columns:
+        return "document"
+    kinds = set(frame["unit_type"].dropna().astype(str))
+    return "sentence" if "sentence" in kinds else "paragraph"
+
+
+def split_documents(frame: pd.DataFrame, unit: str, where: str) -> pd.DataFrame:
+    """Documents → paragraph/sentence units, each token going to the unit its span starts in."""
+
+    for col in ("text", "token_spans"):
+        if col not in frame.columns:
+            raise ValueError(
+                f"{where}: unit={unit!r} splits documents into {unit}s, which needs the {col!r} column of "
+                f"tokenize(clean(corpus)); the frame has columns {list(frame.columns)[:12]}. Pass units from "
+                f"tokenize(segment(corpus, level={unit!r})) or unit='document'."
+            )
+    base = frame.drop(columns=[c for c in ("tokens", "token_spans", "pos", "n_tokens") if c in frame.columns])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # empty documents: reported below as rows without terms
+        units = segment(base, level=unit)
+    tokens_of = []
+    lost = 0
+    for doc_id, group in units.groupby("doc_id", sort=False):
+        toks = frame.at[doc_id, "tokens"]
+        spans = frame.at[doc_id, "token_spans"]
+        starts = group["start"].to_numpy(dtype=np.int64)
+        ends = group["end"].to_numpy(dtype=np.int64)
+        bucket = [[] for _ in range(len(group))]
+        for tok, (s, _e) in zip(toks, spans):
+            i = int(np.searchsorted(starts, s, side="right")) - 1
+            if i >= 0 and s < ends[i]:
+                bucket[i].append(tok)
+            else:
+                lost += 1
+        tokens_of.extend(zip(group.index, map(tuple, bucket)))
+    if lost:
+        warnings.warn(f"{where}: {lost} token(s) lie outside every {unit} (between units) and are not counted.",
+                      UserWarning, stacklevel=4)
+    mapping = dict(tokens_of)
+    units = units.copy()
+    units["tokens"] = [mapping.get(i, ()) for i in units.index]
+    units["n_tokens"] = units["tokens"].map(len).astype("int64")
+    return units
+
+
+def join_units(frame: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Units → documents: tokens concatenated in unit order, document metadata kept."""
+    if "doc_id" not in frame.columns:
+        raise ValueError(f"{where}: unit='document' joins units by their 'doc_id' column, which the frame lacks.")
+    keep = [c for c in frame.columns if c not in UNIT_ONLY and c != "doc_id"]
+    grouped = frame.groupby("doc_id", sort=False)
+    docs = grouped[keep].first() if keep else pd.DataFrame(index=grouped.size().index)
+    docs["tokens"] = grouped["tokens"].agg(lambda s: tuple(t for toks in s for t in toks))
+    docs.index = pd.Index([str(i) for i in docs.index], name="doc_id")
+    return docs
+
+
+def as_units(frame: pd.DataFrame, unit, where: str) -> pd.DataFrame:
+    level = frame_level(frame)
+    if unit is None or unit == level:
+        return frame
+    if level == "document":
+        return split_documents(frame, unit, where)
+    if unit == "document":
+        return join_units(frame, where)
+    raise ValueError(
+        f"{where}: unit={unit!r} but the frame holds {level} units, which cannot be turned into {unit}s; "
+        f"segment the corpus with segment(corpus, level={unit!r}) and tokenize it, or pass unit={level!r} "
+        "(or unit=None to use the rows as they are)."
+    )
+
+
+def df_limit(value, n_rows: int, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be an int (rows) or a float in [0, 1] (share of rows); got {value!r}.")
+    if isinstance(value, Integral):
+        if value < 0:
+            raise ValueError(f"{name} must be >= 0 as an int (rows); got {value!r}.")
+        return float(value)
+    if not 0.0 <= float(value) <= 1.0:
+        raise ValueError(f"{name} as a float is a share of rows and must lie in [0, 1]; got {value!r}.")
+    return float(value) * n_rows
+
+
+def prune(dtm: DocTermMatrix, min_df, max_df, where: str):
+    n = dtm.shape[0]
+    lo, hi = df_limit(min_df, n, "min_df"), df_limit(max_df, n, "max_df")
+    df = np.diff(dtm.matrix.tocsc().indptr)
+    keep = np.flatnonzero((df >= lo) & (df <= hi) & (df > 0))
+    if keep.size == 0:
+        raise ValueError(
+            f"{where}: the vocabulary is empty after min_df={min_df!r} and max_df={max_df!r}: no term occurs in "
+            f"at least {math.ceil(lo)} and at most {math.floor(hi)} of the {n} rows ({dtm.shape[1]} terms before "
+            "pruning). Lower min_df, raise max_df, or fit on more or longer units."
+        )
+    counts = dtm.matrix[:, keep].tocsr().astype(np.int64)
+    counts.sort_indices()
+    return counts, tuple(dtm.vocabulary[i] for i in keep)
+
+
+def texts_from_counts(counts: sp.csr_matrix, vocabulary: tuple) -> list:
+    vocab = np.asarray(vocabulary, dtype=object)
+    return [tuple(np.repeat(vocab[counts.indices[counts.indptr[i]:counts.indptr[i + 1]]],
+                            counts.data[counts.indptr[i]:counts.indptr[i + 1]]).tolist())
+            for i in range(counts.shape[0])]
+
+
+def prepare(X, *, unit, min_df, max_df, where: str, vocabulary=None, warn_empty: bool = True) -> LdaData:
+    """Tokenized frame or DocTermMatrix → pruned counts, metadata and reference texts."""
+    if unit is not None and unit not in UNITS:
+        raise ValueError(f"unit must be one of {list(UNITS)} or None (the rows as given); got unit={unit!r}.")
+    if isinstance(X, DocTermMatrix):
+        if unit is not None and unit != X.unit:
+            raise ValueError(
+                f"{where}: unit={unit!r} but the DocTermMatrix has {X.unit} rows; build the matrix from "
+                f"{unit} units, or pass unit=None (or unit={X.unit!r}) to fit its rows as they are."
+            )
+        dtm, texts, from_counts = X, None, True
+    elif isinstance(X, pd.DataFrame):
+        if "tokens" not in X.columns:
+            raise ValueError(f"{where}: the frame has no 'tokens' column (columns: {list(X.columns)[:12]}); "
+                             "run tokenize() first.")
+        frame = as_units(X, unit, where)
+        if len(frame) == 0:
+            raise ValueError(f"{where}: there are no rows to fit (an empty frame, or documents without text).")
+        dtm = doc_term_matrix(frame, vocabulary=vocabulary) if vocabulary is not None else doc_term_matrix(frame)
+        texts, from_counts = list(frame["tokens"]), False
+    else:
+        raise TypeError(f"{where} expects a tokenized DataFrame (from tokenize()) or a DocTermMatrix; "
+                        f"got {type(X).__name__}.")
+    if vocabulary is not None:
+        if isinstance(X, DocTermMatrix):
+            # Map the matrix's columns onto the model's vocabulary; other terms are dropped.
+            position = {t: i for i, t in enumerate(X.vocabulary)}
+            pairs = [(position[t], j) for j, t in enumerate(vocabulary) if t in position]
+            src = np.array([p[0] for p in pairs], dtype=np.int64)
+            dst = np.array([p[1] for p in pairs], dtype=np.int64)
+            select = sp.csr_matrix((np.ones(len(pairs), dtype=np.int64), (src, dst)),
+                                   shape=(X.shape[1], len(vocabulary)))
+            counts, vocab = (X.matrix @ select).astype(np.int64).tocsr(), tuple(vocabulary)
+        else:
+            counts, vocab = dtm.matrix.astype(np.int64).tocsr(), tuple(dtm.vocabulary)
+        counts.sort_indices()
+    else:
+        counts, vocab = prune(dtm, min_df, max_df, where)
+    rows = dtm.rows.copy()
+    rows["n_terms"] = np.asarray(counts.sum(axis=1)).ravel().astype(np.int64)
+    if texts is None:
+        texts = texts_from_counts(counts, vocab)
+    data = LdaData(counts, vocab, tuple(dtm.row_ids), rows, texts, dtm.unit, dtm.id_name, from_counts)
+    empty = rows.index[rows["n_terms"].to_numpy() == 0]
+    if warn_empty and len(empty):
+        warnings.warn(
+            f"{where}: {len(empty)} of {len(rows)} rows have no term of the vocabulary (e.g. {list(empty[:3])}); "
+            "they are left out of fitting, get NaN topic shares and are not counted in prevalence.",
+            UserWarning, stacklevel=3)
+    return data
+
+
+# ----------------------------------------------------------------------------- checks
+def k_problem(k: int, data: LdaData) -> str | None:
+    n_rows, n_terms = len(data.nonempty), len(data.vocabulary)
+    if k > n_rows:
+        return (f"k={k} exceeds the {n_rows} rows with terms: more topics than {data.unit}s cannot be estimated "
+                f"(fit on smaller units, or choose k <= {n_rows})")
+    if k > n_terms:
+        return f"k={k} exceeds the vocabulary of {n_terms} terms (lower min_df, or choose k <= {n_terms})"
+    return None
+
+
+# ----------------------------------------------------------------------------- gensim
+def gensim_dictionary(data: LdaData):
+    """A gensim Dictionary of the vocabulary (ids in code-point order), filled from the counts."""
+    from gensim.corpora import Dictionary
+
+    counts = data.counts[data.nonempty]
+    dictionary = Dictionary()
+    dictionary.token2id = {term: i for i, term in enumerate(data.vocabulary)}
+    dictionary.id2token = dict(enumerate(data.vocabulary))
+    dfs = np.diff(counts.tocsc().indptr)
+    cfs = np.asarray(counts.sum(axis=0)).ravel()
+    dictionary.dfs = {i: int(v) for i, v in enumerate(dfs)}
+    dictionary.cfs = {i: int(v) for i, v in enumerate(cfs)}
+    dictionary.num_docs = counts.shape[0]
+    dictionary.num_pos = int(cfs.sum())
+    dictionary.num_nnz = int(counts.nnz)
+    return dictionary
+
+
+def train(data: LdaData, dictionary, k: int, seed: int, params: dict, bow=None):
+    from gensim.models import LdaModel
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return LdaModel(
+            corpus=data.bow(data.nonempty) if bow is None else bow, id2word=dictionary, num_topics=k,
+            random_state=np.random.RandomState(seed), passes=params["passes"], iterations=params["iterations"],
+            alpha=params["alpha"], eta=params["eta"], chunksize=params["chunksize"], update_every=1,
+            eval_every=None, dtype=np.float64,
+        )
+
+
+class ConstantStart:
+    """Stands in for the RNG of ``LdaModel.inference``: every document's γ starts at the Gamma(100, 1/100) mean, 1.
+
+    A constant start (as in Blei's lda-c, where γ starts at α + N/k for every topic) makes each row's
+    topic shares independent of the rows inferred with it and of any random state.
+    """
+
+    @staticmethod
+    def gamma(shape, scale, size):
+        return np.full(size, shape * scale)
+
+
+def infer(lda, bow) -> np.ndarray:
+    """Variational inference of document-topic γ with a constant start: same row → same output, always."""
+    saved = lda.random_state
+    lda.random_state = ConstantStart()
+    try:
+        chunks = bow.chunks() if isinstance(bow, Bow) else [list(bow)]
+        gammas = [lda.inference(chunk)[0] for chunk in chunks]
+    finally:
+        lda.random_state = saved
+    k = lda.num_topics
+    return np.concatenate(gammas).astype(np.float64) if gammas else np.zeros((0, k))
+
+
+def permute(lda, order: np.ndarray) -> None:
+    """Reorder the topics inside a gensim LdaModel (topic ``order[i]`` becomes topic ``i``)."""
+    lda.state.sstats = lda.state.sstats[order]
+    lda.expElogbeta = lda.expElogbeta[order]
+    lda.alpha = np.asarray(lda.alpha)[order]
+    if np.ndim(lda.eta) == 2:
+        lda.eta = lda.eta[order]
+    if np.ndim(lda.state.eta) == 2:
+        lda.state.eta = lda.state.eta[order]
+
+
+def relevance(phi: np.ndarray, term_counts: np.ndarray, lam: float) -> np.ndarray:
+    p = term_counts / term_counts.sum()
+    with np.errstate(divide="ignore"):
+        logphi = np.log(phi)
+        return lam * logphi + (1.0 - lam) * (logphi - np.log(p)[None, :])
+
+
+def top_indices(values: np.ndarray, vocab: np.ndarray, n: int) -> np.ndarray:
+    """Per row, the n largest values; ties by term (code-point order). Shape (rows, n)."""
+    n = min(n, values.shape[1])
+    term_rank = np.argsort(np.argsort(vocab, kind="stable"), kind="stable")
+    return np.stack([np.lexsort((term_rank, -row))[:n] for row in values])
+
+
+# ----------------------------------------------------------------------------- coherence
+def coherence(topics: list, data: LdaData, dictionary, measures: Sequence[str], window_size=None) -> dict:
+    """Per-topic coherence for many topics at once (one pass over the reference texts per measure).
+
+    Returns ``{measure: array}``; non-finite values are NaN (the caller writes the note).
+    """
+    from gensim.models import CoherenceModel
+
+    out = {}
+    if not topics:
+        return {m: np.zeros(0) for m in measures}
+    topn = len(topics[0])
+    bow = data.bow()
+    for measure in measures:
+        cm = CoherenceModel(topics=[list(t) for t in topics], texts=data.texts, corpus=bow, dictionary=dictionary,
+                            coherence=measure, topn=topn, processes=1, window_size=window_size)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            values = np.asarray(cm.get_coherence_per_topic(), dtype=np.float64)
+        values[~np.isfinite(values)] = np.nan
+        out[measure] = values
+    return out
+
+
+def check_measures(measures) -> tuple:
+    if isinstance(measures, str):
+        measures = (measures,)
+    measures = tuple(measures)
+    bad = [m for m in measures if m not in COHERENCE_MEASURES]
+    if bad or not measures:
+        raise ValueError(f"coherence measures must be among {list(COHERENCE_MEASURES)}; got {list(measures)}.")
+    return measures
+
+
+def coherence_notes(lists: list, mass: np.ndarray, values: dict, measures, topn: int, data: LdaData):
+    """Per-topic coherence with NaN where it cannot be computed, per-topic notes, and notes about the whole model.
+
+    ``lists`` are the topics' top terms, ``mass`` their expected tokens, ``values`` the raw per-topic
+    coherence of each measure.
+    """
+    k = len(lists)
+    topn_used = len(lists[0]) if lists else topn
+    model_notes = []
+    if topn_used < topn:
+        model_notes.append(f"top {topn_used} terms per topic (the whole vocabulary), not {topn}")
+    if data.texts_from_counts and any(m in ("c_v", "c_npmi") for m in measures):
+        model_notes.append("c_v/c_npmi windows slide over texts rebuilt from counts (word order lost)")
+    present = data.present
+    out = {m: np.array(values[m], dtype=np.float64, copy=True) for m in measures}
+    notes = []
+    for i in range(k):
+        absent = [t for t in lists[i] if t not in present]
+        if mass[i] < EMPTY_TOPIC_TOKENS:
+            note = (f"T{i + 1} is empty ({mass[i]:.2f} expected tokens): its top terms are arbitrary, coherence "
+                    "not computed")
+        elif absent:
+            note = f"T{i + 1}: top term(s) {absent[:3]} absent from the reference texts, coherence not computed"
+        else:
+            bad = [m for m in measures if not np.isfinite(out[m][i])]
+            note = f"T{i + 1}: {', '.join(bad)} not finite (a top term without co-occurrence data)" if bad else ""
+        if mass[i] < EMPTY_TOPIC_TOKENS or absent:
+            for m in measures:
+                out[m][i] = np.nan
+        notes.append(note)
+    return out, notes, model_notes
+
+
+# ----------------------------------------------------------------------------- alignment
+def js_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Jensen-Shannon divergence (base 2, in [0, 1]) between every row of a and every row of b."""
+    from scipy.special import rel_entr
+
+    out = np.empty((a.shape[0], b.shape[0]))
+    for i, p in enumerate(a):
+        m = 0.5 * (p[None, :] + b)
+        out[i] = 0.5 * (rel_entr(p[None, :], m).sum(axis=1) + rel_entr(b, m).sum(axis=1)) / np.log(2.0)
+    return np.clip(out, 0.0, 1.0)
+
+
+def match(a: np.ndarray, b: np.ndarray):
+    from scipy.optimize import linear_sum_assignment
+
+    cost = js_matrix(a, b)
+    rows, cols = linear_sum_assignment(cost)
+    return rows, cols, 1.0 - cost[rows, cols]
+
+
+def overlap(a: np.ndarray, b: np.ndarray, rows, cols, vocab: np.ndarray, n: int = 10) -> np.ndarray:
+    ta, tb = top_indices(a, vocab, n), top_indices(b, vocab, n)
+    m = ta.shape[1]
+    return np.array([len(set(ta[i]) & set(tb[j])) / m for i, j in zip(rows, cols)])

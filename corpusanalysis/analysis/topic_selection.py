@@ -1,0 +1,299 @@
+"""Choosing k: coherence, perplexity, diversity and stability across seeds, and a documented rule.
+
+:func:`select_k` fits every k with several seeds and tabulates coherence (``c_v``, ``c_npmi``,
+``u_mass`` from gensim's ``CoherenceModel``, always with ``processes=1``), in-sample perplexity,
+topic diversity and **stability**: topics of two seeds are matched one to one by minimal
+Jensen-Shannon divergence (Hungarian algorithm) and the mean matched similarity (1 - JSD, base 2,
+so in [0, 1]) is reported, next to the same similarity against a model of a shuffled corpus (same
+row lengths and term frequencies, co-occurrence destroyed): similarity that word frequencies alone
+produce.  :func:`choose_k` applies a documented rule to that table.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+
+from .._checks import check_int, check_seed
+from . import _lda
+from ._lda import LdaData
+from .topics import COHERENCE_MEASURES, TopicModel
+
+__all__ = ["SELECT_K_COLUMNS", "choose_k", "select_k"]
+
+
+#: Columns of :func:`select_k`.
+SELECT_K_COLUMNS = ("k", "seed", "c_v", "c_npmi", "u_mass", "perplexity", "diversity", "stability",
+                    "stability_null", "term_overlap", "n_empty_topics", "note")
+
+
+# ----------------------------------------------------------------------------- choosing k
+def _shuffled(data: LdaData, seed: int) -> list:
+    """Bag-of-words of a null corpus: the same row lengths and term totals, tokens dealt at random."""
+    counts = data.counts
+    rows = data.nonempty
+    lengths = np.asarray(counts[rows].sum(axis=1)).ravel().astype(np.int64)
+    tokens = np.repeat(np.arange(counts.shape[1]), data.term_counts())
+    np.random.default_rng(seed).shuffle(tokens)
+    bounds = np.concatenate([[0], np.cumsum(lengths)])
+    out = []
+    for i in range(len(rows)):
+        ids, cts = np.unique(tokens[bounds[i]:bounds[i + 1]], return_counts=True)
+        out.append(list(zip(ids.tolist(), cts.tolist())))
+    return out
+
+
+def _diversity(phi: np.ndarray, vocab: np.ndarray, n: int = 25) -> float:
+    top = _lda.top_indices(phi, vocab, n)
+    return float(len(np.unique(top)) / top.size)
+
+
+def select_k(data, ks=range(3, 9), *, seeds=(0, 1, 2), topn: int = 10, null: bool = True,
+             measures=COHERENCE_MEASURES, **params) -> pd.DataFrame:
+    """Fit every k with every seed and tabulate the evidence for choosing k.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or DocTermMatrix
+        As for :meth:`TopicModel.fit` (prepared and pruned once, shared by all fits).
+    ks : iterable of int, default 3..8
+        Numbers of topics to try (each >= 2).
+    seeds : sequence of int, default (0, 1, 2)
+        Random seeds; each (k, seed) is one fit.  At least two are needed for stability.
+    topn : int, default 10
+        Top terms per topic for coherence.
+    null : bool, default True
+        Also fit each (k, seed) on a shuffled corpus (same row lengths and term totals, tokens dealt
+        at random) and report the similarity of the real topics to those (``stability_null``).
+    measures : sequence of {"c_v", "c_npmi", "u_mass"}
+        Coherence measures (gensim ``CoherenceModel``, ``processes=1``; the reference texts are
+        the fitted rows, see :func:`topic_coherence`).
+    **params
+        :class:`TopicModel` parameters (``unit``, ``min_df``, ``passes``, ``alpha`` …).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (k, seed), sorted by k and seed; columns
+
+        ``k``, ``seed``
+        ``c_v``, ``c_npmi``, ``u_mass``
+            Mean coherence over the non-empty topics (higher is better; ``u_mass`` is negative).
+        ``perplexity``
+            In-sample perplexity per token (``2 ** -bound``); it usually falls with k and is no
+            guide to interpretability (Chang et al. 2009): reported, not used by :func:`choose_k`.
+        ``diversity``
+            Share of distinct terms among the top 25 terms of all topics (1 = no shared terms).
+        ``stability``
+            Mean over the other seeds of the mean similarity (1 − Jensen-Shannon divergence, base 2)
+            of the topics matched one to one by the Hungarian algorithm.
+        ``stability_null``
+            The same similarity between this run and the run on the shuffled corpus: what word
+            frequencies alone give.  ``stability`` near ``stability_null`` means the seeds agree
+            about little more than which words are frequent.
+        ``term_overlap``
+            Mean share of top-10 terms that matched topics of different seeds share.
+        ``n_empty_topics``
+            Topics with less than one expected token (left out of the coherence means).
+        ``note``
+            Why a value is NaN or what was left out; empty otherwise.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corpusanalysis import select_k
+    >>> docs = pd.DataFrame({"tokens": [("创新", "科技", "创新"), ("容错纠错", "干部", "干部"),
+    ...                                 ("科技", "创新"), ("干部", "容错纠错"), ("县域", "科技")]},
+    ...                     index=pd.Index(list("abcde"), name="doc_id"))
+    >>> table = select_k(docs, [2, 3, 9], seeds=(0, 1), unit="document", min_df=1, measures="u_mass")
+    >>> table[["k", "seed", "n_empty_topics"]].to_numpy().tolist()
+    [[2, 0, 0], [2, 1, 0], [3, 0, 1], [3, 1, 1], [9, 0, 0], [9, 1, 0]]
+    >>> table["note"].iloc[2]
+    'top 5 terms per topic (the whole vocabulary), not 10; T3 is empty (0.03 expected tokens): its top terms are arbitrary, coherence not computed; coherence is the mean over 2 of 3 topics'
+    >>> table["note"].iloc[-1]
+    'k=9 exceeds the 5 rows with terms: more topics than documents cannot be estimated (fit on smaller units, or choose k <= 5)'
+    """
+    where = "select_k()"
+    measures = _lda.check_measures(measures)
+    if isinstance(ks, Integral):
+        ks = [ks]
+    ks = sorted({int(_check_k_value(k)) for k in ks})
+    if not ks:
+        raise ValueError("select_k(): ks is empty; pass the numbers of topics to try, e.g. range(3, 9).")
+    if isinstance(seeds, Integral):
+        seeds = [seeds]
+    seeds = [check_seed(s, "seeds") for s in seeds]
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be distinct int seeds (at least one; two or more for stability); got {seeds!r}.")
+    topn = check_int(topn, "topn", 2)
+    base = TopicModel(**{**params, "n_topics": 2})
+    fit_params = base._check_params(where)
+    prepared = _lda.prepare(data, unit=base.unit, min_df=base.min_df, max_df=base.max_df, where=where)
+    dictionary = _lda.gensim_dictionary(prepared)
+    vocab = np.asarray(prepared.vocabulary, dtype=object)
+    records, runs = [], []  # runs: (record, top-term lists, topic masses) awaiting coherence
+    topn_used = min(topn, len(vocab))
+    for k in ks:
+        problem = _lda.k_problem(k, prepared)
+        if problem:
+            for s in seeds:
+                records.append({"k": k, "seed": s, "n_empty_topics": 0, "note": problem})
+            continue
+        models = []
+        for s in seeds:
+            m = TopicModel(**{**base.get_params(), "n_topics": k, "random_state": s})
+            models.append(m._fit_prepared(prepared, dictionary, fit_params))
+        phis = [m.topic_term_.to_numpy() for m in models]
+        for j, (s, m) in enumerate(zip(seeds, models)):
+            rec = {"k": k, "seed": s, "perplexity": m.perplexity(), "diversity": _diversity(phis[j], vocab),
+                   "note": []}
+            if len(models) > 1:
+                sims, overlaps = [], []
+                for jj in range(len(models)):
+                    if jj != j:
+                        r, c, sim = _lda.match(phis[j], phis[jj])
+                        sims.append(sim.mean())
+                        overlaps.append(_lda.overlap(phis[j], phis[jj], r, c, vocab).mean())
+                rec["stability"], rec["term_overlap"] = float(np.mean(sims)), float(np.mean(overlaps))
+            else:
+                rec["stability"] = rec["term_overlap"] = np.nan
+                rec["note"].append("stability needs at least two seeds")
+            if null:
+                null_lda = _lda.train(prepared, dictionary, k, s, fit_params, bow=_shuffled(prepared, s))
+                _, _, sim = _lda.match(phis[j], null_lda.get_topics().astype(np.float64))
+                rec["stability_null"] = float(sim.mean())
+            else:
+                rec["stability_null"] = np.nan
+                rec["note"].append("no shuffled-corpus baseline (null=False)")
+            runs.append((rec, m._top_term_lists(topn_used), m._topic_mass()))
+            records.append(rec)
+        del models, phis
+    # Coherence of every topic of every run: one pass over the reference texts per measure.
+    flat = [t for _, lists, _ in runs for t in lists]
+    values = _lda.coherence(flat, prepared, dictionary, measures) if flat else {}
+    offset = 0
+    for rec, lists, mass in runs:
+        k = len(lists)
+        raw = {meas: values[meas][offset:offset + k] for meas in measures}
+        offset += k
+        per_topic, notes, model_notes = _lda.coherence_notes(lists, mass, raw, measures, topn, prepared)
+        note = list(model_notes) + [n for n in notes if n]
+        n_ok = {}
+        for meas in measures:
+            finite = np.isfinite(per_topic[meas])
+            rec[meas] = float(per_topic[meas][finite].mean()) if finite.any() else np.nan
+            n_ok[meas] = int(finite.sum())
+        if len(set(n_ok.values())) == 1 and min(n_ok.values()) < k:
+            note.append(f"coherence is the mean over {min(n_ok.values())} of {k} topics")
+        else:
+            note.extend(f"{meas} is the mean over {n} of {k} topics" for meas, n in n_ok.items() if n < k)
+        rec["n_empty_topics"] = sum("is empty" in n for n in notes)
+        rec["note"] = "; ".join(note + rec["note"])
+    table = pd.DataFrame.from_records(records)
+    for col in SELECT_K_COLUMNS:
+        if col not in table.columns:
+            table[col] = np.nan
+    table = table[list(SELECT_K_COLUMNS)].sort_values(["k", "seed"], kind="stable").reset_index(drop=True)
+    table["k"] = table["k"].astype(np.int64)
+    table["seed"] = table["seed"].astype(np.int64)
+    table["n_empty_topics"] = table["n_empty_topics"].fillna(0).astype(np.int64)
+    for col in ("c_v", "c_npmi", "u_mass", "perplexity", "diversity", "stability", "stability_null", "term_overlap"):
+        table[col] = table[col].astype(np.float64)
+    table["note"] = pd.array(table["note"].fillna("").astype(str), dtype="string")
+    return table
+
+
+def _check_k_value(k):
+    if isinstance(k, bool) or not isinstance(k, Integral) or k < 2:
+        raise ValueError(f"ks must hold ints >= 2 (numbers of topics); got {k!r}.")
+    return k
+
+
+def choose_k(table: pd.DataFrame, *, metric: str = "c_npmi", min_stability: float = 0.7,
+             decimals: int = 3) -> tuple[int, str]:
+    """Pick k from a :func:`select_k` table by a fixed, documented rule.
+
+    The rule: average every column over seeds; a k is *eligible* if its ``metric`` could be
+    computed, its mean ``stability`` is at least ``min_stability`` and (when the shuffled-corpus
+    baseline was computed) above its mean ``stability_null``.  Among eligible k, the one with the
+    highest mean ``metric`` wins; means equal when rounded to ``decimals`` are ties, and ties go to
+    the smaller k (fewer topics are easier to read and to defend).  If no k is eligible, the k with
+    the highest mean stability is returned (ties → smaller k) and the reason says so.
+
+    NPMI (``c_npmi``) is the default metric: it tracks human judgements of topic quality (Lau et al.
+    2014; Röder et al. 2015) and, unlike ``c_v``, is a plain average of pairwise word associations.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`select_k`.
+    metric : {"c_npmi", "c_v", "u_mass"}, default "c_npmi"
+    min_stability : float, default 0.7
+        Minimum mean matched similarity (1 − JSD) across seeds.
+    decimals : int, default 3
+
+    Returns
+    -------
+    (int, str)
+        The chosen k and the reason, with the numbers.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corpusanalysis import choose_k
+    >>> table = pd.DataFrame({"k": [3, 3, 4, 4, 5, 5], "seed": [0, 1] * 3,
+    ...     "c_npmi": [0.10, 0.12, 0.15, 0.13, 0.20, 0.22],
+    ...     "stability": [0.9, 0.9, 0.8, 0.8, 0.6, 0.6], "stability_null": [0.5] * 6})
+    >>> choose_k(table)[0]
+    4
+    >>> choose_k(table)[1]
+    'k=4: highest mean c_npmi (0.140 over 2 seeds) among the k whose topics are stable across seeds (mean 1 − JSD ≥ 0.7 and above the shuffled-corpus baseline): eligible k = 3, 4 (not eligible: 5); its stability 0.800 (baseline 0.500).'
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"choose_k() expects the table of select_k(); got {type(table).__name__}.")
+    if metric not in COHERENCE_MEASURES:
+        raise ValueError(f"metric must be one of {list(COHERENCE_MEASURES)}; got metric={metric!r}.")
+    needed = ("k", metric, "stability")
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise ValueError(f"choose_k(): table lacks column(s) {missing}; pass the table of select_k() (columns "
+                         f"{list(SELECT_K_COLUMNS)}).")
+    if len(table) == 0:
+        raise ValueError("choose_k(): the table is empty.")
+    null = "stability_null" in table.columns and table["stability_null"].notna().any()
+    cols = [metric, "stability"] + (["stability_null"] if null else [])
+    summary = table.groupby("k", sort=True)[cols].mean()
+    n_seeds = table.groupby("k", sort=True)[metric].count()
+    eligible = summary[metric].notna() & (summary["stability"] >= min_stability)
+    if null:
+        eligible &= summary["stability"] > summary["stability_null"]
+    ks = [int(k) for k in summary.index[eligible.to_numpy()]]
+    rest = [int(k) for k in summary.index if int(k) not in ks]
+    baseline = " and above the shuffled-corpus baseline" if null else ""
+
+    def _fmt(k):
+        base = f" (baseline {summary.loc[k, 'stability_null']:.3f})" if null else ""
+        return f"its stability {summary.loc[k, 'stability']:.3f}{base}"
+
+    if ks:
+        scores = summary.loc[ks, metric].round(decimals)
+        best = scores.max()
+        k = int(min(kk for kk in ks if scores.loc[kk] == best))
+        tied = [int(kk) for kk in ks if scores.loc[kk] == best and kk != k]
+        tie = f" (tied with k = {', '.join(map(str, tied))} at {decimals} decimals; the smaller k wins)" if tied else ""
+        excluded = f" (not eligible: {', '.join(map(str, rest))})" if rest else ""
+        reason = (f"k={k}: highest mean {metric} ({summary.loc[k, metric]:.3f} over {int(n_seeds.loc[k])} seeds)"
+                  f"{tie} among the k whose topics are stable across seeds (mean 1 − JSD ≥ {min_stability:g}"
+                  f"{baseline}): eligible k = {', '.join(map(str, ks))}{excluded}; {_fmt(k)}.")
+        return k, reason
+    stab = summary["stability"].round(decimals)
+    if stab.notna().any():
+        k = int(min(kk for kk in summary.index if stab.loc[kk] == stab.max()))
+        reason = (f"k={k}: no k has stable topics (mean 1 − JSD ≥ {min_stability:g}{baseline}) and a computable "
+                  f"{metric}; the most stable k is returned — {_fmt(k)}. Treat its topics as exploratory.")
+        return k, reason
+    k = int(summary.index.min())
+    return k, (f"k={k}: neither stability nor {metric} could be computed for any k (see the table's note column); "
+               "the smallest k is returned.")

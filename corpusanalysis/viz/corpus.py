@@ -1,0 +1,162 @@
+"""Figures of the corpus: document lengths, what cleaning removed, trends over time."""
+
+from __future__ import annotations
+
+import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .style import finish, new_figure, plot_style
+
+__all__ = ["plot_cleaning_removals", "plot_document_lengths", "plot_trends"]
+
+
+def plot_document_lengths(summary: pd.DataFrame, *, hue: str = "script", path=None) -> Figure:
+    """Horizontal bars of document length in characters, coloured by a metadata column.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        The table of :func:`corpusanalysis.corpus_summary` (index ``doc_id``,
+        columns ``label``, ``n_chars`` and ``hue``).
+    hue : str, default "script"
+        Column used for colours; categories are sorted so colours are stable.
+    path : str or path, optional
+        Also save the PNG there (see :func:`save_figure`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from corpusanalysis import load_seeds, corpus_summary
+    >>> fig = plot_document_lengths(corpus_summary(load_seeds()))
+    >>> fig.axes[0].get_xlabel()
+    '字符数 (characters)'
+    """
+    for col in ("label", "n_chars", hue):
+        if col not in summary.columns:
+            raise ValueError(
+                f"plot_document_lengths() needs a {col!r} column (from corpus_summary()); "
+                f"got columns {list(summary.columns)}."
+            )
+    data = summary.sort_values(["n_chars", "label"], ascending=[True, True])
+    categories = sorted(data[hue].fillna("unknown").astype(str).unique())
+    with plot_style():
+        import seaborn as sns
+
+        colors = dict(zip(categories, sns.color_palette("deep", n_colors=max(len(categories), 1))))
+        fig, ax = new_figure(figsize=(7.5, 0.55 * len(data) + 1.4))
+        bar_colors = [colors[str(v) if pd.notna(v) else "unknown"] for v in data[hue]]
+        bars = ax.barh(data["label"].astype(str), data["n_chars"], color=bar_colors)
+        ax.bar_label(bars, labels=[f"{n:,}" for n in data["n_chars"]], padding=3, fontsize=8)
+        ax.set_xlabel("字符数 (characters)")
+        ax.set_ylabel("")
+        ax.set_title("文档长度 Document length (raw characters)")
+        ax.grid(axis="y", visible=False)
+        ax.margins(x=0.12)
+        handles = [matplotlib.patches.Patch(color=colors[c], label=c) for c in categories]
+        ax.legend(handles=handles, title=hue, loc="lower right")
+        return finish(fig, path)
+
+
+def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = None, path=None) -> Figure:
+    """Stacked bars: characters each cleaning step removed from each document.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        The table of :func:`corpusanalysis.cleaning_summary` (index ``doc_id``, columns
+        ``chars_raw`` and ``removed_<step>``).
+    labels : pandas.Series, optional
+        Bar labels by ``doc_id`` (e.g. ``corpus_summary(corpus)["label"]``); the id by default.
+    path : str or path, optional
+        Also save the PNG there (see :func:`save_figure`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Steps that removed nothing anywhere are left out; the raw length and the share removed
+        are written at the end of every bar.
+
+    Examples
+    --------
+    >>> from corpusanalysis import load_seeds, clean, cleaning_summary
+    >>> fig = plot_cleaning_removals(cleaning_summary(clean(load_seeds())))
+    >>> fig.axes[0].get_xlabel()
+    '删除的字符数 (characters removed)'
+    """
+    steps = [c for c in summary.columns if c.startswith("removed_")]
+    if not steps or "chars_raw" not in summary.columns:
+        raise ValueError(
+            "summary should be the table of cleaning_summary() with columns chars_raw and removed_<step>; "
+            f"got columns {list(summary.columns)}."
+        )
+    data = summary.sort_index(ascending=False)
+    shown = [c for c in steps if (data[c] > 0).any()]
+    names = data.index.astype(str) if labels is None else labels.reindex(data.index).fillna(
+        pd.Series(data.index, index=data.index)).astype(str)
+    with plot_style():
+        import seaborn as sns
+
+        palette = sns.color_palette("tab10", n_colors=max(len(steps), 1))
+        colors = dict(zip(steps, palette))  # colour fixed by step order, whatever is shown
+        fig, ax = new_figure(figsize=(8.0, 0.6 * len(data) + 1.6))
+        left = pd.Series(0, index=data.index, dtype="float64")
+        for col in shown:
+            values = data[col].clip(lower=0).astype("float64")
+            ax.barh(names, values, left=left, color=colors[col], label=col.removeprefix("removed_"))
+            left = left + values
+        for y, doc in enumerate(data.index):
+            share = data.loc[doc, "chars_removed"] / data.loc[doc, "chars_raw"] if data.loc[doc, "chars_raw"] else 0
+            ax.text(left[doc], y, f"  {int(left[doc]):,} / {int(data.loc[doc, 'chars_raw']):,} ({share:.0%})",
+                    va="center", fontsize=8)
+        ax.set_xlabel("删除的字符数 (characters removed)")
+        ax.set_title("清洗删除了什么 What cleaning removed, by step")
+        ax.grid(axis="y", visible=False)
+        ax.margins(x=0.25)
+        ax.legend(title="step", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(len(shown), 6),
+                  fontsize=8, frameon=False)
+        return finish(fig, path)
+
+
+def plot_trends(table: pd.DataFrame, *, path=None):
+    """Lines of the themes' and key terms' rates per year (two panels), from :func:`trends`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corpusanalysis import doc_term_matrix, trends
+    >>> frame = pd.DataFrame({"tokens": [("新质生产力", "创新"), ("创新",)], "year": [2024, 2023]},
+    ...                      index=pd.Index(["a", "b"], name="doc_id"))
+    >>> fig = plot_trends(trends(doc_term_matrix(frame)))
+    >>> [ax.get_title() for ax in fig.axes][:2]
+    ['主题 Themes', '关键术语 Key terms']
+    """
+    missing = [c for c in ("kind", "name", "period", "rate", "count") if c not in table.columns]
+    if missing:
+        raise ValueError(f"plot_trends() needs the table of trends(); missing columns {missing}.")
+    with plot_style():
+        import seaborn as sns
+        from matplotlib.ticker import FormatStrFormatter, MaxNLocator
+
+        fig, axes = new_figure(figsize=(10.0, 4.2), ncols=2, sharex=True)
+        for ax, kind, title in zip(axes, ("theme", "term"), ("主题 Themes", "关键术语 Key terms")):
+            rows = table[table["kind"] == kind]
+            names = list(dict.fromkeys(rows["name"].astype(str)))
+            palette = dict(zip(names, sns.color_palette("tab10", n_colors=max(len(names), 1))))
+            for name in names:
+                g = rows[rows["name"] == name]
+                ax.plot(g["period"], g["rate"], marker="o", ms=3, lw=1.3, color=palette[name],
+                        label=f"{name} (n={int(g['count'].sum()):,})")
+            ax.set_title(title)
+            # years are whole numbers: no 2022.25 ticks
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
+            ax.set_xlabel("year")
+            ax.set_ylabel("per 10,000 tokens")
+            if names:
+                ax.legend(fontsize=7, loc="upper left")
+        fig.suptitle("随时间变化 Trends: hits per 10,000 tokens by year (n = total hits)", fontsize=10)
+        return finish(fig, path)
