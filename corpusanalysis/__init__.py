@@ -12,178 +12,30 @@ The package is layered; each layer imports only from the layers below it:
 =============  ======================================================================
 
 Private helpers sit at the bottom (``errors``, ``_checks``, ``_cache``, ``_parallel``,
-``_version``).  Everything public is re-exported here: ``import corpusanalysis as ca`` and use
-``ca.load_corpus``, ``ca.TopicModel`` … (see ``docs/CONVENTIONS.md`` for the map).
+``_version``).  Everything public is re-exported here, flat: ``import corpusanalysis as ca`` and
+use ``ca.load_corpus``, ``ca.TopicModel`` … (the map is in ``docs/CONVENTIONS.md``).  The
+sub-packages' ``__all__`` lists are the public API; this module only joins them.
 """
 
-from . import _compat
-from ._version import __version__
-from .analysis import (
-    ExploreView,
-    TopicModel,
-    align_topics,
-    assign_themes,
-    associates,
-    choose_k,
-    cooccurrence,
-    cooccurrence_network,
-    dictionary_audit,
-    discover_terms,
-    doc_topics,
-    explore_view,
-    export_ldavis,
-    export_network,
-    export_view,
-    first_use,
-    keyness,
-    kwic,
-    select_k,
-    suggest_terms,
-    term_associates,
-    term_concordance,
-    term_frequency,
-    theme_scores,
-    theme_term_rates,
-    topic_coherence,
-    topic_prevalence,
-    topic_terms,
-    trends,
-)
-from .errors import CorpusLoadError, DictionaryError, DictionaryWarning, EmptyResultError, MetadataWarning
-from .features import DocTermMatrix, WeightedMatrix, doc_term_matrix, tfidf, top_terms
-from .io import corpus_summary, decode_bytes, load_corpus, load_seeds
-from .pipeline import PipelineResult, run_pipeline, write_report
-from .text import (
-    KINDS,
-    MOJIBAKE_MARKER,
-    REDACTION_PLACEHOLDER,
-    PolicyDictionary,
-    Tokenizer,
-    clean,
-    clean_text,
-    cleaning_diff,
-    cleaning_report,
-    cleaning_rules,
-    cleaning_summary,
-    load_dictionary,
-    load_stopwords,
-    read_quanteda_yaml,
-    segment,
-    split_sentences,
-    tokenize,
-    tokens_table,
-    write_quanteda_yaml,
-)
-from .viz import (
-    Explorer,
-    cjk_font_path,
-    explore,
-    figure_dir,
-    new_figure,
-    plot_association_heatmap,
-    plot_cleaning_removals,
-    plot_document_lengths,
-    plot_ego_networks,
-    plot_k_selection,
-    plot_keyness,
-    plot_network,
-    plot_style,
-    plot_tfidf_heatmap,
-    plot_theme_heatmap,
-    plot_theme_term_frequencies,
-    plot_topic_prevalence,
-    plot_topics,
-    plot_trends,
-    save_figure,
+import logging
+
+from . import _compat, analysis, errors, features, io, pipeline, text, viz
+from ._version import __version__ as __version__
+from .analysis import *  # noqa: F403
+from .errors import *  # noqa: F403
+from .features import *  # noqa: F403
+from .io import *  # noqa: F403
+from .pipeline import *  # noqa: F403
+from .text import *  # noqa: F403
+from .viz import *  # noqa: F403
+
+#: The package logger: silent unless the application configures logging (a NullHandler, as libraries should).
+logger = logging.getLogger("corpusanalysis")
+logger.addHandler(logging.NullHandler())
+
+__all__ = sorted(
+    ["__version__", *io.__all__, *text.__all__, *features.__all__, *analysis.__all__, *viz.__all__,
+     *pipeline.__all__, *errors.__all__]
 )
 
 _compat.install()
-
-__all__ = [
-    "__version__",
-    "CorpusLoadError",
-    "DictionaryError",
-    "DictionaryWarning",
-    "EmptyResultError",
-    "DocTermMatrix",
-    "ExploreView",
-    "Explorer",
-    "KINDS",
-    "MetadataWarning",
-    "MOJIBAKE_MARKER",
-    "PipelineResult",
-    "PolicyDictionary",
-    "REDACTION_PLACEHOLDER",
-    "Tokenizer",
-    "TopicModel",
-    "WeightedMatrix",
-    "align_topics",
-    "assign_themes",
-    "associates",
-    "choose_k",
-    "cjk_font_path",
-    "clean",
-    "clean_text",
-    "cleaning_diff",
-    "cleaning_report",
-    "cleaning_rules",
-    "cleaning_summary",
-    "cooccurrence",
-    "cooccurrence_network",
-    "corpus_summary",
-    "decode_bytes",
-    "dictionary_audit",
-    "discover_terms",
-    "doc_term_matrix",
-    "doc_topics",
-    "explore",
-    "explore_view",
-    "export_ldavis",
-    "export_network",
-    "export_view",
-    "figure_dir",
-    "first_use",
-    "keyness",
-    "kwic",
-    "load_corpus",
-    "load_dictionary",
-    "load_seeds",
-    "load_stopwords",
-    "new_figure",
-    "plot_association_heatmap",
-    "plot_cleaning_removals",
-    "plot_document_lengths",
-    "plot_ego_networks",
-    "plot_k_selection",
-    "plot_keyness",
-    "plot_network",
-    "plot_style",
-    "plot_tfidf_heatmap",
-    "plot_theme_heatmap",
-    "plot_theme_term_frequencies",
-    "plot_topic_prevalence",
-    "plot_topics",
-    "plot_trends",
-    "read_quanteda_yaml",
-    "run_pipeline",
-    "save_figure",
-    "segment",
-    "select_k",
-    "split_sentences",
-    "suggest_terms",
-    "term_associates",
-    "term_concordance",
-    "term_frequency",
-    "tfidf",
-    "theme_scores",
-    "theme_term_rates",
-    "tokenize",
-    "tokens_table",
-    "top_terms",
-    "topic_coherence",
-    "topic_prevalence",
-    "topic_terms",
-    "trends",
-    "write_quanteda_yaml",
-    "write_report",
-]

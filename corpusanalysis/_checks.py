@@ -6,10 +6,17 @@ scikit-learn's errors do.
 
 from __future__ import annotations
 
+import functools
+import inspect
+import os
+import warnings
+from collections.abc import Callable
 from numbers import Integral
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["check_int", "check_seed", "is_int"]
+__all__ = ["check_int", "check_seed", "describe", "is_int", "renamed", "user_stacklevel"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def is_int(value: Any) -> bool:
@@ -48,3 +55,76 @@ def check_seed(value: Any, name: str = "random_state") -> int:
             "reproducible (a RandomState object would be consumed by the first fit)."
         )
     return int(value)
+
+
+def describe(value: Any) -> str:
+    """A value for an error message: its type and a repr cut to 60 characters.
+
+    Examples
+    --------
+    >>> describe(3.5), describe("新质生产力")
+    ('float 3.5', "str '新质生产力'")
+    """
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def renamed(**old_to_new: str) -> Callable[[F], F]:
+    """Accept the keyword names of corpusanalysis 0.1 for one more release, with a :class:`FutureWarning`.
+
+    ``@renamed(topn="n")`` lets ``f(topn=5)`` work as ``f(n=5)`` and warn; passing both names is an error.
+
+    Examples
+    --------
+    >>> @renamed(topn="n")
+    ... def top(*, n=10):
+    ...     return n
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     top(topn=3)
+    3
+    >>> str(caught[0].message)
+    'top(): topn= is now n= (the old name will be removed in corpusanalysis 0.3).'
+    """
+
+    def decorate(fn: F) -> F:
+        name = fn.__qualname__.replace(".__init__", "")
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            for old, new in old_to_new.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(f"{name}() got both {old}= (its old name) and {new}=; pass only {new}=.")
+                    warnings.warn(f"{name}(): {old}= is now {new}= (the old name will be removed in "
+                                  "corpusanalysis 0.3).", FutureWarning, stacklevel=2)
+                    kwargs[new] = kwargs.pop(old)
+            return fn(*args, **kwargs)
+
+        wrapper.__renamed__ = dict(old_to_new)  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning point at the first frame outside corpusanalysis.
+
+    Every warning of the package uses it, so the line shown is the caller's (a notebook cell, a
+    script), however deep inside the package the warning was raised (as pandas' ``find_stack_level``).
+    """
+    frame = inspect.currentframe()
+    level = 0
+    try:
+        while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
+            frame = frame.f_back
+            level += 1
+    finally:
+        del frame
+    return max(level, 1)

@@ -24,6 +24,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
+
 from ._version import __version__
 from .io.corpus import CHUNK_CHARS, load_chunk, plan_chunks
 from .io.sources import resolve_files

@@ -22,6 +22,7 @@ terms does not inflate the frequency of the others.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from numbers import Integral, Real
@@ -30,10 +31,14 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .text.segment import unit_level
+
 __all__ = [
     "DocTermMatrix",
     "WeightedMatrix",
+    "count_tokens",
     "doc_term_matrix",
+    "merge_counts",
     "tfidf",
     "top_terms",
 ]
@@ -54,16 +59,6 @@ def _readonly(matrix: sp.csr_matrix) -> sp.csr_matrix:
     for arr in (matrix.data, matrix.indices, matrix.indptr):
         arr.flags.writeable = False
     return matrix
-
-
-def _unit_of(frame: pd.DataFrame) -> str:
-    if "unit_type" in frame.columns:
-        kinds = set(frame["unit_type"].dropna().astype(str))
-        for kind in ("sentence", "paragraph"):
-            if kind in kinds:
-                return kind
-        return "unit"
-    return "document"
 
 
 # ----------------------------------------------------------------------------- the matrix
@@ -287,6 +282,48 @@ class DocTermMatrix:
         return DocTermMatrix(matrix, self.vocabulary, tuple(self.row_ids[i] for i in idx),
                              self.rows.iloc[idx].copy(), self.unit, self.id_name)
 
+    def prune(self, *, min_df=1, max_df=1.0, min_count: int = 1, where: str = "prune()") -> DocTermMatrix:
+        """A new matrix with only the terms used in ``min_df``..``max_df`` rows and ``min_count`` times.
+
+        The one pruning rule of the package (:func:`doc_term_matrix`, :class:`~corpusanalysis.TopicModel`):
+        an int is a number of rows, a float a share of the rows, as in scikit-learn's ``CountVectorizer``;
+        terms that occur in no row are dropped too.  Row totals (``n_tokens``) are kept, so rates stay
+        per all tokens.
+
+        Raises
+        ------
+        ValueError
+            When no term is left, with the limits in rows.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from corpusanalysis import doc_term_matrix
+        >>> frame = pd.DataFrame({"tokens": [("创新", "创新", "科技"), ("创新", "干部")]},
+        ...                      index=pd.Index(["a", "b"], name="doc_id"))
+        >>> doc_term_matrix(frame).prune(min_df=2).vocabulary
+        ('创新',)
+        """
+        n = self.shape[0]
+        lo, hi = _df_limit(min_df, n, "min_df"), _df_limit(max_df, n, "max_df")
+        if isinstance(min_count, bool) or not isinstance(min_count, Integral) or min_count < 1:
+            raise ValueError(f"min_count must be a positive int; got {min_count!r}.")
+        df = np.diff(self.matrix.tocsc().indptr)
+        total = np.asarray(self.matrix.sum(axis=0)).ravel()
+        keep = np.flatnonzero((df >= lo) & (df <= hi) & (df > 0) & (total >= min_count))
+        if keep.size == 0:
+            counted = f" and min_count={min_count!r}" if min_count != 1 else ""
+            raise ValueError(
+                f"{where}: the vocabulary is empty after min_df={min_df!r} and max_df={max_df!r}{counted}: no term "
+                f"occurs in at least {math.ceil(lo)} and at most {math.floor(hi)} of the {n} rows"
+                + (f" {min_count} times or more" if min_count != 1 else "")
+                + f" ({self.shape[1]} terms before pruning). Lower min_df, raise max_df, or use more or longer rows."
+            )
+        matrix = self.matrix[:, keep].tocsr().astype(np.int64)
+        matrix.sort_indices()
+        return DocTermMatrix(_readonly(matrix), tuple(self.vocabulary[i] for i in keep), self.row_ids, self.rows.copy(),
+                             self.unit, self.id_name)
+
     def group_sums(self, by) -> "DocTermMatrix":
         """A new matrix with one row per group: counts and token totals summed over the group.
 
@@ -343,14 +380,17 @@ def check_dtm(dtm, where: str) -> None:
                          "(was it built from, or filtered to, an empty selection?).")
 
 
-def _check_df(value, name: str) -> None:
+def _df_limit(value, n_rows: int, name: str) -> float:
+    """``min_df``/``max_df`` as a number of rows: an int is rows, a float a share of ``n_rows`` (scikit-learn's rule)."""
     if isinstance(value, bool) or not isinstance(value, (Integral, Real)):
         raise TypeError(f"{name} must be an int (rows) or a float in [0, 1] (share of rows); got {value!r}.")
     if isinstance(value, Integral):
         if value < 0:
             raise ValueError(f"{name} must be >= 0 as an int (rows); got {value!r}.")
-    elif not 0.0 <= float(value) <= 1.0:
+        return float(value)
+    if not 0.0 <= float(value) <= 1.0:
         raise ValueError(f"{name} as a float is a share of rows and must lie in [0, 1]; got {value!r}.")
+    return float(value) * n_rows
 
 
 def doc_term_matrix(frame: pd.DataFrame, *, min_df=1, max_df=1.0, min_count: int = 1,
@@ -414,8 +454,8 @@ def doc_term_matrix(frame: pd.DataFrame, *, min_df=1, max_df=1.0, min_count: int
     if fixed and (min_df != 1 or max_df != 1.0 or min_count != 1):
         raise ValueError("doc_term_matrix(): vocabulary= fixes the terms, so min_df, max_df and min_count cannot "
                          f"prune them; got min_df={min_df!r}, max_df={max_df!r}, min_count={min_count!r}.")
-    _check_df(min_df, "min_df")
-    _check_df(max_df, "max_df")
+    _df_limit(min_df, len(frame), "min_df")
+    _df_limit(max_df, len(frame), "max_df")
     if isinstance(min_count, bool) or not isinstance(min_count, Integral) or min_count < 1:
         raise ValueError(f"min_count must be a positive int; got {min_count!r}.")
     docs = frame[tokens_column].tolist()
@@ -439,8 +479,7 @@ def doc_term_matrix(frame: pd.DataFrame, *, min_df=1, max_df=1.0, min_count: int
         vocab_list = sorted({str(t) for t in vocabulary})
         if not vocab_list:
             raise ValueError("doc_term_matrix(): vocabulary= is empty; pass at least one term.")
-    vectorizer = CountVectorizer(analyzer=_identity, lowercase=False, min_df=min_df, max_df=max_df,
-                                 vocabulary=vocab_list, dtype=np.int64)
+    vectorizer = CountVectorizer(analyzer=_identity, lowercase=False, vocabulary=vocab_list, dtype=np.int64)
     def check_every_token():
         for idx, toks in zip(frame.index, docs):
             if not all(isinstance(t, str) for t in toks):
@@ -451,28 +490,22 @@ def doc_term_matrix(frame: pd.DataFrame, *, min_df=1, max_df=1.0, min_count: int
     except TypeError:  # e.g. sorting a vocabulary mixing str and int
         check_every_token()
         raise
-    except ValueError as err:
-        raise ValueError(
-            f"doc_term_matrix(): no term is left ({err}); with {len(docs)} row(s), min_df={min_df!r} and "
-            f"max_df={max_df!r} — are the tokens empty, or are the limits too strict?"
-        ) from None
-    terms = vectorizer.get_feature_names_out().tolist()
+    except ValueError:  # every row is empty: sklearn finds no term at all
+        matrix = sp.csr_matrix((len(docs), 0), dtype=np.int64)
+        vectorizer = None
+    terms = vectorizer.get_feature_names_out().tolist() if vectorizer is not None else []
     if not all(isinstance(t, str) for t in terms):  # checked on the vocabulary: cheaper than on every token
         check_every_token()
     matrix = sp.csr_matrix(matrix, dtype=np.int64)
     matrix.sort_indices()
-    if min_count > 1:
-        keep = np.flatnonzero(np.asarray(matrix.sum(axis=0)).ravel() >= min_count)
-        if keep.size == 0:
-            raise ValueError(f"doc_term_matrix(): no term occurs at least min_count={min_count} times.")
-        matrix = matrix[:, keep].tocsr()
-        terms = [terms[i] for i in keep]
     # the vocabulary is in code-point order: CountVectorizer sorts a learned one, a fixed one was sorted above
     rows = frame.drop(columns=[c for c in NON_METADATA_COLUMNS if c in frame.columns]).copy()
     rows["n_tokens"] = np.array([len(t) for t in docs], dtype=np.int64)
     rows.index = pd.Index([str(i) for i in frame.index], name=frame.index.name or "doc_id", dtype="string")
-    return DocTermMatrix(_readonly(matrix), tuple(terms), tuple(rows.index), rows, _unit_of(frame),
-                         rows.index.name)
+    dtm = DocTermMatrix(_readonly(matrix), tuple(terms), tuple(rows.index), rows, unit_level(frame), rows.index.name)
+    if fixed or (min_df == 1 and max_df == 1.0 and min_count == 1 and dtm.shape[1] > 0):
+        return dtm
+    return dtm.prune(min_df=min_df, max_df=max_df, min_count=min_count, where="doc_term_matrix()")
 
 
 # ----------------------------------------------------------------------------- TF-IDF

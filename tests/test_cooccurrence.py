@@ -397,7 +397,7 @@ def network_table(docs):
 
 
 def test_network_attributes_and_deterministic_communities(network_table):
-    G = cooccurrence_network(network_table, top=40, alpha=None)
+    G = cooccurrence_network(network_table, n=40, alpha=None)
     assert G.number_of_edges() == 40
     assert list(G.nodes) == sorted(G.nodes)
     node = G.nodes["新质生产力"]
@@ -407,14 +407,14 @@ def test_network_attributes_and_deterministic_communities(network_table):
     assert set(e) == {"weight", "n_ab", "n_a", "n_b", "n_contexts", "expected", "pmi", "npmi", "g2", "p", "p_adj",
                       "dice", "jaccard"}
     assert e["weight"] == e["g2"]
-    again = cooccurrence_network(network_table, top=40, alpha=None)
+    again = cooccurrence_network(network_table, n=40, alpha=None)
     assert nx.get_node_attributes(G, "community") == nx.get_node_attributes(again, "community")
     sizes = Counter(nx.get_node_attributes(G, "community").values())
     assert [sizes[k] for k in sorted(sizes)] == sorted(sizes.values(), reverse=True)
 
 
 def test_ego_network_centres_on_terms(network_table):
-    G = cooccurrence_network(network_table, terms="容错纠错", top=5, alpha=None)
+    G = cooccurrence_network(network_table, terms="容错纠错", n=5, alpha=None)
     assert "容错纠错" in G
     assert G.degree("容错纠错") == 5
     assert all(G.has_edge("容错纠错", v) for v in G.neighbors("容错纠错"))
@@ -435,7 +435,7 @@ def test_network_errors(network_table, docs):
 
 
 def test_export_round_trips_keep_attributes(network_table, tmp_path):
-    G = cooccurrence_network(network_table, top=30, alpha=None)
+    G = cooccurrence_network(network_table, n=30, alpha=None)
     paths = export_network(G, tmp_path / "sub" / "net")
     assert {k: p.name for k, p in paths.items()} == {"gexf": "net.gexf", "graphml": "net.graphml",
                                                     "edges_csv": "net-edges.csv", "nodes_csv": "net-nodes.csv"}
@@ -469,7 +469,7 @@ def test_kwic_offsets_point_into_the_clean_text(docs):
 
 
 def test_kwic_by_token_uses_the_dictionary_and_whole_tokens(docs):
-    out = kwic(docs, "创新型县", window=3)
+    out = kwic(docs, "创新型县", context_chars=3)
     assert out[["doc_id", "left", "match", "right", "start", "end"]].values.tolist() == [
         ["cx", "位，以", "创新型县(市)", "建设为", 84, 91]]
     assert kwic(docs, "創新型縣(市)")["match"].tolist() == ["创新型县(市)"]  # any form of the term
@@ -490,13 +490,13 @@ def test_kwic_regex_on_tokens_and_on_text(docs):
 
 
 def test_kwic_on_units_gives_document_offsets_and_stays_in_the_paragraph(docs, sentences):
-    out = kwic(sentences, ["新质生产力", "核心要素"], window=30)
+    out = kwic(sentences, ["新质生产力", "核心要素"], context_chars=30)
     assert list(out.columns) == ["unit_id", "pattern", "left", "match", "right", "start", "end", "doc_id",
                                  "doc_start", "doc_end"]
     for row in out.itertuples(index=False):
         assert docs.loc[row.doc_id, "text"][row.doc_start:row.doc_end] == row.match
         assert sentences.loc[row.unit_id, "text"][row.start:row.end] == row.match
-    doc_level = kwic(docs, "高科技性", by_token=False, window=30)
+    doc_level = kwic(docs, "高科技性", by_token=False, context_chars=30)
     assert doc_level["left"].tolist() == ["(一)"]  # cut at the line break before the heading
 
 
@@ -505,5 +505,20 @@ def test_kwic_errors(docs):
         kwic(docs[["text"]], "新质生产力")
     with pytest.raises(ValueError, match=r"pattern '的' matched no token in 3 row\(s\); stopwords"):
         kwic(docs, "的")
-    with pytest.raises(ValueError, match=r"window must be an int >= 0"):
-        kwic(docs, "新质生产力", window=-1)
+    with pytest.raises(ValueError, match=r"context_chars must be an int >= 0"):
+        kwic(docs, "新质生产力", context_chars=-1)
+
+
+def test_empty_results_are_a_typed_error(docs):
+    from corpusanalysis.errors import EmptyResultError
+
+    with pytest.raises(EmptyResultError, match=r"no pair of terms co-occurs in at least min_count=1000"):
+        cooccurrence(docs, window=5, min_count=1000)
+    with pytest.raises(EmptyResultError, match=r"pattern '不存在的词' matched no token"):
+        kwic(docs, "不存在的词")
+    table = cooccurrence(docs, window=5)
+    with pytest.raises(EmptyResultError, match=r"no associate of \['新质生产力'\] passes the filters"):
+        associates(table, "新质生产力", min_g2=1e9)
+    with pytest.raises(EmptyResultError, match=r"no edge passes the filters"):
+        cooccurrence_network(table, min_g2=1e9)
+    assert issubclass(EmptyResultError, ValueError)  # except ValueError keeps working

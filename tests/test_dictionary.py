@@ -745,3 +745,57 @@ def test_to_yaml_keeps_awkward_strings(tmp_path):
     assert back.description == doc["description"]
     assert back.terms.set_index("term").loc["海河英才", "variants"] == tuple(doc["terms"][2]["variants"])
     assert back.terms.set_index("term").loc["海河英才", "note"] == "multi\nline"
+
+
+# --------------------------------------------------------------------------- one resolver for dictionary=
+def test_resolve_dictionary_accepts_every_documented_value(d, tmp_path):
+    from corpusanalysis.text.dictionary import resolve_dictionary
+
+    assert resolve_dictionary(None).version == d.version
+    assert resolve_dictionary(False) is None
+    assert resolve_dictionary(d) is d
+    native = tmp_path / "native.yaml"
+    native.write_bytes(resources_bytes())
+    assert resolve_dictionary(native).version == d.version
+    assert resolve_dictionary(str(native)).lookup("創新型縣") == "创新型县"
+    quanteda = write_quanteda_yaml(d, tmp_path / "policy.yml")
+    from_quanteda = resolve_dictionary(quanteda)
+    assert set(from_quanteda.forms()["form"]) == set(d.forms()["form"])
+    with pytest.raises(TypeError, match=r"dictionary must be None, False, a path or a PolicyDictionary; got int"):
+        resolve_dictionary(42)
+    with pytest.raises(ValueError, match=r"theme_term_rates\(\): needs a dictionary \(dictionary=False has no terms\)"):
+        resolve_dictionary(False, required=True, where="theme_term_rates()")
+
+
+def resources_bytes() -> bytes:
+    from importlib import resources
+
+    return (resources.files("corpusanalysis") / "data" / "policy_terms.yaml").read_bytes()
+
+
+def test_every_dictionary_argument_takes_a_quanteda_file(tmp_path):
+    import corpusanalysis as ca
+
+    small = tmp_path / "small.yml"
+    small.write_text("创新:\n  - 科技创新\n  - 新质生产力\n", encoding="utf-8")
+    docs = ca.tokenize(ca.clean(ca.load_seeds().iloc[2:3]), dictionary=small)
+    assert "新质生产力" in docs["tokens"].iloc[0]
+    found = ca.discover_terms(docs, dictionary=str(small), n=3)  # discover refused a path before 0.2
+    assert len(found) == 3
+    assert ca.suggest_terms("科技", small)["term"].tolist() == ["科技创新"]
+
+
+def test_plot_functions_use_the_dictionary_they_are_given(tmp_path):
+    import corpusanalysis as ca
+
+    own = tmp_path / "own.yml"
+    own.write_text("name: own\nversion: 1.0.0\ncategories:\n  c: {label: c, description: d}\n"
+                   "terms:\n  - {term: 科技创新, category: c, themes: [科技创新]}\n  - {term: 干部担当, category: c, "
+                   "themes: [干部担当]}\n", encoding="utf-8")
+    rows = [["科技创新", "干部担当", "未来产业"]] * 3 + [["干部担当", "容错"]] * 3
+    table = ca.cooccurrence(rows, window="document", min_count=1)
+    fig = ca.plot_association_heatmap(table, dictionary=own)
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels[0].startswith("干部担当") and any(t.startswith("科技创新") for t in labels)
+    bundled = ca.plot_association_heatmap(table)  # blocks of the bundled themes: other terms, another order
+    assert [t.get_text() for t in bundled.axes[0].get_xticklabels()] != labels

@@ -55,9 +55,9 @@ def test_hand_corpus_exact_values():
     assert out["candidate"].tolist() == ["要素配置"]
     row = out.iloc[0]
     pmi = math.log2((3 / HAND_N) / ((4 / HAND_N) * (3 / HAND_N)))
-    assert row["n_tokens"] == 2
-    assert row["n"] == 3
-    assert row["n_docs"] == 3
+    assert row["n_parts"] == 2
+    assert row["count"] == 3
+    assert row["n_rows"] == 3
     assert row["pmi"] == pytest.approx(pmi, abs=1e-12)
     # left: 动, 化, start of text; right: 改, "，", 的 -> three distinct symbols each
     assert row["left_entropy"] == pytest.approx(LOG3, abs=1e-12)
@@ -71,7 +71,7 @@ def test_hand_corpus_exact_values():
 
 def test_dtypes():
     out = discover_terms(HAND, dictionary=[])
-    assert [str(out[c].dtype) for c in ("n_tokens", "n", "n_docs")] == ["int64"] * 3
+    assert [str(out[c].dtype) for c in ("n_parts", "count", "n_rows")] == ["int64"] * 3
     assert all(out[c].dtype == "float64" for c in ("pmi", "left_entropy", "right_entropy", "boundary_entropy", "score"))
     assert isinstance(out.loc[0, "examples"], tuple)
 
@@ -91,7 +91,7 @@ def test_pmi_of_three_tokens_is_the_minimum_over_binary_splits():
     # 要素配置|改革: 1 occurrence, text count of 要素配置 = 3, c(改革) = 1
     split1 = math.log2((1 / HAND_N) / ((4 / HAND_N) * (1 / HAND_N)))
     split2 = math.log2((1 / HAND_N) / ((3 / HAND_N) * (1 / HAND_N)))
-    assert row["n_tokens"] == 3
+    assert row["n_parts"] == 3
     assert row["pmi"] == pytest.approx(min(split1, split2), abs=1e-12)
     assert row["pmi"] == pytest.approx(math.log2(13 / 4), abs=1e-12)
     # a single occurrence has one neighbour on each side: entropy 0
@@ -108,7 +108,7 @@ def test_branching_entropy_boundaries_are_distinct_symbols():
     out = discover_terms(corpus, dictionary=[], min_count=4, examples=3)
     assert out["candidate"].tolist() == ["善作善成"]
     row = out.iloc[0]
-    assert (row["n"], row["n_docs"]) == (4, 2)
+    assert (row["count"], row["n_rows"]) == (4, 2)
     assert row["left_entropy"] == pytest.approx(entropy(2, 1, 1), abs=1e-12)
     assert row["left_entropy"] == pytest.approx(1.5, abs=1e-12)
     assert row["right_entropy"] == pytest.approx(2.0, abs=1e-12)
@@ -123,7 +123,7 @@ def test_a_fragment_always_in_the_same_context_has_zero_entropy():
     assert discover_terms(corpus, dictionary=[]).empty
     out = discover_terms(corpus, dictionary=[], min_entropy=0.0)
     row = out.set_index("candidate").loc["善作善成"]
-    assert (row["n"], row["left_entropy"], row["right_entropy"]) == (3, 0.0, 0.0)
+    assert (row["count"], row["left_entropy"], row["right_entropy"]) == (3, 0.0, 0.0)
 
 
 def test_placeholders_are_never_part_of_a_candidate():
@@ -171,7 +171,7 @@ def test_examples_context_width_ellipsis_and_line_breaks():
 def test_chars_mode_exact_values():
     # Han characters: 10 + 10 + 7 = 27; 要 4, 素 4, 配 3, 置 3 times; no tokens column needed
     corpus = HAND.drop(columns="tokens")
-    out = discover_terms(corpus, dictionary=[], by="chars")
+    out = discover_terms(corpus, dictionary=[], source="chars")
     assert out["candidate"].tolist() == ["要素配置"]
     row = out.iloc[0]
     n_han = 27
@@ -180,12 +180,12 @@ def test_chars_mode_exact_values():
         math.log2((3 / n_han) / ((4 / n_han) * (3 / n_han))),  # 要素|配置
         math.log2((3 / n_han) / ((3 / n_han) * (3 / n_han))),  # 要素配|置
     ]
-    assert (row["n_tokens"], row["n"], row["n_docs"]) == (4, 3, 3)
+    assert (row["n_parts"], row["count"], row["n_rows"]) == (4, 3, 3)
     assert row["pmi"] == pytest.approx(min(splits), abs=1e-12)
     assert row["boundary_entropy"] == pytest.approx(LOG3, abs=1e-12)
     # 要素: left 动, 化, "，", start (log2 4 = 2); right 配, 配, 流, 配
-    row = discover_terms(corpus, dictionary=[], by="chars", min_entropy=0.8).set_index("candidate").loc["要素"]
-    assert row["n"] == 4
+    row = discover_terms(corpus, dictionary=[], source="chars", min_entropy=0.8).set_index("candidate").loc["要素"]
+    assert row["count"] == 4
     assert row["pmi"] == pytest.approx(math.log2((4 / n_han) / ((4 / n_han) * (4 / n_han))), abs=1e-12)
     assert row["left_entropy"] == pytest.approx(2.0, abs=1e-12)
     assert row["right_entropy"] == pytest.approx(entropy(3, 1), abs=1e-12)
@@ -193,7 +193,7 @@ def test_chars_mode_exact_values():
 
 def test_chars_mode_respects_max_n():
     corpus = HAND.drop(columns="tokens")
-    out = discover_terms(corpus, **ALL, by="chars", max_n=2)
+    out = discover_terms(corpus, **ALL, source="chars", max_n=2)
     assert out["candidate"].str.len().max() == 4
     assert out["candidate"].str.len().min() == 2
     assert not out["candidate"].str.contains("[，。]").any()
@@ -208,14 +208,14 @@ def test_empty_result_has_fixed_columns():
     out = discover_terms(HAND, dictionary=[], min_count=100)
     assert out.empty
     assert list(out.columns) == list(DISCOVER_COLUMNS)
-    assert str(out["n"].dtype) == "int64"
+    assert str(out["count"].dtype) == "int64"
     empty = discover_terms(HAND.iloc[:0], dictionary=[])
     assert empty.empty and list(empty.columns) == list(DISCOVER_COLUMNS)
 
 
 def test_attrs_record_the_filters():
     stats = discover_terms(HAND, dictionary=["要素配置"], min_count=1).attrs["discover_terms"]
-    assert stats["by"] == "tokens"
+    assert stats["source"] == "tokens"
     assert stats["dictionary_form"] == 1
     assert stats["candidates"] == stats["too_rare"] + stats["dictionary_form"] + stats["low_pmi"] + stats[
         "low_entropy"
@@ -298,14 +298,14 @@ def test_seed_repeated_term_surfaces(seed_corpus):
     assert "新质生产力" not in set(out["candidate"])
     row = out.set_index("candidate").loc["要素配置"]
     # six occurrences in two documents; text statistics do not depend on the tokenizer
-    assert (row["n_tokens"], row["n"], row["n_docs"]) == (2, 6, 2)
+    assert (row["n_parts"], row["count"], row["n_rows"]) == (2, 6, 2)
     # left: 新 (科技创新要素配置) x3, 力 (生产力/发力) x2, 融 x1; right: 高, 是, 水, 上 and two "，"
     assert row["left_entropy"] == pytest.approx(entropy(3, 2, 1), abs=1e-12)
     assert row["right_entropy"] == pytest.approx(math.log2(6), abs=1e-12)
     assert row["contains_term"] == ""
     assert row["examples"] == ("(四)科技创新【要素配置】高效，为发展新质生产…", "(四)聚焦科技创新【要素配置】，提升配置效率。强化…")
     flagged = out.set_index("candidate").loc["发展新质生产力"]
-    assert (flagged["n"], flagged["n_docs"], flagged["contains_term"]) == (5, 3, "新质生产力")
+    assert (flagged["count"], flagged["n_rows"], flagged["contains_term"]) == (5, 3, "新质生产力")
 
 
 def test_seed_bundled_dictionary_forms_never_proposed(seed_corpus):
@@ -354,9 +354,9 @@ def test_bad_max_n(bad):
         discover_terms(HAND, max_n=bad)
 
 
-def test_unknown_by():
-    with pytest.raises(ValueError, match=r"by must be one of 'tokens', 'chars', got str 'words'"):
-        discover_terms(HAND, by="words")
+def test_unknown_source():
+    with pytest.raises(ValueError, match=r"source must be one of 'tokens', 'chars', got str 'words'"):
+        discover_terms(HAND, source="words")
 
 
 def test_other_bad_arguments():
@@ -400,7 +400,7 @@ def test_token_spans_give_the_surface_form_of_canonicalized_tokens():
     corpus = corpus_of([text], [tokens]).assign(token_spans=[spans])
     out = discover_terms(corpus, dictionary=[])
     assert out["candidate"].tolist() == ["加速成果转化"]
-    assert (out.loc[0, "n"], out.loc[0, "n_tokens"]) == (3, 2)
+    assert (out.loc[0, "count"], out.loc[0, "n_parts"]) == (3, 2)
     # without spans the canonical tokens never occur together in the text
     assert discover_terms(corpus.drop(columns="token_spans"), dictionary=[]).empty
     bad = corpus.assign(token_spans=[spans[:-1]])
@@ -423,5 +423,5 @@ def test_with_the_project_tokenizer():
     seed = pd.DataFrame({"text": list(SEED_002.values())}, index=pd.Index(list(SEED_002), name="doc_id"))
     out = discover_terms(tokenize(seed, dictionary=known), dictionary=known).set_index("candidate")
     assert "新质生产力" not in out.index
-    assert out.loc["要素配置", "n"] == 6
-    assert (out.loc["发展新质生产力", "n"], out.loc["发展新质生产力", "contains_term"]) == (5, "新质生产力")
+    assert out.loc["要素配置", "count"] == 6
+    assert (out.loc["发展新质生产力", "count"], out.loc["发展新质生产力", "contains_term"]) == (5, "新质生产力")

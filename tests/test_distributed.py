@@ -29,7 +29,7 @@ def assert_same(result, docs, dtm):
     assert (result.dtm.matrix != dtm.matrix).nnz == 0
     assert np.array_equal(result.dtm.n_tokens, dtm.n_tokens)
     if result.dtm.rows["theme"].nunique() >= 2:
-        pd.testing.assert_frame_equal(keyness(result.dtm, groups="theme"), keyness(dtm, groups="theme"))
+        pd.testing.assert_frame_equal(keyness(result.dtm, by="theme"), keyness(dtm, by="theme"))
 
 
 def test_merge_counts_equals_one_count():
@@ -104,7 +104,7 @@ def test_dask_lazy_table_with_spill_equals_local(root, client, tmp_path, monkeyp
     assert spilled["tokens"].tolist() == local.docs["tokens"].tolist()
     pd.testing.assert_frame_equal(remote.docs, local.docs.drop(columns=["tokens"]))
     assert remote.dtm.vocabulary == local.dtm.vocabulary and (remote.dtm.matrix != local.dtm.matrix).nnz == 0
-    pd.testing.assert_frame_equal(keyness(remote.dtm, groups="theme"), keyness(local.dtm, groups="theme"))
+    pd.testing.assert_frame_equal(keyness(remote.dtm, by="theme"), keyness(local.dtm, by="theme"))
 
 
 def test_bad_backend_and_workers(root):

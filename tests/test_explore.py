@@ -50,8 +50,8 @@ def test_term_frequency_by_theme_counts_and_rates(small):
     n = {i: len(t) for i, t in zip(small.index, small["tokens"])}
     assert out["n_tokens"].tolist() == [n["cx"], n["rc"], n["xz"]]
     assert out["rate"].tolist() == [round(2 / n["cx"] * 10_000, 2), 0.0, round(5 / n["xz"] * 10_000, 2)]
-    assert out["documents"].tolist() == [1, 1, 1]
-    assert out["documents_with_term"].tolist() == [1, 0, 1]
+    assert out["n_docs_total"].tolist() == [1, 1, 1]
+    assert out["n_docs"].tolist() == [1, 0, 1]
     assert out["term"].tolist() == ["科技创新"] * 3
     assert out.dtypes["count"] == "int64" and out.dtypes["rate"] == "float64"
 
@@ -78,7 +78,7 @@ def test_term_frequency_on_the_seeds(themed):
     out = term_frequency(themed, "新质生产力")
     row = out.set_index("theme").loc["新质生产力"]
     assert (row["count"], row["n_tokens"], row["rate"]) == (38, 1493, 254.52)
-    assert out.set_index("theme").loc["general", "documents"] == 2
+    assert out.set_index("theme").loc["general", "n_docs_total"] == 2
     assert out["count"].sum() == sum(list(t).count("新质生产力") for t in themed["tokens"])
 
 
@@ -86,7 +86,7 @@ def test_term_frequency_on_units_groups_by_the_doc_id_column(small):
     units = ca.tokenize(ca.segment(small[["text", "theme"]], level="sentence"))
     out = term_frequency(units, "科技创新", by="doc_id")
     assert out.set_index("doc_id")["count"].to_dict() == {"cx": 2, "rc": 0, "xz": 5}
-    assert out.set_index("doc_id").loc["xz", "documents"] == 1
+    assert out.set_index("doc_id").loc["xz", "n_docs_total"] == 1
 
 
 def test_term_frequency_errors(small, cleaned):
@@ -117,9 +117,9 @@ def test_data_functions_do_not_mutate_the_input(small):
 
 # ----------------------------------------------------------------------------- term_concordance
 def test_term_concordance_wraps_kwic_with_themes(small):
-    out = term_concordance(small, "新质生产力", window=6)
+    out = term_concordance(small, "新质生产力", context_chars=6)
     assert list(out.columns) == list(CONCORDANCE_COLUMNS)
-    ref = ca.kwic(small, "新质生产力", window=6)
+    ref = ca.kwic(small, "新质生产力", context_chars=6)
     assert out["left"].tolist() == ref["left"].tolist()
     assert out["start"].tolist() == ref["start"].tolist()
     assert len(out) == 5 and set(out["theme"]) == {"新质生产力"}
@@ -226,7 +226,7 @@ def test_suggest_terms_variants_latin_and_corpus_order(small):
 
 # ----------------------------------------------------------------------------- explore_view / export_view
 def test_explore_view_and_export(small, tmp_path):
-    view = explore_view(small, "新质生产力", theme="新质生产力", kwic_window=5)
+    view = explore_view(small, "新质生产力", theme="新质生产力", context_chars=5)
     assert isinstance(view, ExploreView)
     assert view.summary().startswith("新质生产力: 5 occurrence(s) in 1 of 1 document(s)")
     assert view.summary().endswith("(theme 新质生产力)")

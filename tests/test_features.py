@@ -156,7 +156,8 @@ def test_doc_term_matrix_errors(docs):
     ints = pd.DataFrame({"tokens": [("创新",), ("创新", 2024)]}, index=pd.Index(["a", "b"], name="doc_id"))
     with pytest.raises(TypeError, match=r"tokens\['b'\] should be a tuple of str tokens; got tuple"):
         doc_term_matrix(ints)
-    with pytest.raises(ValueError, match=r"no term is left .* min_df=6"):
+    with pytest.raises(ValueError, match=r"doc_term_matrix\(\): the vocabulary is empty after min_df=6 and max_df=1.0: "
+                                         r"no term occurs in at least 6 and at most 5 of the 5 rows"):
         doc_term_matrix(docs, min_df=6)
     with pytest.raises(ValueError, match=r"index must be unique row ids"):
         doc_term_matrix(pd.concat([docs.iloc[:1], docs.iloc[:1]]))
@@ -261,3 +262,23 @@ def test_repr(dtm):
     assert repr(dtm) == "DocTermMatrix(5 document rows × 2079 terms, 6,086 counts, 6,086 tokens)"
     assert repr(tfidf(dtm)).startswith("WeightedMatrix(5 document rows × 2079 terms; scheme='tfidf', norm='l2'")
     assert isinstance(dtm, DocTermMatrix)
+
+
+def test_prune_is_scikit_learns_min_df_max_df(docs):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    full = doc_term_matrix(docs)
+    for min_df, max_df in ((2, 1.0), (1, 0.5), (0.4, 4), (3, 3)):
+        ref = CountVectorizer(analyzer=lambda t: t, lowercase=False, min_df=min_df, max_df=max_df).fit(docs["tokens"])
+        pruned = full.prune(min_df=min_df, max_df=max_df)
+        assert list(pruned.vocabulary) == ref.get_feature_names_out().tolist()
+        assert (pruned.n_tokens == full.n_tokens).all()  # rates stay per all tokens
+    assert full.prune(min_count=20).vocabulary == tuple(
+        t for t, c in zip(full.vocabulary, full.matrix.sum(axis=0).A1) if c >= 20)
+
+
+def test_topic_models_prune_with_the_same_rule(docs):
+    import corpusanalysis as ca
+
+    model = ca.TopicModel(2, unit="document", min_df=2, max_df=4, random_state=0).fit(docs)
+    assert model.vocabulary_ == doc_term_matrix(docs).prune(min_df=2, max_df=4).vocabulary

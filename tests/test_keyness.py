@@ -31,7 +31,7 @@ def dunits(paragraphs):
 
 def _tables(table, info):
     n_t, n_r = info["tokens_target"], info["tokens_reference"]
-    for a, b in zip(table["n_target"], table["n_reference"]):
+    for a, b in zip(table["count_target"], table["count_reference"]):
         yield np.array([[a, b], [n_t - a, n_r - b]])
 
 
@@ -61,7 +61,7 @@ def test_g2_exact_reference_values_documents(ddocs):
     table = keyness(ddocs, ("theme", "新质生产力"))
     top = table.iloc[0]
     assert top["term"] == "新质生产力"
-    assert (top["n_target"], top["n_reference"], top["docs_target"], top["docs_reference"]) == (38, 0, 1, 0)
+    assert (top["count_target"], top["count_reference"], top["n_rows_target"], top["n_rows_reference"]) == (38, 0, 1, 0)
     assert top["stat"] == pytest.approx(107.533199, abs=1e-6)
     assert top["freq_target"] == pytest.approx(38 / 1493 * 10_000)
     assert top["log_ratio"] == pytest.approx(np.log2((38 / 1493) / (0.5 / 4593)), rel=1e-12)
@@ -80,10 +80,10 @@ def test_sign_convention_and_frequencies(dunits):
     assert (agree | (table["log_ratio"] == 0)).all()
     # a term absent from the 356-token target, once in the 5,730-token reference: Hardie's +3.0 is
     # a smoothing artefact, so its size is reported as 0
-    flipped = table[(table["n_target"] == 0) & (table["n_reference"] == 1)]
+    flipped = table[(table["count_target"] == 0) & (table["count_reference"] == 1)]
     assert len(flipped) > 0 and (flipped["log_ratio"] == 0).all() and (flipped["stat"] < 0).all()
-    np.testing.assert_allclose(table["freq_target"], table["n_target"] / info["tokens_target"] * 1e4, rtol=1e-15)
-    np.testing.assert_allclose(table["freq_reference"], table["n_reference"] / info["tokens_reference"] * 1e4,
+    np.testing.assert_allclose(table["freq_target"], table["count_target"] / info["tokens_target"] * 1e4, rtol=1e-15)
+    np.testing.assert_allclose(table["freq_reference"], table["count_reference"] / info["tokens_reference"] * 1e4,
                                rtol=1e-15)
 
 
@@ -93,8 +93,8 @@ def test_pmi_and_log_ratio_by_hand(dunits):
     n_t, n_r = info["tokens_target"], info["tokens_reference"]
     n = n_t + n_r
     for row in pmi.itertuples():
-        a, b = row.n_target, row.n_reference
-        expected = np.log(a * n / ((a + b) * n_t)) if a else -np.inf
+        a, b = row.count_target, row.count_reference
+        expected = np.log2(a * n / ((a + b) * n_t)) if a else -np.inf
         assert row.stat == pytest.approx(expected, rel=1e-12) if a else row.stat == -np.inf
         a2, b2 = (a or 0.5), (b or 0.5)
         hardie = np.log2((a2 / n_t) / (b2 / n_r))
@@ -106,7 +106,7 @@ def test_pmi_and_log_ratio_by_hand(dunits):
     np.testing.assert_array_equal(pmi.set_index("term").loc[g2.index, "p"].to_numpy(), g2["p"].to_numpy())
     lr = keyness(dunits, ("theme", "创新型县"), measure="log_ratio", min_count=1)
     np.testing.assert_array_equal(lr["stat"].to_numpy(), lr["log_ratio"].to_numpy())
-    assert (pmi["stat"] == -np.inf).sum() == (pmi["n_target"] == 0).sum() > 0
+    assert (pmi["stat"] == -np.inf).sum() == (pmi["count_target"] == 0).sum() > 0
 
 
 def test_corrections(dunits):
@@ -145,15 +145,15 @@ def test_explicit_reference(dunits):
     assert info["n_rows_reference"] == 94
     assert info["tokens_reference"] == int(dunits.n_tokens[(dunits.rows["theme"] == "general").to_numpy()].sum())
     row = table.set_index("term").loc["新质生产力"]
-    ref = stats.chi2_contingency([[row["n_target"], row["n_reference"]],
-                                  [info["tokens_target"] - row["n_target"],
-                                   info["tokens_reference"] - row["n_reference"]]],
+    ref = stats.chi2_contingency([[row["count_target"], row["count_reference"]],
+                                  [info["tokens_target"] - row["count_target"],
+                                   info["tokens_reference"] - row["count_reference"]]],
                                  correction=False, lambda_="log-likelihood")
     assert row["stat"] == pytest.approx(ref.statistic, rel=1e-9)
 
 
 def test_one_vs_rest_for_every_theme_in_one_call(dunits):
-    table = keyness(dunits, groups="theme")
+    table = keyness(dunits, by="theme")
     assert list(table.columns) == ["group", *KEYNESS_COLUMNS]
     assert table["group"].unique().tolist() == ["general", *THEMES]
     for theme in THEMES:
@@ -178,18 +178,18 @@ def test_ties_sorted_by_term():
 def test_dispersion_guard(dunits):
     table = keyness(dunits, ("theme", "新质生产力"))
     row = table.set_index("term").loc["新质生产力"]
-    assert (row["docs_target"], row["share_docs_target"]) == (16, pytest.approx(16 / 26))
+    assert (row["n_rows_target"], row["share_rows_target"]) == (16, pytest.approx(16 / 26))
     mask = (dunits.rows["theme"] == "新质生产力").to_numpy()
     j = dunits.vocabulary.index("新质生产力")
     assert (dunits.matrix[np.flatnonzero(mask)][:, j].toarray() > 0).sum() == 16
-    guarded = keyness(dunits, ("theme", "新质生产力"), min_docs=3)
-    hidden = table[(table["stat"] > 0) & (table["docs_target"] < 3)]
+    guarded = keyness(dunits, ("theme", "新质生产力"), min_rows=3)
+    hidden = table[(table["stat"] > 0) & (table["n_rows_target"] < 3)]
     assert len(hidden) > 0
     assert set(guarded["term"]) == set(table["term"]) - set(hidden["term"])
     # the guard hides rows; it does not change the correction
     kept = table.set_index("term").loc[guarded["term"], "p_adj"].to_numpy()
     np.testing.assert_array_equal(guarded["p_adj"].to_numpy(), kept)
-    assert (guarded.loc[guarded["stat"] < 0, "docs_target"] < 3).any()  # negative keywords stay
+    assert (guarded.loc[guarded["stat"] < 0, "n_rows_target"] < 3).any()  # negative keywords stay
 
 
 def test_terms_filter(dunits):
@@ -203,8 +203,8 @@ def test_terms_filter(dunits):
                                          r"min_count=5 occurrences"):
         keyness(dunits, ("theme", "容错纠错"), terms=["三个区分开来"])
     with pytest.raises(ValueError, match=r"term\(s\) \['健全'\] in terms= are hidden by the dispersion guard "
-                                         r"min_docs=5"):
-        keyness(dunits, ("theme", "容错纠错"), terms=["健全"], min_docs=5)
+                                         r"min_rows=5"):
+        keyness(dunits, ("theme", "容错纠错"), terms=["健全"], min_rows=5)
 
 
 # ----------------------------------------------------------------------------- errors
@@ -225,10 +225,10 @@ def test_errors_name_the_problem(dunits, ddocs):
         keyness(dunits, ("theme", "新质生产力"), measure="lr")
     with pytest.raises(ValueError, match=r"correction must be one of"):
         keyness(dunits, ("theme", "新质生产力"), correction="holm")
-    with pytest.raises(ValueError, match=r"pass either groups= .* or target=/reference=, not both"):
-        keyness(dunits, ("theme", "新质生产力"), groups="theme")
-    with pytest.raises(ValueError, match=r"groups='nope' is not a column"):
-        keyness(dunits, groups="nope")
+    with pytest.raises(ValueError, match=r"pass either by= .* or target=/reference=, not both"):
+        keyness(dunits, ("theme", "新质生产力"), by="theme")
+    with pytest.raises(ValueError, match=r"by='nope' is not a column"):
+        keyness(dunits, by="nope")
     with pytest.raises(KeyError, match=r"unknown row id\(s\) \['x'\]"):
         keyness(dunits, ["x"])
     with pytest.raises(TypeError, match=r"keyness\(\) expects a DocTermMatrix"):

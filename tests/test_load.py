@@ -316,3 +316,15 @@ EXPECTED_SHA256 = {
     "003_6ca6cb6ed127d059.txt": "898fe18fb9cb0153",
     "004_60d9a6d77e740d89.txt": "ac4ed838c2b938a3",
 }
+
+
+def test_metadata_mismatches_are_a_metadata_warning(tmp_path):
+    from corpusanalysis.errors import MetadataWarning
+
+    (tmp_path / "a.txt").write_text("创新", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("doc_id,year\nb,2024\n", encoding="utf-8")
+    with pytest.warns(MetadataWarning) as caught:
+        ca.load_corpus(tmp_path)
+    messages = sorted(str(w.message) for w in caught if w.category is MetadataWarning)
+    assert messages[0].startswith("1 document(s) have no row in") and messages[1].startswith("1 row(s) of")
+    assert issubclass(MetadataWarning, UserWarning)

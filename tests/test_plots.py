@@ -108,3 +108,24 @@ def test_figures_show_inline_in_jupyter():
     png = fig._repr_png_()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert b"Software" not in png[:2000] and b"matplotlib" not in png[:2000]
+
+
+def test_plot_functions_draw_into_the_callers_axes(tmp_path):
+    from matplotlib.figure import Figure
+
+    summary = ca.corpus_summary(ca.load_seeds())
+    fig = Figure(figsize=(12, 4))
+    left, right = fig.subplots(ncols=2)  # made outside plot_style(): the plot gives its texts the CJK font
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" would be a warning
+        out = ca.plot_document_lengths(summary, ax=right)
+    assert out is fig
+    assert right.get_xlabel() == "字符数 (characters)" and left.get_xlabel() == ""
+    trend = ca.trends(ca.doc_term_matrix(ca.tokenize(ca.clean(ca.load_seeds())).assign(year=[2021, 2022, 2023,
+                                                                                             2024, 2024])))
+    two = Figure().subplots(ncols=2)
+    assert ca.plot_trends(trend, ax=two) is two[0].figure
+    with pytest.raises(ValueError, match=r"ax must be 2 matplotlib Axes \(1 × 2\) for this figure; got Axes"):
+        ca.plot_trends(trend, ax=left)
+    with pytest.raises(ValueError, match=r"ax must be one matplotlib Axes for this figure"):
+        ca.plot_document_lengths(summary, ax="left")

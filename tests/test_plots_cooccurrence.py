@@ -45,7 +45,7 @@ def _label_boxes(fig):
 
 
 def test_plot_network_labels_render_and_do_not_overlap(cooc):
-    G = cooccurrence_network(cooc, top=60, min_frequency=3)
+    G = cooccurrence_network(cooc, n=60, min_frequency=3)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Glyph ... missing from font(s)" would be a warning
         fig = P.plot_network({"五篇讲话": G})
@@ -66,7 +66,7 @@ def test_plot_network_panels_per_group_and_errors(seeds):
     units = ca.tokenize(ca.segment(seeds[["text"]].assign(theme=["创新型县", "general", "新质生产力", "general",
                                                                   "容错纠错"])))
     grouped = cooccurrence(units, window="sentence", by="theme")
-    nets = {g: cooccurrence_network(grouped, group=g, top=30, min_frequency=3) for g in KEY}
+    nets = {g: cooccurrence_network(grouped, group=g, n=30, min_frequency=3) for g in KEY}
     fig = P.plot_network(nets)
     assert [ax.get_title().split(" (")[0] for ax in fig.axes] == KEY
     with pytest.raises(ValueError, match=r"expects a networkx Graph \(cooccurrence_network\(\)\) or a dict"):
@@ -74,9 +74,9 @@ def test_plot_network_panels_per_group_and_errors(seeds):
 
 
 def test_plot_network_is_deterministic(cooc, tmp_path):
-    G = cooccurrence_network(cooc, top=40)
+    G = cooccurrence_network(cooc, n=40)
     P.plot_network(G, path=tmp_path / "a.png")
-    P.plot_network(cooccurrence_network(cooc, top=40), path=tmp_path / "b.png")
+    P.plot_network(cooccurrence_network(cooc, n=40), path=tmp_path / "b.png")
     digest = [hashlib.sha256((tmp_path / n).read_bytes()).hexdigest() for n in ("a.png", "b.png")]
     assert digest[0] == digest[1]
 
@@ -118,7 +118,7 @@ def test_plot_association_heatmap_cells_and_blocks(seeds):
     cells = [t.get_text() for t in ax.texts]
     assert str(int(pair["n_ab"].iloc[0])) in cells
     assert len(ax.lines) == 2  # one horizontal and one vertical block separator
-    default = P.plot_association_heatmap(table, per_theme=3)
+    default = P.plot_association_heatmap(table, n=3)
     assert len(default.axes[0].get_xticklabels()) == 9
 
 

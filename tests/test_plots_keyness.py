@@ -38,7 +38,7 @@ def dunits(paragraphs):
 
 # ----------------------------------------------------------------------------- plot_keyness
 def test_plot_keyness_draws_its_table(dunits, tmp_path):
-    table = keyness(dunits, groups="theme")
+    table = keyness(dunits, by="theme")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing CJK glyph would warn
         fig = plot_keyness(table, n=8, groups=ORDER, path=tmp_path / "k.png")
@@ -54,7 +54,7 @@ def test_plot_keyness_draws_its_table(dunits, tmp_path):
         assert [b.get_hatch() is None for b in bars] == significant
         texts = [t.get_text() for t in ax.texts if "/" in t.get_text()]
         assert texts == [f"{a}/{b}{' *' if s else ''}" for a, b, s in
-                         zip(shown["n_target"], shown["n_reference"], significant)]
+                         zip(shown["count_target"], shown["count_reference"], significant)]
     # the 党课's top term, drawn first with its raw counts
     assert _top_down(fig.axes[0])[0] == "新质生产力"
     assert {t.get_fontfamily()[0] for t in fig.axes[0].get_yticklabels()} == {"Noto Sans CJK SC"}
@@ -70,7 +70,7 @@ def test_plot_keyness_single_comparison_and_determinism(ddocs, tmp_path):
 
 
 def test_plot_keyness_errors(dunits):
-    table = keyness(dunits, groups="theme")
+    table = keyness(dunits, by="theme")
     with pytest.raises(ValueError, match=r"needs the table of keyness\(\) with columns .* missing \['log_ratio'\]"):
         plot_keyness(table.drop(columns="log_ratio"))
     with pytest.raises(ValueError, match=r"group\(s\) \['党课'\] are not in the table; groups present"):

@@ -21,10 +21,10 @@ def test_trends_counts_rates_and_undated():
     t = trends(doc_term_matrix(frame()), terms=["新质生产力", "容错纠错机制"])
     assert t.attrs["trends"] == {"column": "year", "per": 10_000, "undated": 1}
     row = t[(t["kind"] == "term") & (t["name"] == "新质生产力") & (t["period"] == 2024)].iloc[0]
-    assert (row["count"], row["n_docs"], row["n_docs_period"], row["n_tokens"], row["rate"]) == (1, 1, 1, 4, 2500.0)
+    assert (row["count"], row["n_rows"], row["n_rows_total"], row["n_tokens"], row["rate"]) == (1, 1, 1, 4, 2500.0)
     theme = t[(t["kind"] == "theme") & (t["name"] == "容错纠错")].set_index("period")
     assert theme["count"].to_dict() == {2016: 1, 2024: 0}
-    assert list(t.columns) == ["kind", "name", "theme", "period", "count", "n_docs", "n_docs_period", "n_tokens", "rate"]
+    assert list(t.columns) == ["kind", "name", "theme", "period", "count", "n_rows", "n_rows_total", "n_tokens", "rate"]
     first = first_use(t).query("kind == 'term'").set_index("name")
     assert first.loc["新质生产力", "first"] == 2024 and first.loc["容错纠错机制", "first"] == 2016
 

@@ -633,3 +633,54 @@ def test_metadata_clash_with_a_unit_column():
     frame["doc_start"] = [2]
     with pytest.raises(ValueError, match=r"corpus column 'start' clashes with a unit column.*'doc_start' is taken"):
         segment(frame)
+
+
+# ----------------------------------------------------------------------------- units of tokenized documents
+def test_unit_level_is_one_rule():
+    from corpusanalysis.text.segment import unit_level
+
+    docs = pd.DataFrame({"text": ["一、总体要求\n发展新质生产力。建设创新型县。"]}, index=pd.Index(["d"], name="doc_id"))
+    assert unit_level(docs) == "document"
+    assert unit_level(segment(docs, level="paragraph")) == "paragraph"
+    sentences = segment(docs, level="sentence")
+    assert unit_level(sentences) == "sentence"
+    assert unit_level(sentences[sentences["unit_type"] == "heading"]) == "paragraph"  # headings only
+
+
+def test_locate_tokens_edges():
+    from corpusanalysis.text.segment import locate_tokens
+
+    # units [0, 4) and [5, 9) of row 0, [0, 3) of row 2; row 1 has none
+    got = locate_tokens(np.array([0, 0, 2]), np.array([0, 5, 0]), np.array([4, 9, 3]),
+                        np.array([0, 0, 0, 1, 2, 2]), np.array([0, 4, 8, 0, 2, 3]))
+    assert got.tolist() == [0, -1, 1, -1, 2, -1]
+    assert locate_tokens(np.array([], dtype=int), np.array([], dtype=int), np.array([], dtype=int),
+                         np.array([0]), np.array([0])).tolist() == [-1]
+
+
+def test_tokens_to_units_keeps_every_token_and_its_offsets():
+    import corpusanalysis as ca
+    from corpusanalysis.text.segment import tokens_to_units
+
+    docs = ca.tokenize(ca.clean(ca.load_seeds()))
+    for level in ("paragraph", "sentence"):
+        units = tokens_to_units(docs, level)
+        assert int(units["n_tokens"].sum()) == int(docs["n_tokens"].sum())
+        for text, toks, spans in zip(units["text"], units["tokens"], units["token_spans"]):
+            assert len(toks) == len(spans)
+            assert all(0 <= s < e <= len(text) for s, e in spans)
+        # a dictionary term is the same token in the unit as in the document
+        joined = [t for d in docs.index for t in units.loc[units["doc_id"] == d, "tokens"].sum()]
+        assert joined == [t for toks in docs["tokens"] for t in toks]
+
+
+def test_tokens_to_units_refuses_units_and_untokenized_frames():
+    import corpusanalysis as ca
+    from corpusanalysis.text.segment import tokens_to_units
+
+    cleaned = ca.clean(ca.load_seeds().iloc[:1])
+    with pytest.raises(ValueError, match=r"needs the \['tokens', 'token_spans'\] column\(s\)"):
+        tokens_to_units(cleaned, "paragraph")
+    units = ca.tokenize(segment(cleaned, level="paragraph"))
+    with pytest.raises(ValueError, match=r"the frame holds paragraph units, not documents"):
+        tokens_to_units(units, "sentence")

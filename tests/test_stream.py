@@ -98,3 +98,10 @@ def test_cli_clean_and_tokenize_stream_from_parts(tmp_path):
     assert pd.isna(cleaned.loc["b", "year"]) and cleaned.loc["a", "year"] == 2024
     tokens = pd.read_parquet(tmp_path / "t100" / "tokens.parquet")
     assert list(tokens.loc["c", "tokens"][:3]) == ["二要", "发挥", "典型"]
+
+
+def test_run_pipeline_refuses_a_dictionary_it_would_ignore(root):
+    import corpusanalysis as ca
+
+    with pytest.raises(ValueError, match=r"run_pipeline\(\): pass either dictionary= or tokenizer="):
+        run_pipeline(root / "seeds", tokenizer=ca.Tokenizer(), dictionary=False)

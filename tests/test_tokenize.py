@@ -171,7 +171,7 @@ def test_tokens_table(tokenized):
 def test_audit_explains_every_shortfall(tokenized):
     audit = dictionary_audit(tokenized)
     assert len(audit) == len(load_dictionary())
-    assert list(audit.columns) == ["term", "category", "n_text", "n_docs", "n_tokens", "shortfall",
+    assert list(audit.columns) == ["term", "category", "n_text", "n_rows", "n_tokens", "shortfall",
                                    "explained", "unexplained", "reasons"]
     assert audit["unexplained"].sum() == 0
     assert (audit["shortfall"] == audit["explained"]).all()
@@ -211,7 +211,7 @@ def test_theme_scores_on_seeds(tokenized):
     # the 党课 speech is 新质生产力, the 创新创业 speech 容错纠错
     assert scores.loc[("002_105d27af3b6cb7bc", "新质生产力"), "rate"] > 10 * scores.loc[("000_bf3418ef050fb5d6", "新质生产力"), "rate"]
     assert scores.loc[("004_60d9a6d77e740d89", "容错纠错"), "n_hits"] >= 10
-    by_cat = theme_scores(tokenized, by="category")
+    by_cat = theme_scores(tokenized, scheme="category")
     assert by_cat["category"].nunique() == load_dictionary().terms["category"].nunique()
 
 
@@ -253,7 +253,7 @@ def test_workers_give_identical_tokens(cleaned, tokenized):
         (lambda: Tokenizer(stopwords="nope.txt"), ValueError, "neither a bundled list"),
         (lambda: Tokenizer().cut(None), TypeError, "expected a str of clean text"),
         (lambda: dictionary_audit(corpus_of("a")), ValueError, "run clean\\(\\) and tokenize\\(\\) first"),
-        (lambda: theme_scores(tokenize(corpus_of("a")), by="topic"), ValueError, "by must be 'theme' or 'category'"),
+        (lambda: theme_scores(tokenize(corpus_of("a")), scheme="topic"), ValueError, "scheme must be 'theme' or 'category'"),
     ],
 )
 def test_errors_are_named(call, error, message):
@@ -289,3 +289,12 @@ def test_backend_errors():
         Tokenizer(backend="pkuseg")
     with pytest.raises(ValueError, match="does not tag parts of speech"):
         Tokenizer(backend="rjieba", pos=True)
+
+
+def test_options_that_a_ready_tokenizer_would_ignore_are_refused(cleaned):
+    tok = Tokenizer(stopwords=None)
+    with pytest.raises(ValueError, match=r"tokenize\(\): tokenizer= is a ready Tokenizer, so pos=, stopwords= would be "
+                                         r"ignored"):
+        tokenize(cleaned.iloc[:1], tokenizer=tok, stopwords="zh", pos=True)
+    same = tokenize(cleaned.iloc[:1], tokenizer=tok)
+    assert same["tokens"].iloc[0] == tuple(tok.cut(cleaned["text"].iloc[0]))

@@ -249,11 +249,11 @@ def test_topic_terms_table(model, units):
     assert row["prob"] == model.topic_term_.loc[1, row["term"]]
     # labels are the top-3 relevance terms
     assert model.labels_[0] == "T1 " + "·".join(terms[terms["topic"] == 1]["term"].head(3))
-    by_prob = topic_terms(model, n=5, by="prob")
+    by_prob = topic_terms(model, n=5, sort="prob")
     assert (by_prob.groupby("topic")["prob"].apply(lambda s: s.is_monotonic_decreasing)).all()
     assert topic_terms(model, n=5, relevance_lambda=1.0)["term"].tolist() == by_prob["term"].tolist()
-    with pytest.raises(ValueError, match=r"by must be 'relevance' or 'prob'; got by='lift'"):
-        topic_terms(model, by="lift")
+    with pytest.raises(ValueError, match=r"sort must be 'relevance' or 'prob'; got sort='lift'"):
+        topic_terms(model, sort="lift")
     with pytest.raises(ValueError, match=r"relevance_lambda must be a float in \[0, 1\]; got 2"):
         topic_terms(model, relevance_lambda=2)
 
@@ -289,7 +289,7 @@ def test_coherence_uses_one_process_and_matches_gensim(model, monkeypatch):
     assert table[["c_v", "c_npmi", "u_mass"]].notna().all().all() and (table["note"] == "").all()
     # the same numbers as gensim's CoherenceModel on the model's top-10 terms and the unit texts
     monkeypatch.setattr(CoherenceModel, "__init__", original)
-    top = [topic_terms(model, n=10, by="prob").query("topic == @t")["term"].tolist() for t in (1, 2, 3)]
+    top = [topic_terms(model, n=10, sort="prob").query("topic == @t")["term"].tolist() for t in (1, 2, 3)]
     cm = CoherenceModel(topics=top, texts=model._data.texts, dictionary=model._dictionary, coherence="c_npmi",
                         topn=10, processes=1)
     assert np.allclose(table["c_npmi"], cm.get_coherence_per_topic())
@@ -299,7 +299,7 @@ def test_coherence_uses_one_process_and_matches_gensim(model, monkeypatch):
 def k_table(units):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        return select_k(units, [3, 5], seeds=(0, 1))
+        return select_k(units, [3, 5], random_state=(0, 1))
 
 
 def test_select_k_table_on_the_seeds_has_no_nan(k_table, model):
@@ -321,7 +321,7 @@ def test_select_k_table_on_the_seeds_has_no_nan(k_table, model):
 def test_select_k_records_what_cannot_be_computed(excerpts):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        table = select_k(excerpts, [2, 9], seeds=(0,), unit="document", min_df=1, null=False, measures="c_npmi")
+        table = select_k(excerpts, [2, 9], random_state=(0,), unit="document", min_df=1, null=False, measures="c_npmi")
     assert table.loc[0, "note"] == ("stability needs at least two seeds; no shuffled-corpus baseline (null=False)")
     assert np.isnan(table.loc[0, "stability"]) and np.isfinite(table.loc[0, "c_npmi"])
     assert table.loc[1, "note"].startswith("k=9 exceeds the 7 rows with terms")
@@ -333,7 +333,7 @@ def test_select_k_empty_topic_is_noted_not_averaged():
     docs = pd.DataFrame({"tokens": [("创新", "科技", "创新"), ("容错纠错", "干部", "干部"), ("科技", "创新"),
                                     ("干部", "容错纠错"), ("县域", "科技")]},
                         index=pd.Index(list("abcde"), name="doc_id"))
-    table = select_k(docs, [3], seeds=(0, 1), unit="document", min_df=1, measures="u_mass")
+    table = select_k(docs, [3], random_state=(0, 1), unit="document", min_df=1, measures="u_mass")
     assert table["n_empty_topics"].tolist() == [1, 1]
     assert "T3 is empty" in table.loc[0, "note"] and "coherence is the mean over 2 of 3 topics" in table.loc[0, "note"]
     assert table["u_mass"].notna().all()
@@ -342,8 +342,8 @@ def test_select_k_empty_topic_is_noted_not_averaged():
 def test_select_k_argument_errors(excerpts):
     with pytest.raises(ValueError, match=r"ks must hold ints >= 2 \(numbers of topics\); got 1"):
         select_k(excerpts, [1, 3], unit="document")
-    with pytest.raises(ValueError, match=r"seeds must be distinct int seeds"):
-        select_k(excerpts, [2], seeds=(0, 0), unit="document")
+    with pytest.raises(ValueError, match=r"random_state must be distinct int seeds"):
+        select_k(excerpts, [2], random_state=(0, 0), unit="document")
     with pytest.raises(ValueError, match=r"coherence measures must be among \['c_v', 'c_npmi', 'u_mass'\]; got \['c_uci'\]"):
         select_k(excerpts, [2], unit="document", measures="c_uci")
 
@@ -386,7 +386,7 @@ def test_topic_prevalence_by_metadata_column(model):
     filled = model.rows_[model.rows_["n_terms"] > 0]
     assert prev.drop_duplicates("group")["n_units"].tolist() == filled.groupby("speech").size().tolist()
     assert prev.drop_duplicates("group")["n_tokens"].tolist() == filled.groupby("speech")["n_terms"].sum().tolist()
-    assert prev.attrs == {"groups": "speech", "ci": 0.95, "n_boot": 300, "weight": "tokens"}
+    assert prev.attrs == {"by": "speech", "ci": 0.95, "n_boot": 300, "weight": "tokens"}
     again = topic_prevalence(model, "speech", n_boot=300)
     assert again.equals(prev)
     other = topic_prevalence(model, "speech", n_boot=300, random_state=1)
@@ -405,10 +405,10 @@ def test_topic_prevalence_weights_and_series_groups(model, units):
 
 
 def test_topic_prevalence_errors_and_single_unit_groups(model, units):
-    with pytest.raises(ValueError, match=r"groups='theme' is not a column of the rows the model was fitted on; "
+    with pytest.raises(ValueError, match=r"by='theme' is not a column of the rows the model was fitted on; "
                                          r"available: \['doc_id', 'para_id'"):
         topic_prevalence(model, "theme")
-    with pytest.raises(ValueError, match=r"the groups Series has no value for 127 row id\(s\) of the model"):
+    with pytest.raises(ValueError, match=r"the by= Series has no value for 127 row id\(s\) of the model"):
         topic_prevalence(model, pd.Series(["a"], index=["x"]))
     partial = pd.Series("g", index=units.index)
     partial.iloc[2] = None

@@ -8,18 +8,17 @@ topic reordering, relevance, coherence with its notes, and the Jensen-Shannon ma
 from __future__ import annotations
 
 import functools
-import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._checks import user_stacklevel
 from ..features import DocTermMatrix, doc_term_matrix
-from ..text.segment import segment
+from ..text.segment import tokens_to_units, unit_level
 
 __all__ = ["COHERENCE_MEASURES", "EMPTY_TOPIC_TOKENS", "Bow", "LdaData", "prepare"]
 
@@ -100,52 +99,6 @@ class Bow:
             yield [next(it) for _ in range(min(size, len(self) - start))]
 
 
-def frame_level(frame: pd.DataFrame) -> str:
-    if "unit_type" not in frame.columns:
-        return "document"
-    kinds = set(frame["unit_type"].dropna().astype(str))
-    return "sentence" if "sentence" in kinds else "paragraph"
-
-
-def split_documents(frame: pd.DataFrame, unit: str, where: str) -> pd.DataFrame:
-    """Documents → paragraph/sentence units, each token going to the unit its span starts in."""
-
-    for col in ("text", "token_spans"):
-        if col not in frame.columns:
-            raise ValueError(
-                f"{where}: unit={unit!r} splits documents into {unit}s, which needs the {col!r} column of "
-                f"tokenize(clean(corpus)); the frame has columns {list(frame.columns)[:12]}. Pass units from "
-                f"tokenize(segment(corpus, level={unit!r})) or unit='document'."
-            )
-    base = frame.drop(columns=[c for c in ("tokens", "token_spans", "pos", "n_tokens") if c in frame.columns])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # empty documents: reported below as rows without terms
-        units = segment(base, level=unit)
-    tokens_of = []
-    lost = 0
-    for doc_id, group in units.groupby("doc_id", sort=False):
-        toks = frame.at[doc_id, "tokens"]
-        spans = frame.at[doc_id, "token_spans"]
-        starts = group["start"].to_numpy(dtype=np.int64)
-        ends = group["end"].to_numpy(dtype=np.int64)
-        bucket = [[] for _ in range(len(group))]
-        for tok, (s, _e) in zip(toks, spans):
-            i = int(np.searchsorted(starts, s, side="right")) - 1
-            if i >= 0 and s < ends[i]:
-                bucket[i].append(tok)
-            else:
-                lost += 1
-        tokens_of.extend(zip(group.index, map(tuple, bucket)))
-    if lost:
-        warnings.warn(f"{where}: {lost} token(s) lie outside every {unit} (between units) and are not counted.",
-                      UserWarning, stacklevel=4)
-    mapping = dict(tokens_of)
-    units = units.copy()
-    units["tokens"] = [mapping.get(i, ()) for i in units.index]
-    units["n_tokens"] = units["tokens"].map(len).astype("int64")
-    return units
-
-
 def join_units(frame: pd.DataFrame, where: str) -> pd.DataFrame:
     """Units → documents: tokens concatenated in unit order, document metadata kept."""
     if "doc_id" not in frame.columns:
@@ -159,11 +112,18 @@ def join_units(frame: pd.DataFrame, where: str) -> pd.DataFrame:
 
 
 def as_units(frame: pd.DataFrame, unit, where: str) -> pd.DataFrame:
-    level = frame_level(frame)
+    level = unit_level(frame)
     if unit is None or unit == level:
         return frame
     if level == "document":
-        return split_documents(frame, unit, where)
+        for col in ("text", "token_spans"):
+            if col not in frame.columns:
+                raise ValueError(
+                    f"{where}: unit={unit!r} splits documents into {unit}s, which needs the {col!r} column of "
+                    f"tokenize(clean(corpus)); the frame has columns {list(frame.columns)[:12]}. Pass units from "
+                    f"tokenize(segment(corpus, level={unit!r})) or unit='document'."
+                )
+        return tokens_to_units(frame, unit, where=where)
     if unit == "document":
         return join_units(frame, where)
     raise ValueError(
@@ -171,34 +131,6 @@ def as_units(frame: pd.DataFrame, unit, where: str) -> pd.DataFrame:
         f"segment the corpus with segment(corpus, level={unit!r}) and tokenize it, or pass unit={level!r} "
         "(or unit=None to use the rows as they are)."
     )
-
-
-def df_limit(value, n_rows: int, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be an int (rows) or a float in [0, 1] (share of rows); got {value!r}.")
-    if isinstance(value, Integral):
-        if value < 0:
-            raise ValueError(f"{name} must be >= 0 as an int (rows); got {value!r}.")
-        return float(value)
-    if not 0.0 <= float(value) <= 1.0:
-        raise ValueError(f"{name} as a float is a share of rows and must lie in [0, 1]; got {value!r}.")
-    return float(value) * n_rows
-
-
-def prune(dtm: DocTermMatrix, min_df, max_df, where: str):
-    n = dtm.shape[0]
-    lo, hi = df_limit(min_df, n, "min_df"), df_limit(max_df, n, "max_df")
-    df = np.diff(dtm.matrix.tocsc().indptr)
-    keep = np.flatnonzero((df >= lo) & (df <= hi) & (df > 0))
-    if keep.size == 0:
-        raise ValueError(
-            f"{where}: the vocabulary is empty after min_df={min_df!r} and max_df={max_df!r}: no term occurs in "
-            f"at least {math.ceil(lo)} and at most {math.floor(hi)} of the {n} rows ({dtm.shape[1]} terms before "
-            "pruning). Lower min_df, raise max_df, or fit on more or longer units."
-        )
-    counts = dtm.matrix[:, keep].tocsr().astype(np.int64)
-    counts.sort_indices()
-    return counts, tuple(dtm.vocabulary[i] for i in keep)
 
 
 def texts_from_counts(counts: sp.csr_matrix, vocabulary: tuple) -> list:
@@ -245,7 +177,8 @@ def prepare(X, *, unit, min_df, max_df, where: str, vocabulary=None, warn_empty:
             counts, vocab = dtm.matrix.astype(np.int64).tocsr(), tuple(dtm.vocabulary)
         counts.sort_indices()
     else:
-        counts, vocab = prune(dtm, min_df, max_df, where)
+        pruned = dtm.prune(min_df=min_df, max_df=max_df, where=where)
+        counts, vocab = pruned.matrix.astype(np.int64), pruned.vocabulary
     rows = dtm.rows.copy()
     rows["n_terms"] = np.asarray(counts.sum(axis=1)).ravel().astype(np.int64)
     if texts is None:
@@ -256,7 +189,7 @@ def prepare(X, *, unit, min_df, max_df, where: str, vocabulary=None, warn_empty:
         warnings.warn(
             f"{where}: {len(empty)} of {len(rows)} rows have no term of the vocabulary (e.g. {list(empty[:3])}); "
             "they are left out of fitting, get NaN topic shares and are not counted in prevalence.",
-            UserWarning, stacklevel=3)
+            UserWarning, stacklevel=user_stacklevel())
     return data
 
 

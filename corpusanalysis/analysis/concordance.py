@@ -10,19 +10,20 @@ import re
 
 import pandas as pd
 
-from .._checks import is_int
-from ..text.dictionary import PolicyDictionary, load_dictionary
+from .._checks import is_int, renamed
+from ..errors import EmptyResultError
+from ..text.dictionary import resolve_dictionary
 from ..text.matcher import trie_regex
 
-__all__ = ["KWIC_COLUMNS", "forms_of", "kwic"]
+__all__ = ["forms_of", "kwic", "line_context"]
 
 
 def forms_of(pattern: str, dictionary) -> list[str]:
     """Every surface form of the dictionary term ``pattern`` is a form of, or just ``[pattern]``."""
 
-    if dictionary is False:
+    d = resolve_dictionary(dictionary)
+    if d is None:
         return [pattern]
-    d = dictionary if isinstance(dictionary, PolicyDictionary) else load_dictionary(dictionary)
     canonical = d.lookup(pattern)
     if canonical is None:
         return [pattern]
@@ -30,19 +31,33 @@ def forms_of(pattern: str, dictionary) -> list[str]:
     return forms.loc[forms["term"] == canonical, "form"].astype(str).tolist()
 
 
-def _context(text: str, start: int, end: int, window: int) -> tuple[str, str]:
-    lo = max(0, start - window)
+def line_context(text: str, start: int, end: int, chars: int) -> tuple[int, int]:
+    """The context of ``text[start:end]``: up to ``chars`` characters on each side, never across a line break.
+
+    Returns the offsets ``(lo, hi)``: the left context is ``text[lo:start]``, the right ``text[end:hi]``.
+    The one rule for every concordance line and example of the package (:func:`kwic`, the examples of
+    :func:`~corpusanalysis.discover_terms`).
+
+    Examples
+    --------
+    >>> text = "一、总体要求\\n加快发展新质生产力，扎实推进高质量发展"
+    >>> lo, hi = line_context(text, 11, 16, 4)
+    >>> text[lo:11], text[11:16], text[16:hi]
+    ('加快发展', '新质生产力', '，扎实推')
+    """
+    lo = max(0, start - chars)
     nl = text.rfind("\n", lo, start)
     if nl != -1:
         lo = nl + 1
-    hi = min(len(text), end + window)
+    hi = min(len(text), end + chars)
     nl = text.find("\n", end, hi)
     if nl != -1:
         hi = nl
-    return text[lo:start], text[end:hi]
+    return lo, hi
 
 
-def kwic(corpus: pd.DataFrame, pattern, *, window: int = 20, regex: bool = False, by_token: bool = True,
+@renamed(window="context_chars")
+def kwic(corpus: pd.DataFrame, pattern, *, context_chars: int = 20, regex: bool = False, by_token: bool = True,
          dictionary=None) -> pd.DataFrame:
     """Keyword in context: every match of a term or pattern with the text around it.
 
@@ -65,7 +80,7 @@ def kwic(corpus: pd.DataFrame, pattern, *, window: int = 20, regex: bool = False
         ``token_spans`` (:func:`corpusanalysis.tokenize`).
     pattern : str or list of str
         The term(s) or regular expression(s).
-    window : int, default 20
+    context_chars : int, default 20
         Characters of context on each side, cut at a line break (a concordance line stays in its
         paragraph).
     regex, by_token : bool
@@ -95,11 +110,11 @@ def kwic(corpus: pd.DataFrame, pattern, *, window: int = 20, regex: bool = False
     >>> from corpusanalysis import kwic
     >>> corpus = tokenize(pd.DataFrame({"text": ["建设创新型县(市)，推动科技创新。创新型县要有特色。"]},
     ...                                index=pd.Index(["a"], name="doc_id")))
-    >>> kwic(corpus, "创新型县", window=4)
+    >>> kwic(corpus, "创新型县", context_chars=4)
       doc_id pattern  left    match right  start  end
     0      a    创新型县    建设  创新型县(市)  ，推动科      2    9
     1      a    创新型县  技创新。     创新型县  要有特色     17   21
-    >>> kwic(corpus, "创新", by_token=False, window=2)[["left", "match", "right", "start"]]
+    >>> kwic(corpus, "创新", by_token=False, context_chars=2)[["left", "match", "right", "start"]]
       left match right  start
     0   建设    创新    型县      2
     1   科技    创新    。创     14
@@ -107,7 +122,7 @@ def kwic(corpus: pd.DataFrame, pattern, *, window: int = 20, regex: bool = False
     >>> kwic(corpus, "创新")  # as a token: not inside 创新型县 or 科技创新
     Traceback (most recent call last):
     ...
-    ValueError: kwic(): pattern '创新' matched no token in 1 row(s); ...
+    corpusanalysis.errors.EmptyResultError: kwic(): pattern '创新' matched no token in 1 row(s); ...
     """
     where = "kwic()"
     if not isinstance(corpus, pd.DataFrame):
@@ -118,8 +133,8 @@ def kwic(corpus: pd.DataFrame, pattern, *, window: int = 20, regex: bool = False
     if by_token and not {"tokens", "token_spans"} <= set(corpus.columns):
         raise ValueError(f"{where}: by_token=True needs the tokens and token_spans columns; run tokenize() first "
                          "(or pass by_token=False to search the text).")
-    if not is_int(window) or window < 0:
-        raise ValueError(f"window must be an int >= 0 (characters on each side); got {window!r}.")
+    if not is_int(context_chars) or context_chars < 0:
+        raise ValueError(f"context_chars must be an int >= 0 (characters on each side); got {context_chars!r}.")
     patterns = [pattern] if isinstance(pattern, str) else list(pattern)
     if not patterns or not all(isinstance(p, str) and p for p in patterns):
         raise TypeError(f"{where}: pattern must be a non-empty str or a list of them; got {pattern!r}.")
@@ -156,7 +171,8 @@ def kwic(corpus: pd.DataFrame, pattern, *, window: int = 20, regex: bool = False
                     if m.end() > m.start():
                         found.append((m.start(), m.end(), p))
         for s, e, p in sorted(found, key=lambda f: (f[0], f[1], patterns.index(f[2]))):
-            left, right = _context(text, s, e, window)
+            lo, hi = line_context(text, s, e, context_chars)
+            left, right = text[lo:s], text[e:hi]
             row = {id_name: str(idx), "pattern": p, "left": left, "match": text[s:e], "right": right,
                    "start": s, "end": e}
             if units:
@@ -170,10 +186,10 @@ def kwic(corpus: pd.DataFrame, pattern, *, window: int = 20, regex: bool = False
         out[col] = out[col].astype("int64" if col.endswith(("start", "end")) else "string")
     if out.empty:
         how = ("token fully matching" if regex else "token") if by_token else "text match of"
-        raise ValueError(
+        raise EmptyResultError(
             f"{where}: pattern {patterns[0] if len(patterns) == 1 else patterns!r} matched no {how.split()[0]} "
             f"in {len(corpus)} row(s)"
             + ("; stopwords and punctuation are not tokens, and a word inside a longer dictionary term is not a "
                "token of its own — use by_token=False to search the text" if by_token else "") + ".")
-    out.attrs = {"kwic": {"pattern": patterns, "regex": regex, "by_token": by_token, "window": window}}
+    out.attrs = {"kwic": {"pattern": patterns, "regex": regex, "by_token": by_token, "context_chars": context_chars}}
     return out

@@ -49,8 +49,7 @@ Measures (vectorized over pairs)
     ``n_a · n_b / N``, the co-occurrence count expected under independence.
 ``pmi``
     Pointwise mutual information in bits: ``log2(n_ab · N / (n_a · n_b))`` (Church & Hanks
-    1990; NLTK and Evert's UCS use log2 too; :mod:`corpusanalysis.keyness` follows quanteda's
-    natural log for its keyness PMI).
+    1990; NLTK and Evert's UCS use log2 too, as does :func:`corpusanalysis.keyness`).
 ``npmi``
     Normalized PMI (Bouma 2009): ``pmi / -log2(n_ab / N)``, in [-1, 1]; 1 when ``n_ab == N``.
 ``g2``
@@ -80,8 +79,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from scipy import special
-from ..text.dictionary import PolicyDictionary, load_dictionary
-from ..text.segment import segment
+
+from .._checks import renamed, user_stacklevel
+from ..errors import EmptyResultError
+from ..text.dictionary import resolve_dictionary
+from ..text.segment import locate_tokens, segment, unit_level
 
 __all__ = [
     "MEASURES",
@@ -91,7 +93,6 @@ __all__ = [
     "associates",
     "cooccurrence_network",
     "export_network",
-    "kwic",
 ]
 
 #: Association measures :func:`cooccurrence` can compute (``g2`` brings ``p`` and ``p_adj``).
@@ -188,20 +189,20 @@ def _group_codes(frame: pd.DataFrame, by, where: str) -> tuple[np.ndarray, list[
     return codes.astype(np.int64), [str(u) for u in uniques]
 
 
-def _units_level(frame: pd.DataFrame) -> str | None:
-    """``"sentence"``/``"paragraph"`` for units of segment(), ``None`` for documents."""
-    if not {"doc_id", "para_id", "sent_id"} <= set(frame.columns):
+def _units_level(frame: pd.DataFrame, where: str) -> str | None:
+    """``"sentence"``/``"paragraph"`` for units of segment(), ``None`` for documents (:func:`unit_level`)."""
+    level = unit_level(frame)
+    if level == "document":
         return None
-    if "unit_type" in frame.columns and (frame["unit_type"].astype(str) == "paragraph").any():
-        return "paragraph"
-    if "unit_type" not in frame.columns:
-        return "paragraph" if (frame["sent_id"] == 0).all() else "sentence"
-    return "sentence"
+    missing = [c for c in ("doc_id", "para_id", "sent_id") if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{where}: the frame holds {level} units (it has a 'unit_type' column) but lacks their "
+                         f"{missing} column(s); pass units as segment() returns them.")
+    return level
 
 
 def _split_rows(frame: pd.DataFrame, level: str, lengths: np.ndarray, where: str) -> np.ndarray:
-    """For every token, the index of the segment() unit (of its row) it starts in."""
-
+    """For every token, the index of the segment() unit (of its row) it starts in; -1 for none."""
     missing = [c for c in ("text", "token_spans") if c not in frame.columns]
     if missing:
         raise ValueError(f"{where}: window={level!r} needs the {missing} column(s) of a tokenized corpus to find "
@@ -211,20 +212,11 @@ def _split_rows(frame: pd.DataFrame, level: str, lengths: np.ndarray, where: str
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # empty rows have no units and no tokens: nothing is lost
         units = segment(pd.DataFrame({"text": texts}, index=ids), level=level)
-    base = np.zeros(len(texts), dtype=np.int64)
-    if len(texts) > 1:
-        base[1:] = np.cumsum(np.fromiter((len(t) + 1 for t in texts[:-1]), dtype=np.int64, count=len(texts) - 1))
-    unit_rows = units["doc_id"].astype(int).to_numpy()
-    unit_starts = base[unit_rows] + units["start"].to_numpy(dtype=np.int64)
     spans_per_row = [spans if spans is not None else () for spans in frame["token_spans"].tolist()]
-    starts = np.fromiter((s for spans in spans_per_row for s, _ in spans),
-                         dtype=np.int64, count=int(lengths.sum()))
+    starts = np.fromiter((s for spans in spans_per_row for s, _ in spans), dtype=np.int64, count=int(lengths.sum()))
     token_rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-    pos = np.searchsorted(unit_starts, base[token_rows] + starts, side="right") - 1
-    # a token before its row's first unit (cannot happen with segment(): units cover all non-space text)
-    first_unit = np.searchsorted(unit_rows, np.arange(len(texts)), side="left")
-    pos = np.maximum(pos, first_unit[token_rows]) if len(pos) else pos
-    return pos.astype(np.int64)
+    return locate_tokens(units["doc_id"].astype(int).to_numpy(), units["start"].to_numpy(), units["end"].to_numpy(),
+                         token_rows, starts)
 
 
 def _encode(frame: pd.DataFrame):
@@ -274,7 +266,7 @@ def _incidence(frame: pd.DataFrame, window, group_of_row: np.ndarray, where: str
             raise ValueError(f"{where}: window={window!r} needs sentence boundaries, which plain token sequences do "
                              "not have; pass a tokenized corpus or units (tokenize(segment(...))), or "
                              "window='document' / an int.")
-        level = _units_level(frame)
+        level = _units_level(frame, where)
         row_keys = pd.DataFrame({"group": group_of_row})
         sub = None
         if window == "document":
@@ -295,15 +287,20 @@ def _incidence(frame: pd.DataFrame, window, group_of_row: np.ndarray, where: str
                 sub = _split_rows(frame, "sentence", lengths, where)
         row_ctx = row_keys.groupby(list(row_keys.columns), sort=False).ngroup().to_numpy(dtype=np.int64)
         key = row_ctx[row_of_token]
+        tok, token_row = codes, row_of_token
         if sub is not None:
+            inside = sub >= 0
+            if not inside.all():
+                warnings.warn(f"{where}: {int((~inside).sum())} token(s) lie outside every {window} (between "
+                              "units) and are not counted.", UserWarning, stacklevel=user_stacklevel())
+                key, sub, tok, token_row = key[inside], sub[inside], codes[inside], row_of_token[inside]
             key = key * (int(sub.max()) + 1 if len(sub) else 1) + sub
         ctx, uniques = pd.factorize(key, sort=False)
         ctx = ctx.astype(np.int64)
         n_ctx = len(uniques)
-        tok = codes
         first_token = np.zeros(n_ctx, dtype=np.int64)
         first_token[ctx[::-1]] = np.arange(len(ctx) - 1, -1, -1)
-        ctx_group = group_of_row[row_of_token[first_token]] if n_ctx else np.empty(0, dtype=np.int64)
+        ctx_group = group_of_row[token_row[first_token]] if n_ctx else np.empty(0, dtype=np.int64)
     dtype = np.int32 if n_ctx < 2**31 - 1 else np.int64
     X = sp.csr_matrix((np.ones(len(ctx), dtype=dtype), (ctx, tok)), shape=(n_ctx, len(vocab)))
     X.sum_duplicates()
@@ -592,7 +589,7 @@ def cooccurrence(tokens_or_units, *, window=5, min_count: int = 2, measures=MEAS
         kept = np.flatnonzero(keep)
         if by is not None and not len(kept):
             warnings.warn(f"{where}: group {name!r} ({n} contexts) has no pair with n_ab >= {min_count}.",
-                          UserWarning, stacklevel=2)
+                          UserWarning, stacklevel=user_stacklevel())
         # sort the reported pairs first (n_ab descending, then term_a, term_b: the vocabulary is sorted),
         # so every column is computed once, in its final order
         ik, jk, nk = i[kept].astype(np.int64), j[kept].astype(np.int64), n_ab[kept].astype(np.int64)
@@ -616,7 +613,7 @@ def cooccurrence(tokens_or_units, *, window=5, min_count: int = 2, measures=MEAS
         parts.append(pd.DataFrame({c: part.pop(c) for c in columns}, copy=False))
     out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else (parts[0] if parts else pd.DataFrame())
     if out.empty:
-        raise ValueError(
+        raise EmptyResultError(
             f"{where}: no pair of terms co-occurs in at least min_count={min_count} context(s) with window={window!r}"
             + (f" and terms={keep_terms[:5]}" if keep_terms else "")
             + "; lower min_count, use a larger window ('sentence', 'paragraph') or pass more text.")
@@ -651,7 +648,7 @@ def _not_in_table(term: str, cooc: pd.DataFrame, where: str) -> ValueError:
     hint = ""
     try:
 
-        canonical = load_dictionary().lookup(term)
+        canonical = resolve_dictionary(None).lookup(term)
     except Exception:  # pragma: no cover - a broken dictionary must not hide the real error
         canonical = None
     present = set(cooc["term_a"].astype(str)) | set(cooc["term_b"].astype(str))
@@ -781,11 +778,11 @@ def associates(cooc: pd.DataFrame, term, *, by: str | None = None, n: int = 10, 
         passed = passed.assign(rank=passed.groupby("group").cumcount() + 1)
         frames.append(passed[passed["rank"] <= n])
     if not frames:
-        raise ValueError(f"{where}: no associate of {targets} passes the filters (attraction, alpha={alpha}, "
+        raise EmptyResultError(f"{where}: no associate of {targets} passes the filters (attraction, alpha={alpha}, "
                          f"min_g2={min_g2}, min_count={min_count}); relax them, or count in larger contexts.")
     if empty:
         warnings.warn(f"{where}: no associate of {empty} passes the filters (attraction, alpha={alpha}, "
-                      f"min_g2={min_g2}, min_count={min_count}); they have no rows.", UserWarning, stacklevel=2)
+                      f"min_g2={min_g2}, min_count={min_count}); they have no rows.", UserWarning, stacklevel=user_stacklevel())
     out = pd.concat(frames, ignore_index=True)
     order = ["group", "term", "rank", "associate", "n_ab", "n_term", "n_associate", *measure_cols, "n_groups", "shared"]
     position = {t: i for i, t in enumerate(dict.fromkeys(targets))}
@@ -804,29 +801,18 @@ def associates(cooc: pd.DataFrame, term, *, by: str | None = None, n: int = 10, 
 
 
 # ----------------------------------------------------------------------------- networks
-def _term_themes(dictionary) -> dict[str, str]:
-
-    if dictionary is False:
-        return {}
-    d = dictionary if isinstance(dictionary, PolicyDictionary) else load_dictionary(dictionary)
-    out: dict[str, list[str]] = {}
-    for theme, family in d.themes().items():
-        for t in family:
-            out.setdefault(t, []).append(theme)
-    return {t: "|".join(v) for t, v in out.items()}
-
-
-def cooccurrence_network(cooc: pd.DataFrame, *, terms=None, top: int = 80, group: str | None = None,
+@renamed(top="n", seed="random_state")
+def cooccurrence_network(cooc: pd.DataFrame, *, terms=None, n: int = 80, group: str | None = None,
                          alpha: float | None = 0.05, min_g2: float | None = None, min_count: int | None = None,
-                         min_frequency: int | None = None, weight: str = "g2", dictionary=None, seed: int = 42):
+                         min_frequency: int | None = None, weight: str = "g2", dictionary=None, random_state: int = 42):
     """A networkx graph of the strongest attracted pairs, with measures, themes and communities.
 
     Edges are the pairs of ``cooc`` with ``n_ab > expected`` that pass ``alpha`` (on ``p_adj``),
     ``min_g2`` and ``min_count``, between terms in at least ``min_frequency`` contexts (as KH
     Coder selects frequent words first; on small corpora the strongest G² often link rare terms,
-    which gives a network of isolated pairs).  Without ``terms``: the ``top`` strongest of them by
+    which gives a network of isolated pairs).  Without ``terms``: the ``n`` strongest of them by
     ``weight``.
-    With ``terms`` (an ego network): the terms plus the endpoints of the ``top`` strongest edges
+    With ``terms`` (an ego network): the terms plus the endpoints of the ``n`` strongest edges
     that touch a term, and every passing edge among those nodes (so associates that also go
     together are linked).
 
@@ -836,7 +822,7 @@ def cooccurrence_network(cooc: pd.DataFrame, *, terms=None, top: int = 80, group
         The table of :func:`cooccurrence`.
     terms : str or list of str, optional
         Centre the network on these terms.
-    top : int, default 80
+    n : int, default 80
         Number of edges selected (see above).
     group : str, optional
         The group to draw when ``cooc`` has a ``group`` column (required then).
@@ -849,7 +835,7 @@ def cooccurrence_network(cooc: pd.DataFrame, *, terms=None, top: int = 80, group
         The measure copied to the ``weight`` edge attribute (ranking, layout, Louvain).
     dictionary : PolicyDictionary, path, None or False
         Where node themes come from (default: the bundled dictionary; ``False``: no themes).
-    seed : int, default 42
+    random_state : int, default 42
         Seed of the Louvain community detection (:func:`networkx.community.louvain_communities`).
 
     Returns
@@ -880,8 +866,8 @@ def cooccurrence_network(cooc: pd.DataFrame, *, terms=None, top: int = 80, group
 
     where = "cooccurrence_network()"
     _check_cooc(cooc, where)
-    if not _is_int(top) or top < 1:
-        raise ValueError(f"top must be a positive int (edges); got {top!r}.")
+    if not _is_int(n) or n < 1:
+        raise ValueError(f"n must be a positive int (edges); got {n!r}.")
     if min_frequency is not None and (not _is_int(min_frequency) or min_frequency < 1):
         raise ValueError(f"min_frequency must be a positive int (contexts) or None; got {min_frequency!r}.")
     if weight not in cooc.columns or weight in ("term_a", "term_b", "group"):
@@ -918,17 +904,18 @@ def cooccurrence_network(cooc: pd.DataFrame, *, terms=None, top: int = 80, group
         for t in centre:
             if t not in present:
                 raise _not_in_table(t, table, where)
-        touching = edges[a.isin(centre) | b.isin(centre)].head(top)
+        touching = edges[a.isin(centre) | b.isin(centre)].head(n)
         nodes = set(centre) | set(touching["term_a"].astype(str)) | set(touching["term_b"].astype(str))
         chosen = edges[a.isin(nodes) & b.isin(nodes)]
     else:
-        chosen = edges.head(top)
+        chosen = edges.head(n)
     if chosen.empty:
-        raise ValueError(f"{where}: no edge passes the filters (attraction, alpha={alpha}, min_g2={min_g2}, "
+        raise EmptyResultError(f"{where}: no edge passes the filters (attraction, alpha={alpha}, min_g2={min_g2}, "
                          f"min_count={min_count}, min_frequency={min_frequency}"
                          f"{', terms=' + repr(terms) if terms is not None else ''}); relax them "
                          "(alpha=None on a small corpus) or count in larger contexts.")
-    themes = _term_themes(dictionary)
+    d = resolve_dictionary(dictionary)
+    themes = {t: "|".join(ths) for t, ths in d.term_themes().items()} if d is not None else {}
     freq: dict[str, int] = {}
     for x, y, na, nb in zip(table["term_a"].astype(str), table["term_b"].astype(str), table["n_a"], table["n_b"]):
         freq.setdefault(x, int(na))
@@ -944,14 +931,14 @@ def cooccurrence_network(cooc: pd.DataFrame, *, terms=None, top: int = 80, group
         row = rec._asdict()
         attrs = {c: (int(row[c]) if c.startswith("n_") else float(row[c])) for c in attr_cols}
         G.add_edge(str(row["term_a"]), str(row["term_b"]), weight=float(row[weight]), **attrs)
-    communities = nx.community.louvain_communities(G, weight="weight", seed=seed) if G.number_of_edges() else [
+    communities = nx.community.louvain_communities(G, weight="weight", seed=random_state) if G.number_of_edges() else [
         {v} for v in G.nodes]
     communities = sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0]))
     for k, members in enumerate(communities):
         for v in members:
             G.nodes[v]["community"] = k
     G.graph.update({"group": group if group is not None else _ALL_GROUP, "weight": weight,
-                    "alpha": alpha if alpha is not None else "", "top": top, "seed": seed,
+                    "alpha": alpha if alpha is not None else "", "n": n, "random_state": random_state,
                     "min_frequency": min_frequency if min_frequency is not None else "",
                     "terms": "|".join(centre) if terms is not None else "",
                     "window": str(cooc.attrs.get("cooccurrence", {}).get("window", ""))})

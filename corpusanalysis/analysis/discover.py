@@ -9,8 +9,8 @@ corpus, with the two statistics of the Chinese new-word-discovery literature (�
   its occurrences: a real term is used in many contexts, while a fragment such as ``四个善作善``
   is always followed by the same character (``成``) and has a right entropy of 0.
 
-Candidates come from the ``tokens`` column (``by="tokens"``: runs of 2..``max_n`` consecutive
-tokens) or straight from the text (``by="chars"``: Han character n-grams).  Because a tokenizer
+Candidates come from the ``tokens`` column (``source="tokens"``: runs of 2..``max_n`` consecutive
+tokens) or straight from the text (``source="chars"``: Han character n-grams).  Because a tokenizer
 may have dropped stopwords, adjacency in ``tokens`` is not proof of adjacency in the text, so
 every candidate is verified — and counted — as a substring of ``text``.
 """
@@ -21,22 +21,27 @@ import functools
 import math
 import numbers
 import operator
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from ..text.dictionary import load_dictionary
+
+from .._checks import describe, renamed
+from ..text.dictionary import PolicyDictionary, resolve_dictionary
+from .concordance import line_context
 
 __all__ = ["DISCOVER_COLUMNS", "PMI_CAP", "CONTEXT_CHARS", "discover_terms"]
 
 #: Columns of :func:`discover_terms`, in order.
 DISCOVER_COLUMNS = (
     "candidate",
-    "n_tokens",
-    "n",
-    "n_docs",
+    "n_parts",
+    "count",
+    "n_rows",
     "pmi",
     "left_entropy",
     "right_entropy",
@@ -72,22 +77,15 @@ def _is_word_char(ch: str) -> bool:
 # ----------------------------------------------------------------------------- validation
 
 
-def _kind(value: Any) -> str:
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{type(value).__name__} {text}"
-
-
 def _check_int(value: Any, name: str, minimum: int, hint: str = "") -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {_kind(value)}.{hint}")
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {describe(value)}.{hint}")
     return int(value)
 
 
 def _check_real(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
-        raise ValueError(f"{name} must be a real number (bits), got {_kind(value)}.")
+        raise ValueError(f"{name} must be a real number (bits), got {describe(value)}.")
     return float(value)
 
 
@@ -101,7 +99,7 @@ def _texts(corpus: pd.DataFrame) -> list[str]:
     for doc_id, text in zip(corpus.index, corpus["text"]):
         if not isinstance(text, str):
             raise ValueError(
-                f"corpus['text'] must hold a str for every document, got {_kind(text)} for "
+                f"corpus['text'] must hold a str for every document, got {describe(text)} for "
                 f"document {doc_id!r}. Run clean() on the corpus (it turns an empty page into '')."
             )
         texts.append(text)
@@ -117,16 +115,16 @@ def _tokens(corpus: pd.DataFrame, texts: list[str]) -> list[tuple[str, ...]]:
     """
     if "tokens" not in corpus.columns:
         raise ValueError(
-            "corpus has no 'tokens' column; by='tokens' needs a tuple of words per document. "
+            "corpus has no 'tokens' column; source='tokens' needs a tuple of words per document. "
             f"Columns received: {list(map(str, corpus.columns))}. Run tokenize() first "
-            "(or use by='chars', which needs only 'text')."
+            "(or use source='chars', which needs only 'text')."
         )
     spans_column = corpus["token_spans"] if "token_spans" in corpus.columns else None
     out = []
     for k, (doc_id, tokens) in enumerate(zip(corpus.index, corpus["tokens"])):
         if isinstance(tokens, str) or not isinstance(tokens, Iterable):
             raise ValueError(
-                f"corpus['tokens'] must hold a tuple of str for every document, got {_kind(tokens)} "
+                f"corpus['tokens'] must hold a tuple of str for every document, got {describe(tokens)} "
                 f"for document {doc_id!r}. Run tokenize() first."
             )
         tokens = tuple(tokens)
@@ -134,7 +132,7 @@ def _tokens(corpus: pd.DataFrame, texts: list[str]) -> list[tuple[str, ...]]:
         if bad is not None:
             raise ValueError(
                 f"corpus['tokens'] must hold a tuple of str for every document; document {doc_id!r} "
-                f"contains {_kind(bad)}. Run tokenize() first."
+                f"contains {describe(bad)}. Run tokenize() first."
             )
         if spans_column is not None:
             tokens = _surface(tokens, spans_column.iloc[k], texts[k], doc_id)
@@ -145,7 +143,7 @@ def _tokens(corpus: pd.DataFrame, texts: list[str]) -> list[tuple[str, ...]]:
 def _surface(tokens: tuple[str, ...], spans: Any, text: str, doc_id: Any) -> tuple[str, ...]:
     problem = None
     if isinstance(spans, str) or not isinstance(spans, Iterable):
-        problem = f"got {_kind(spans)}"
+        problem = f"got {describe(spans)}"
     else:
         spans = tuple(spans)
         if len(spans) != len(tokens):
@@ -159,7 +157,7 @@ def _surface(tokens: tuple[str, ...], spans: Any, text: str, doc_id: Any) -> tup
                     and 0 <= span[0] < span[1] <= len(text)
                 )
                 if not ok:
-                    problem = f"holds {_kind(span)}, not a (start, end) pair of offsets into its text"
+                    problem = f"holds {describe(span)}, not a (start, end) pair of offsets into its text"
                     break
     if problem is not None:
         raise ValueError(
@@ -172,18 +170,21 @@ def _surface(tokens: tuple[str, ...], spans: Any, text: str, doc_id: Any) -> tup
 
 def _dictionary_forms(dictionary: Any) -> dict[str, str]:
     """Map every surface form of ``dictionary`` to its canonical term."""
-    if dictionary is None:
-
-        dictionary = load_dictionary()
+    if isinstance(dictionary, str) and not Path(dictionary).is_file():
+        raise TypeError(
+            f"dictionary={dictionary!r} is not a dictionary file. Pass None (the bundled dictionary), a "
+            "PolicyDictionary, the path of a dictionary file or an iterable of term strings. Wrap a single term "
+            "in a list: dictionary=[...]."
+        )
+    if dictionary is None or dictionary is False or isinstance(dictionary, (str, os.PathLike, PolicyDictionary)):
+        d = resolve_dictionary(dictionary, where="discover_terms()")
+        return {} if d is None else _dictionary_forms(d.forms())
     if isinstance(dictionary, pd.DataFrame):
         table = dictionary
-    elif hasattr(dictionary, "forms") and callable(dictionary.forms):
-        table = dictionary.forms()
-    elif isinstance(dictionary, (str, bytes)) or not isinstance(dictionary, Iterable):
+    elif isinstance(dictionary, bytes) or not isinstance(dictionary, Iterable):
         raise TypeError(
-            "dictionary must be None (the bundled dictionary), a PolicyDictionary or an iterable "
-            f"of term strings, got {_kind(dictionary)}."
-            + (" Wrap a single term in a list: dictionary=[...]." if isinstance(dictionary, str) else "")
+            "dictionary must be None (the bundled dictionary), False (none), a PolicyDictionary, the path of a "
+            f"dictionary file or an iterable of term strings, got {describe(dictionary)}."
         )
     else:
         forms: dict[str, str] = {}
@@ -191,7 +192,7 @@ def _dictionary_forms(dictionary: Any) -> dict[str, str]:
         for form, term in pairs:
             for item in (form, term):
                 if not isinstance(item, str) or not item:
-                    raise TypeError(f"dictionary must contain only non-empty strings, got {_kind(item)}.")
+                    raise TypeError(f"dictionary must contain only non-empty strings, got {describe(item)}.")
             forms.setdefault(form, term)
         return forms
     if "form" not in table.columns:
@@ -278,14 +279,7 @@ def _entropy(counts: Counter, n_boundary: int) -> float:
 
 
 def _context(text: str, start: int, end: int) -> str:
-    lo = max(0, start - CONTEXT_CHARS)
-    nl = text.rfind("\n", lo, start)
-    if nl != -1:
-        lo = nl + 1
-    hi = min(len(text), end + CONTEXT_CHARS)
-    nl = text.find("\n", end, hi)
-    if nl != -1:
-        hi = nl
+    lo, hi = line_context(text, start, end, CONTEXT_CHARS)
     head = "…" if lo > 0 and text[lo - 1] != "\n" else ""
     tail = "…" if hi < len(text) and text[hi] != "\n" else ""
     return f"{head}{text[lo:start]}【{text[start:end]}】{text[end:hi]}{tail}"
@@ -402,9 +396,9 @@ def _contained_term(candidate: str, forms: Mapping[str, str], lengths: list[int]
 def _empty() -> pd.DataFrame:
     dtypes = {
         "candidate": "str",
-        "n_tokens": "int64",
-        "n": "int64",
-        "n_docs": "int64",
+        "n_parts": "int64",
+        "count": "int64",
+        "n_rows": "int64",
         "pmi": "float64",
         "left_entropy": "float64",
         "right_entropy": "float64",
@@ -419,6 +413,7 @@ def _empty() -> pd.DataFrame:
 # ----------------------------------------------------------------------------- public API
 
 
+@renamed(by="source")
 def discover_terms(
     corpus: pd.DataFrame,
     *,
@@ -429,7 +424,7 @@ def discover_terms(
     min_entropy: float = 1.0,
     n: int | None = 100,
     examples: int = 2,
-    by: str = "tokens",
+    source: str = "tokens",
 ) -> pd.DataFrame:
     """Propose candidate policy terms that are not yet in the policy-term dictionary.
 
@@ -442,7 +437,7 @@ def discover_terms(
     ----------
     corpus : pandas.DataFrame
         One row per document (index ``doc_id``) with a ``text`` column (clean simplified
-        Chinese, see :func:`~corpusanalysis.clean.clean`) and, for ``by="tokens"``, a
+        Chinese, see :func:`~corpusanalysis.clean.clean`) and, for ``source="tokens"``, a
         ``tokens`` column holding a tuple of str per document.  If a ``token_spans`` column
         (``(start, end)`` offsets into ``text``, as :func:`~corpusanalysis.tokenize.tokenize`
         adds) is present, each token is read as its surface form ``text[start:end]``, since
@@ -457,8 +452,8 @@ def discover_terms(
     min_count : int, default 3
         Minimum number of occurrences of the candidate in ``text``.
     max_n : int, default 4
-        Longest candidate, in tokens (``by="tokens"``) or in units of two characters
-        (``by="chars"``: character n-grams of 2..``2 * max_n`` characters).  At least 2.
+        Longest candidate, in tokens (``source="tokens"``) or in units of two characters
+        (``source="chars"``: character n-grams of 2..``2 * max_n`` characters).  At least 2.
     min_pmi : float, default 1.0
         Minimum cohesion, in bits.
     min_entropy : float, default 1.0
@@ -468,7 +463,7 @@ def discover_terms(
         Number of candidates returned (the best by ``score``); ``None`` returns all.
     examples : int, default 2
         Number of contexts shown per candidate.
-    by : {"tokens", "chars"}, default "tokens"
+    source : {"tokens", "chars"}, default "tokens"
         ``"tokens"``: runs of 2..``max_n`` consecutive tokens whose concatenation occurs in
         ``text``.  ``"chars"``: runs of Han characters, needs no ``tokens`` column.
 
@@ -479,10 +474,10 @@ def discover_terms(
 
         ``candidate``
             the string (only Han characters and ASCII letters or digits, never ``□``/``〓``);
-        ``n_tokens``
+        ``n_parts``
             number of tokens it was split into (the most frequent split among the token
-            n-grams that spell it); number of characters for ``by="chars"``;
-        ``n``, ``n_docs``
+            n-grams that spell it); number of characters for ``source="chars"``;
+        ``count``, ``n_rows``
             occurrences in ``text`` (overlapping occurrences count) and documents containing it;
         ``pmi``
             ``min`` over the binary splits ``A|B`` of the units (tokens or characters) of
@@ -516,14 +511,14 @@ def discover_terms(
     TypeError
         If ``corpus`` is not a DataFrame or ``dictionary`` is of an unusable type.
     ValueError
-        If ``text`` (or, for ``by="tokens"``, ``tokens``) is missing or malformed, or a
+        If ``text`` (or, for ``source="tokens"``, ``tokens``) is missing or malformed, or a
         parameter is out of range.
 
     Notes
     -----
     Candidates that are exactly a dictionary form (term or variant) are excluded; candidates
     that merely contain one are kept and flagged in ``contains_term``.  With
-    ``by="tokens"`` adjacency of tokens is checked against the text, because stopwords may
+    ``source="tokens"`` adjacency of tokens is checked against the text, because stopwords may
     have been dropped from ``tokens``; a token n-gram that never occurs in ``text`` is not a
     candidate.  Runs in time linear in the corpus size (one pass over the text per stage).
 
@@ -536,8 +531,8 @@ def discover_terms(
     ...                 ("四个", "善作善成", "要求")]},
     ...     index=pd.Index(["a", "b", "c"], name="doc_id"))
     >>> found = discover_terms(corpus, dictionary=["善作善成"])
-    >>> found[["candidate", "n", "n_docs", "pmi", "boundary_entropy", "contains_term"]]
-      candidate  n  n_docs       pmi  boundary_entropy contains_term
+    >>> found[["candidate", "count", "n_rows", "pmi", "boundary_entropy", "contains_term"]]
+      candidate  count  n_rows       pmi  boundary_entropy contains_term
     0    四个善作善成  3       3  1.736966          1.584963          善作善成
     >>> found.loc[0, "examples"]
     ('推动【四个善作善成】落地。', '落实【四个善作善成】，')
@@ -545,15 +540,15 @@ def discover_terms(
     Character n-grams need no tokens; fragments such as ``四个善作善`` (always followed by
     ``成``) have no boundary freedom and are filtered out:
 
-    >>> discover_terms(corpus.drop(columns="tokens"), dictionary=["善作善成"], by="chars")["candidate"].tolist()
+    >>> discover_terms(corpus.drop(columns="tokens"), dictionary=["善作善成"], source="chars")["candidate"].tolist()
     ['四个善作善成']
     """
     if not isinstance(corpus, pd.DataFrame):
         raise TypeError(
-            f"corpus must be a pandas DataFrame with 'text' and 'tokens' columns, got {_kind(corpus)}."
+            f"corpus must be a pandas DataFrame with 'text' and 'tokens' columns, got {describe(corpus)}."
         )
-    if by not in _BY:
-        raise ValueError(f"by must be one of {', '.join(map(repr, _BY))}, got {_kind(by)}.")
+    if source not in _BY:
+        raise ValueError(f"source must be one of {', '.join(map(repr, _BY))}, got {describe(source)}.")
     min_count = _check_int(min_count, "min_count", 1)
     max_n = _check_int(max_n, "max_n", 2, " A candidate is made of at least two units.")
     min_pmi = _check_real(min_pmi, "min_pmi")
@@ -563,7 +558,7 @@ def discover_terms(
     examples = _check_int(examples, "examples", 0)
 
     texts = _texts(corpus)
-    if by == "tokens":
+    if source == "tokens":
         best, unit_count = _token_candidates(_tokens(corpus, texts), texts, max_n, min_count)
         counts = _scan(texts, best)
     else:
@@ -572,7 +567,7 @@ def discover_terms(
     forms = _dictionary_forms(dictionary)
     total = sum(unit_count.values())
 
-    stats = {"by": by, "candidates": 0, "too_rare": 0, "dictionary_form": 0, "low_pmi": 0, "low_entropy": 0}
+    stats = {"source": source, "candidates": 0, "too_rare": 0, "dictionary_form": 0, "low_pmi": 0, "low_entropy": 0}
     kept: dict[str, tuple[tuple[str, ...], int, float]] = {}
     for s, parts in best.items():
         if not _HAN_RE.search(s):
@@ -618,7 +613,7 @@ def discover_terms(
     out = _empty()
     if rows:
         out = pd.DataFrame.from_records(rows, columns=list(DISCOVER_COLUMNS)).astype(
-            {"n_tokens": "int64", "n": "int64", "n_docs": "int64"}
+            {"n_parts": "int64", "count": "int64", "n_rows": "int64"}
         )
     out.attrs["discover_terms"] = stats
     return out

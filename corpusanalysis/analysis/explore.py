@@ -29,8 +29,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .._checks import renamed
+from ..errors import EmptyResultError
 from ..text.clean import clean
-from ..text.dictionary import PolicyDictionary, load_dictionary
+from ..text.dictionary import resolve_dictionary
 from ..text.tokenize import tokenize
 from .concordance import forms_of, kwic
 from .cooccurrence import associates, cooccurrence
@@ -55,7 +58,7 @@ __all__ = [
 ]
 
 #: Columns of :func:`term_frequency` after the group column.
-FREQUENCY_COLUMNS = ("term", "count", "n_tokens", "rate", "documents", "documents_with_term")
+FREQUENCY_COLUMNS = ("term", "count", "n_tokens", "rate", "n_docs_total", "n_docs")
 #: Columns of :func:`term_concordance`.
 CONCORDANCE_COLUMNS = ("doc_id", "theme", "left", "match", "right", "start", "end")
 #: Columns of :func:`suggest_terms`.
@@ -81,15 +84,8 @@ def _check_term(term, where: str) -> str:
     return term.strip()
 
 
-def _resolve_dictionary(dictionary):
-
-    if dictionary is False:
-        return None
-    return dictionary if isinstance(dictionary, PolicyDictionary) else load_dictionary(dictionary)
-
-
 def _canonical(term: str, dictionary) -> str:
-    d = _resolve_dictionary(dictionary)
+    d = resolve_dictionary(dictionary)
     if d is None:
         return term
     return d.lookup(term) or term
@@ -144,10 +140,8 @@ def selection_cooccurrence(sub: pd.DataFrame, window, min_count: int):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             return cooccurrence(sub, window=window, min_count=min_count)
-    except ValueError as exc:
-        if "no pair of terms co-occurs" in str(exc):
-            return None
-        raise
+    except EmptyResultError:
+        return None
 
 
 def _hits(corpus: pd.DataFrame, forms: frozenset) -> np.ndarray:
@@ -225,8 +219,8 @@ def term_frequency(corpus: pd.DataFrame, term: str, *, by: str = "theme", theme:
     pandas.DataFrame
         One row per group, every group of the selection listed (zero counts included):
         ``<by>, term`` (canonical), ``count``, ``n_tokens`` (tokens in the group), ``rate``
-        (``count / n_tokens * per``, 2 decimals, 0 for an empty group), ``documents`` and
-        ``documents_with_term``.  Sorted by the group.
+        (``count / n_tokens * per``, 2 decimals, 0 for an empty group), ``n_docs_total`` (documents in the
+        group) and ``n_docs`` (documents using the term).  Sorted by the group.
 
     Raises
     ------
@@ -242,9 +236,9 @@ def term_frequency(corpus: pd.DataFrame, term: str, *, by: str = "theme", theme:
     ...     {"text": ["发展新质生产力，培育新質生產力。", "建设创新型县。"], "theme": ["新质生产力", "创新型县"]},
     ...     index=pd.Index(["a", "b"], name="doc_id")))
     >>> term_frequency(corpus, "新质生产力")
-       theme   term  count  n_tokens    rate  documents  documents_with_term
-    0   创新型县  新质生产力      0         2     0.0          1                    0
-    1  新质生产力  新质生产力      2         4  5000.0          1                    1
+       theme   term  count  n_tokens    rate  n_docs_total  n_docs
+    0   创新型县  新质生产力      0         2     0.0             1       0
+    1  新质生产力  新质生产力      2         4  5000.0             1       1
     """
     where = "term_frequency()"
     _check_frame(corpus, where)
@@ -267,9 +261,9 @@ def term_frequency(corpus: pd.DataFrame, term: str, *, by: str = "theme", theme:
     rows = pd.DataFrame({by: groups.to_numpy(dtype=object), "count": hits, "n_tokens": n_tokens,
                          "doc": row_doc_ids(sub).to_numpy(dtype=object)})
     agg = rows.groupby(by, sort=True).agg(count=("count", "sum"), n_tokens=("n_tokens", "sum"),
-                                         documents=("doc", "nunique"))
+                                         n_docs_total=("doc", "nunique"))
     with_term = rows[rows["count"] > 0].groupby(by)["doc"].nunique()
-    agg["documents_with_term"] = with_term.reindex(agg.index, fill_value=0)
+    agg["n_docs"] = with_term.reindex(agg.index, fill_value=0)
     out = agg.reset_index()
     out.insert(1, "term", canonical)
     rate = np.where(out["n_tokens"] > 0, out["count"] / out["n_tokens"].clip(lower=1) * per, 0.0)
@@ -277,7 +271,7 @@ def term_frequency(corpus: pd.DataFrame, term: str, *, by: str = "theme", theme:
     out = out[[by, *FREQUENCY_COLUMNS]]
     for col in (by, "term"):
         out[col] = out[col].astype("string")
-    for col in ("count", "n_tokens", "documents", "documents_with_term"):
+    for col in ("count", "n_tokens", "n_docs_total", "n_docs"):
         out[col] = out[col].astype("int64")
     out["rate"] = out["rate"].astype("float64")
     out.attrs = {"term_frequency": {"term": canonical, "by": by, "theme": theme, "doc_id": doc_id, "per": per}}
@@ -289,8 +283,9 @@ def _empty_concordance() -> pd.DataFrame:
                          for c in CONCORDANCE_COLUMNS})
 
 
+@renamed(window="context_chars")
 def term_concordance(corpus: pd.DataFrame, term: str, *, theme: str | None = None, doc_id: str | None = None,
-                     window: int = 20, by_token: bool = True, dictionary=None) -> pd.DataFrame:
+                     context_chars: int = 20, by_token: bool = True, dictionary=None) -> pd.DataFrame:
     """The concordance (KWIC) of a term in one theme and/or document, each line with its theme.
 
     A wrapper of :func:`corpusanalysis.kwic` that restricts the corpus first and returns an empty
@@ -304,7 +299,7 @@ def term_concordance(corpus: pd.DataFrame, term: str, *, theme: str | None = Non
         A dictionary term (any surface form) or a token.
     theme, doc_id : str, optional
         Restrict to one theme and/or one document.
-    window : int, default 20
+    context_chars : int, default 20
         Characters of context on each side (cut at a line break).
     by_token : bool, default True
         Match whole tokens (``False``: the literal forms anywhere in the text, as in :func:`kwic`).
@@ -330,11 +325,11 @@ def term_concordance(corpus: pd.DataFrame, term: str, *, theme: str | None = Non
     >>> corpus = tokenize(pd.DataFrame(
     ...     {"text": ["建设创新型县(市)，推动科技创新。", "创新型县要有特色。"], "theme": ["创新型县", "general"]},
     ...     index=pd.Index(["a", "b"], name="doc_id")))
-    >>> term_concordance(corpus, "創新型縣", window=4)
+    >>> term_concordance(corpus, "創新型縣", context_chars=4)
       doc_id theme left    match right  start  end
     0      a  创新型县   建设  创新型县(市)  ，推动科      2    9
     1      b  general        创新型县  要有特色      0    4
-    >>> term_concordance(corpus, "创新型县", theme="general", window=2)[["doc_id", "match", "right"]]
+    >>> term_concordance(corpus, "创新型县", theme="general", context_chars=2)[["doc_id", "match", "right"]]
       doc_id match right
     0      b  创新型县    要有
     >>> len(term_concordance(corpus, "容错纠错"))
@@ -352,11 +347,9 @@ def term_concordance(corpus: pd.DataFrame, term: str, *, theme: str | None = Non
     if sub.empty or (by_token and not _hits(sub, forms).any()):
         return _empty_concordance()
     try:
-        lines = kwic(sub, canonical, window=window, by_token=by_token, dictionary=dictionary)
-    except ValueError as exc:
-        if "matched no" in str(exc):
-            return _empty_concordance()
-        raise
+        lines = kwic(sub, canonical, context_chars=context_chars, by_token=by_token, dictionary=dictionary)
+    except EmptyResultError:
+        return _empty_concordance()
     id_name = sub.index.name or "doc_id"
     row_ids = lines[id_name].astype(str)
     if "doc_id" not in lines.columns or id_name == "doc_id":
@@ -369,7 +362,7 @@ def term_concordance(corpus: pd.DataFrame, term: str, *, theme: str | None = Non
     out = pd.DataFrame({"doc_id": lines["doc_id"].astype("string"), "theme": themes.astype("string"),
                         "left": lines["left"], "match": lines["match"], "right": lines["right"],
                         "start": lines["start"], "end": lines["end"]})
-    out.attrs = {"term_concordance": {"term": canonical, "theme": theme, "doc_id": doc_id, "window": window,
+    out.attrs = {"term_concordance": {"term": canonical, "theme": theme, "doc_id": doc_id, "context_chars": context_chars,
                                       "by_token": by_token}}
     return out.reset_index(drop=True)
 
@@ -453,9 +446,7 @@ def term_associates(corpus_or_cooc: pd.DataFrame, term: str, *, theme: str | Non
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
                 out = associates(cooc, canonical, n=n, alpha=alpha, sort=sort)
-        except ValueError as exc:
-            if "passes the filters" not in str(exc):
-                raise
+        except EmptyResultError:
             reason = f"no associate of {canonical!r} passes the filters (attraction, alpha={alpha})"
     if reason is not None:
         empty.attrs = {"term_associates": {"term": canonical, "theme": theme, "doc_id": doc_id, "note": reason}}
@@ -504,9 +495,7 @@ def suggest_terms(prefix: str, dictionary=None, *, n: int = 20, corpus: pd.DataF
         raise TypeError(f"{where}: prefix must be a str; got {type(prefix).__name__}.")
     if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
         raise ValueError(f"{where}: n must be a positive int; got {n!r}.")
-    d = _resolve_dictionary(dictionary)
-    if d is None:
-        raise ValueError(f"{where}: needs a dictionary (dictionary=False has no terms).")
+    d = resolve_dictionary(dictionary, required=True, where=where)
     cols = list(SUGGEST_COLUMNS)
     typed = prefix.strip().casefold()
     if not typed:
@@ -574,8 +563,9 @@ class ExploreView:
                 f"{rate} per 10,000 tokens ({where})")
 
 
+@renamed(kwic_window="context_chars", n_associates="n")
 def explore_view(corpus: pd.DataFrame, term: str, *, theme: str | None = None, doc_id: str | None = None,
-                 kwic_window: int = 20, window="sentence", min_count: int = 2, n_associates: int = 10,
+                 context_chars: int = 20, window="sentence", min_count: int = 2, n: int = 10,
                  alpha: float | None = None, per: int = 10_000, dictionary=None, cooc=None) -> ExploreView:
     """Every table of the explorer for one term and one selection.
 
@@ -587,9 +577,9 @@ def explore_view(corpus: pd.DataFrame, term: str, *, theme: str | None = None, d
         A dictionary term (any surface form) or a token.
     theme, doc_id : str, optional
         The selection (``None``: all).
-    kwic_window : int, default 20
+    context_chars : int, default 20
         Characters of context of the concordance.
-    window, min_count, n_associates, alpha
+    window, min_count, n, alpha
         Co-occurrence context, minimum shared contexts, associates shown and significance filter
         (see :func:`term_associates`).
     per : int, default 10000
@@ -624,16 +614,16 @@ def explore_view(corpus: pd.DataFrame, term: str, *, theme: str | None = None, d
     """
     term = _check_term(term, "explore_view()")
     canonical = _canonical(term, dictionary)
-    conc = term_concordance(corpus, term, theme=theme, doc_id=doc_id, window=kwic_window, dictionary=dictionary)
+    conc = term_concordance(corpus, term, theme=theme, doc_id=doc_id, context_chars=context_chars, dictionary=dictionary)
     f_theme = term_frequency(corpus, term, by="theme", theme=theme, doc_id=doc_id, per=per, dictionary=dictionary)
     f_doc = term_frequency(corpus, term, by="doc_id", theme=theme, doc_id=doc_id, per=per, dictionary=dictionary)
     if isinstance(cooc, pd.DataFrame):
-        assoc = term_associates(cooc, canonical, n=n_associates, alpha=alpha, min_count=min_count,
+        assoc = term_associates(cooc, canonical, n=n, alpha=alpha, min_count=min_count,
                                 dictionary=dictionary)
     else:
         assoc = term_associates(corpus, canonical, theme=theme, doc_id=doc_id, window=window, min_count=min_count,
-                                n=n_associates, alpha=alpha, dictionary=dictionary)
-    params = {"kwic_window": kwic_window, "window": window, "min_count": min_count, "n_associates": n_associates,
+                                n=n, alpha=alpha, dictionary=dictionary)
+    params = {"context_chars": context_chars, "window": window, "min_count": min_count, "n": n,
               "alpha": alpha, "per": per}
     return ExploreView(canonical, theme, doc_id, conc, f_theme, f_doc, assoc, params)
 

@@ -21,8 +21,9 @@ computes, vectorized over all terms:
     Pearson's χ² with Yates' correction: every |O − E| is reduced by 0.5, but not below 0
     (``chi2_contingency(table, correction=True)``; quanteda's default for ``"chi2"``).
 ``pmi``
-    Pointwise mutual information of term and target, natural log as in quanteda:
-    ``ln(a · N / ((a + b) · N_t))``; ``-inf`` when the target never uses the term.
+    Pointwise mutual information of term and target in bits, as everywhere in the package (quanteda
+    uses the natural log: divide by ``ln 2`` ≈ 0.693 to compare): ``log2(a · N / ((a + b) · N_t))``;
+    ``-inf`` when the target never uses the term.
 ``log_ratio``
     Hardie's (2014) binary log ratio, an effect size: ``log2((a / N_t) / (b / N_r))``, where a
     **zero count is replaced by 0.5** (on either side) before normalizing, so a term absent from
@@ -40,9 +41,9 @@ of the chosen statistic (χ² distribution of |stat|); the effect-size measures 
 corrects ``p`` for the number of terms tested (within each comparison): Benjamini–Hochberg
 false discovery rate (``"fdr_bh"``, default), Bonferroni, or none.
 
-Dispersion guard: ``docs_target`` counts the target rows (documents or units) that use the term
-and ``share_docs_target`` is their share, so a term that is "key" because one speech repeats it
-is visible as such; ``min_docs`` hides such terms.
+Dispersion guard: ``n_rows_target`` counts the target rows (documents or units) that use the term
+and ``share_rows_target`` is their share, so a term that is "key" because one speech repeats it
+is visible as such; ``min_rows`` hides such terms.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .._checks import renamed
 from ..features import DocTermMatrix, check_dtm
 
 __all__ = ["MEASURES", "CORRECTIONS", "KEYNESS_COLUMNS", "keyness"]
@@ -62,8 +64,8 @@ MEASURES = ("g2", "chi2", "chi2_yates", "pmi", "log_ratio")
 #: Multiple-testing corrections accepted by :func:`keyness`.
 CORRECTIONS = ("fdr_bh", "bonferroni", None)
 #: Columns of the table of :func:`keyness` (``group`` comes first with ``groups=``).
-KEYNESS_COLUMNS = ("term", "n_target", "n_reference", "freq_target", "freq_reference", "stat", "p", "p_adj",
-                   "log_ratio", "docs_target", "share_docs_target", "docs_reference")
+KEYNESS_COLUMNS = ("term", "count_target", "count_reference", "freq_target", "freq_reference", "stat", "p", "p_adj",
+                   "log_ratio", "n_rows_target", "share_rows_target", "n_rows_reference")
 #: Added to a zero count before the log ratio is computed.
 LOG_RATIO_ZERO = 0.5
 
@@ -111,7 +113,7 @@ def _log_ratio(a, b, n_t, n_r):
 def _pmi(a, b, n_t, n_r):
     n = n_t + n_r
     with np.errstate(divide="ignore"):
-        return np.log(a * n / ((a + b) * n_t))
+        return np.log2(a * n / ((a + b) * n_t))
 
 
 def _adjust(p: np.ndarray, correction) -> np.ndarray:
@@ -144,7 +146,7 @@ def _select(dtm: DocTermMatrix, spec, name: str) -> np.ndarray:
     return dtm._row_mask(spec, f"keyness() {name}")
 
 
-def _one_comparison(dtm, target_mask, reference_mask, *, measure, correction, min_count, min_docs, per,
+def _one_comparison(dtm, target_mask, reference_mask, *, measure, correction, min_count, min_rows, per,
                     label: str):
     n_rows_t, n_rows_r = int(target_mask.sum()), int(reference_mask.sum())
     if n_rows_t == 0:
@@ -191,28 +193,29 @@ def _one_comparison(dtm, target_mask, reference_mask, *, measure, correction, mi
         stat = sign * test
     out = pd.DataFrame({
         "term": pd.array(np.asarray(dtm.vocabulary, dtype=object)[tested], dtype="string"),
-        "n_target": a,
-        "n_reference": b,
+        "count_target": a,
+        "count_reference": b,
         "freq_target": af / n_t * per,
         "freq_reference": bf / n_r * per,
         "stat": stat.astype(np.float64),
         "p": p,
         "p_adj": _adjust(p, correction),
         "log_ratio": log_ratio,
-        "docs_target": docs_t,
-        "share_docs_target": docs_t / n_rows_t,
-        "docs_reference": docs_r,
+        "n_rows_target": docs_t,
+        "share_rows_target": docs_t / n_rows_t,
+        "n_rows_reference": docs_r,
     })
-    if min_docs > 1:
-        out = out[~((out["stat"] > 0) & (out["docs_target"] < min_docs))]
+    if min_rows > 1:
+        out = out[~((out["stat"] > 0) & (out["n_rows_target"] < min_rows))]
     out = out.sort_values(["stat", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
     info = {"n_rows_target": n_rows_t, "n_rows_reference": n_rows_r, "tokens_target": n_t,
             "tokens_reference": n_r, "n_tested": int(tested.size)}
     return out, info
 
 
+@renamed(groups="by", min_docs="min_rows")
 def keyness(dtm: DocTermMatrix, target=None, reference=None, *, measure: str = "g2", correction="fdr_bh",
-            min_count: int = 5, min_docs: int = 1, groups: str | None = None, terms=None,
+            min_count: int = 5, min_rows: int = 1, by: str | None = None, terms=None,
             per: int = 10_000) -> pd.DataFrame:
     """Keyness of every term in a target group of rows against a reference (quanteda-style, exact).
 
@@ -223,7 +226,7 @@ def keyness(dtm: DocTermMatrix, target=None, reference=None, *, measure: str = "
     target : boolean mask, list of row ids, or (column, value) pair
         The target rows: a boolean array/Series with one value per row, a list of row ids, or a
         tuple ``(column, value)`` of the matrix's ``rows`` (e.g. ``("theme", "新质生产力")``).
-        Leave it out when ``groups`` is given.
+        Leave it out when ``by`` is given.
     reference : same forms as ``target``, optional
         The reference rows; default: every row not in the target.  Must not overlap the target.
     measure : {"g2", "chi2", "chi2_yates", "pmi", "log_ratio"}, default "g2"
@@ -234,11 +237,11 @@ def keyness(dtm: DocTermMatrix, target=None, reference=None, *, measure: str = "
         Test only terms occurring at least ``min_count`` times in target and reference together.
         Rarer terms cannot be claimed as key words and the χ² approximation is poor for them;
         leaving them out also keeps the correction's family to the terms that could matter.
-    min_docs : int, default 1
+    min_rows : int, default 1
         Dispersion guard: hide terms relatively more frequent in the target (``stat > 0``) that
-        fewer than ``min_docs`` target rows use.  Applied after the correction (it does not change
+        fewer than ``min_rows`` target rows use.  Applied after the correction (it does not change
         ``p_adj``); terms more frequent in the reference are always kept.
-    groups : str, optional
+    by : str, optional
         A column of ``dtm.rows`` (e.g. ``"theme"``): one-vs-rest keyness for every value of the
         column in one call (rows with a missing value are only ever in the reference).  The result
         then starts with a ``group`` column and is corrected within each group.
@@ -251,9 +254,9 @@ def keyness(dtm: DocTermMatrix, target=None, reference=None, *, measure: str = "
     Returns
     -------
     pandas.DataFrame
-        One row per term (per group): ``[group,] term, n_target, n_reference, freq_target,
-        freq_reference, stat, p, p_adj, log_ratio, docs_target, share_docs_target,
-        docs_reference``.  ``n_*`` are raw counts, ``freq_*`` counts per ``per`` tokens of the
+        One row per term (per group): ``[group,] term, count_target, count_reference, freq_target,
+        freq_reference, stat, p, p_adj, log_ratio, n_rows_target, share_rows_target,
+        n_rows_reference``.  ``n_*`` are raw counts, ``freq_*`` counts per ``per`` tokens of the
         side.  Sorted (within each group, groups in sorted order) by ``stat`` descending, then
         ``term``.  ``.attrs["keyness"]`` records the measure, correction, thresholds, and per
         comparison the rows and tokens of each side and the number of terms tested.
@@ -273,12 +276,12 @@ def keyness(dtm: DocTermMatrix, target=None, reference=None, *, measure: str = "
     ...     {"tokens": [("新质生产力",) * 30 + ("创新",) * 70, ("容错纠错",) * 10 + ("创新",) * 90],
     ...      "theme": ["新质生产力", "容错纠错"]}, index=pd.Index(["a", "b"], name="doc_id"))
     >>> table = keyness(doc_term_matrix(frame), ("theme", "新质生产力"))
-    >>> table[["term", "n_target", "n_reference", "stat", "log_ratio"]].round(2)
-        term  n_target  n_reference   stat  log_ratio
+    >>> table[["term", "count_target", "count_reference", "stat", "log_ratio"]].round(2)
+        term  count_target  count_reference   stat  log_ratio
     0  新质生产力        30            0  46.91       5.91
     1     创新        70           90 -12.97      -0.36
     2   容错纠错         0           10 -14.39      -4.32
-    >>> keyness(doc_term_matrix(frame), groups="theme")[["group", "term", "stat"]].head(2).round(2)
+    >>> keyness(doc_term_matrix(frame), by="theme")[["group", "term", "stat"]].head(2).round(2)
        group  term   stat
     0   容错纠错  容错纠错  14.39
     1   容错纠错    创新  12.97
@@ -288,7 +291,7 @@ def keyness(dtm: DocTermMatrix, target=None, reference=None, *, measure: str = "
         raise ValueError(f"measure must be one of {list(MEASURES)}; got {measure!r}.")
     if correction not in CORRECTIONS:
         raise ValueError(f"correction must be one of {list(CORRECTIONS)}; got {correction!r}.")
-    for name, value in (("min_count", min_count), ("min_docs", min_docs), ("per", per)):
+    for name, value in (("min_count", min_count), ("min_rows", min_rows), ("per", per)):
         if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
             raise ValueError(f"{name} must be a positive int; got {value!r}.")
     wanted = None
@@ -300,38 +303,38 @@ def keyness(dtm: DocTermMatrix, target=None, reference=None, *, measure: str = "
             raise ValueError(f"keyness(): unknown term(s) {unknown} in terms=; they are not in the matrix's "
                              "vocabulary (never used, pruned by min_df/max_df/min_count, or tokenized differently).")
     settings = {"measure": measure, "correction": correction, "min_count": int(min_count),
-                "min_docs": int(min_docs), "per": int(per), "log_ratio_zero": LOG_RATIO_ZERO}
-    options = dict(measure=measure, correction=correction, min_count=min_count, min_docs=min_docs, per=per)
-    if groups is not None:
+                "min_rows": int(min_rows), "per": int(per), "log_ratio_zero": LOG_RATIO_ZERO}
+    options = dict(measure=measure, correction=correction, min_count=min_count, min_rows=min_rows, per=per)
+    if by is not None:
         if target is not None or reference is not None:
-            raise ValueError("keyness(): pass either groups= (one-vs-rest for every value of a column) or "
+            raise ValueError("keyness(): pass either by= (one-vs-rest for every value of a column) or "
                              "target=/reference=, not both.")
-        if not isinstance(groups, str) or groups not in dtm.rows.columns:
-            raise ValueError(f"keyness(): groups={groups!r} is not a column of the matrix's rows; "
+        if not isinstance(by, str) or by not in dtm.rows.columns:
+            raise ValueError(f"keyness(): by={by!r} is not a column of the matrix's rows; "
                              f"choose from {list(dtm.rows.columns)}.")
-        values = dtm.rows[groups]
+        values = dtm.rows[by]
         levels = sorted(values.dropna().astype(str).unique().tolist())
         if len(levels) < 2:
-            raise ValueError(f"keyness(): groups={groups!r} has {len(levels)} distinct value(s) {levels}; "
+            raise ValueError(f"keyness(): by={by!r} has {len(levels)} distinct value(s) {levels}; "
                              "one-vs-rest needs at least two.")
         keys = values.astype("string")
         tables, infos = [], {}
         for level in levels:
             mask = (keys == level).fillna(False).to_numpy(dtype=bool)
-            table, info = _one_comparison(dtm, mask, ~mask, label=f" {groups}={level!r}", **options)
+            table, info = _one_comparison(dtm, mask, ~mask, label=f" {by}={level!r}", **options)
             table.insert(0, "group", pd.array([level] * len(table), dtype="string"))
             tables.append(table)
             infos[level] = info
         out = pd.concat(tables, ignore_index=True)
-        settings |= {"groups": groups, "comparisons": infos}
+        settings |= {"by": by, "comparisons": infos}
     else:
         if target is None:
             raise ValueError("keyness(): the target group is empty: pass target= (a boolean mask, row ids or a "
-                             "(column, value) pair) or groups=.")
+                             "(column, value) pair) or by=.")
         t_mask = _select(dtm, target, "target")
         r_mask = ~t_mask if reference is None else _select(dtm, reference, "reference")
         out, info = _one_comparison(dtm, t_mask, r_mask, label="", **options)
-        settings |= {"groups": None, "comparisons": {"target": info}}
+        settings |= {"by": None, "comparisons": {"target": info}}
     if wanted is not None:
         present = set(out["term"].astype(str))
         untested = [t for t in wanted if t not in present]
@@ -343,7 +346,7 @@ def keyness(dtm: DocTermMatrix, target=None, reference=None, *, measure: str = "
                 raise ValueError(f"keyness(): term(s) {rare} in terms= were not tested: fewer than "
                                  f"min_count={min_count} occurrences in the matrix (lower min_count to test them).")
             raise ValueError(f"keyness(): term(s) {untested} in terms= are hidden by the dispersion guard "
-                             f"min_docs={min_docs} (used by too few target rows).")
+                             f"min_rows={min_rows} (used by too few target rows).")
         out = out[out["term"].isin(wanted)].reset_index(drop=True)
     out.attrs = {"keyness": settings}
     return out

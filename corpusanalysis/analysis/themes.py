@@ -36,15 +36,16 @@ per 10k, 88%); 003 (best 创新型县: 4 hits, 2 terms, 42 per 10k) and 001 (1 h
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 
+from .._checks import renamed
 from ..features import DocTermMatrix, check_dtm
-from ..text.dictionary import PolicyDictionary, load_dictionary
-import re
+from ..text.dictionary import resolve_dictionary
 from ..text.matcher import Matcher, trie_regex
 from ..text.tokenize import Tokenizer, check_tokenized
 
@@ -56,29 +57,6 @@ GENERAL = "general"
 SOURCES = ("metadata", "document", "unit", "heading", "inherited", "none")
 _OWN_COLUMNS = ("theme_rule", "theme_source")
 _PREFIXES = ("hits_", "terms_", "rate_")
-
-
-def _resolve(dictionary, frame: pd.DataFrame | None = None) -> PolicyDictionary:
-    if isinstance(dictionary, PolicyDictionary):
-        return dictionary
-    if dictionary is not None:
-        return load_dictionary(dictionary)
-    d = load_dictionary()
-    used = (frame.attrs.get("tokenize", {}) if frame is not None else {}).get("dictionary_version")
-    if used is not None and used != d.version:
-        raise ValueError(
-            f"the frame was tokenized with dictionary version {used!r}, the bundled one is {d.version!r}; "
-            "pass the dictionary that was used (dictionary=...)."
-        )
-    return d
-
-
-def _term_themes(d: PolicyDictionary) -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for theme, terms in d.themes().items():
-        for t in terms:
-            out.setdefault(t, []).append(theme)
-    return {t: tuple(v) for t, v in out.items()}
 
 
 def _count(tokens, term_themes, themes) -> tuple[dict, dict]:
@@ -224,9 +202,9 @@ def assign_themes(frame: pd.DataFrame, *, dictionary=None, column: str | None = 
         missing = "section" if headings and "section" not in frame.columns else "doc_id"
         raise ValueError(f"assign_themes(level='unit'): the frame has no {missing!r} column; pass units from "
                          "segment() (or headings=False / inherit=False).")
-    d = _resolve(dictionary, frame)
+    d = resolve_dictionary(dictionary, frame=frame, required=True, where="assign_themes()")
     themes = list(d.themes())
-    term_themes = _term_themes(d)
+    term_themes = d.term_themes()
     allowed = set(themes) | {GENERAL}
     meta = None
     if column is not None:
@@ -366,7 +344,7 @@ def theme_term_rates(dtm: DocTermMatrix, *, by: str | None = "theme", dictionary
     check_dtm(dtm, "theme_term_rates()")
     if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
         raise ValueError(f"n must be a positive int (terms per theme); got {n!r}.")
-    d = _resolve(dictionary)
+    d = resolve_dictionary(dictionary, required=True, where="theme_term_rates()")
     grouped = dtm if by is None else dtm.group_sums(by)
     groups = list(grouped.row_ids)
     if by is not None:
@@ -403,21 +381,6 @@ def theme_term_rates(dtm: DocTermMatrix, *, by: str | None = "theme", dictionary
 
 # ----------------------------------------------------------------------------- dictionary content analysis
 # ----------------------------------------------------------------------------- dictionary analyses
-def _resolve_dictionary(dictionary, corpus) -> PolicyDictionary:
-    if isinstance(dictionary, PolicyDictionary):
-        return dictionary
-    if dictionary is not None:
-        return load_dictionary(dictionary)
-    d = load_dictionary()
-    used = corpus.attrs.get("tokenize", {}).get("dictionary_version")
-    if used is not None and used != d.version:
-        raise ValueError(
-            f"the corpus was tokenized with dictionary version {used!r}, the bundled one is {d.version!r}; "
-            "pass the dictionary that was used (dictionary=...)."
-        )
-    return d
-
-
 def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *, dictionary=None) -> pd.DataFrame:
     """For every dictionary term: occurrences in ``text`` vs tokens emitted, with the reasons.
 
@@ -439,7 +402,7 @@ def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *
     Returns
     -------
     DataFrame
-        One row per term: ``term, category, n_text, n_docs, n_tokens, shortfall, explained,
+        One row per term: ``term, category, n_text, n_rows, n_tokens, shortfall, explained,
         unexplained, reasons``; sorted by ``category``, ``term``.
 
     Examples
@@ -456,7 +419,7 @@ def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *
     """
     frame = tokens if tokens is not None else corpus
     check_tokenized(frame, "dictionary_audit()")
-    d = _resolve_dictionary(dictionary, frame)
+    d = resolve_dictionary(dictionary, frame=frame, required=True, where="dictionary_audit()")
     forms = d.forms()
     matcher = Matcher(forms)
     by_term: dict[str, list[str]] = {}
@@ -519,7 +482,7 @@ def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *
             "term": term,
             "category": category,
             "n_text": nt,
-            "n_docs": n_docs.get(term, 0),
+            "n_rows": n_docs.get(term, 0),
             "n_tokens": nk,
             "shortfall": nt - nk,
             "explained": sum(v for k, v in why.items() if k != "tokens differ"),
@@ -532,7 +495,8 @@ def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *
     return out.sort_values(["category", "term"], kind="stable").reset_index(drop=True)
 
 
-def theme_scores(corpus: pd.DataFrame, *, dictionary=None, by: str = "theme", per: int = 10_000) -> pd.DataFrame:
+@renamed(by="scheme")
+def theme_scores(corpus: pd.DataFrame, *, dictionary=None, scheme: str = "theme", per: int = 10_000) -> pd.DataFrame:
     """Dictionary content analysis: hits per ``per`` tokens for every theme or category per row.
 
     Parameters
@@ -541,7 +505,7 @@ def theme_scores(corpus: pd.DataFrame, *, dictionary=None, by: str = "theme", pe
         A tokenized corpus or tokenized units (index ``doc_id`` or ``unit_id``).
     dictionary : optional
         The dictionary used to tokenize (default: the bundled one).
-    by : {"theme", "category"}, default "theme"
+    scheme : {"theme", "category"}, default "theme"
         Score the mission themes (新质生产力, 创新型县, 容错纠错: a term counts for every theme it
         is tagged with) or the dictionary's categories.
     per : int, default 10000
@@ -567,12 +531,12 @@ def theme_scores(corpus: pd.DataFrame, *, dictionary=None, by: str = "theme", pe
     2  新质生产力       2         4  5000.0
     """
     check_tokenized(corpus, "theme_scores()")
-    if by not in ("theme", "category"):
-        raise ValueError(f"by must be 'theme' or 'category', got {by!r}.")
+    if scheme not in ("theme", "category"):
+        raise ValueError(f"scheme must be 'theme' or 'category', got {scheme!r}.")
     if not isinstance(per, int) or per <= 0:
         raise ValueError(f"per must be a positive int, got {per!r}.")
-    d = _resolve_dictionary(dictionary, corpus)
-    if by == "theme":
+    d = resolve_dictionary(dictionary, frame=corpus, required=True, where="theme_scores()")
+    if scheme == "theme":
         groups = {theme: set(terms) for theme, terms in d.themes().items()}
     else:
         groups = {}
@@ -585,15 +549,15 @@ def theme_scores(corpus: pd.DataFrame, *, dictionary=None, by: str = "theme", pe
         n = len(toks)
         for name in names:
             hits = [t for t in toks if t in groups[name]]
-            rows.append({id_name: idx, by: name, "n_hits": len(hits), "n_terms": len(set(hits)), "n_tokens": n,
+            rows.append({id_name: idx, scheme: name, "n_hits": len(hits), "n_terms": len(set(hits)), "n_tokens": n,
                          "rate": round(len(hits) / n * per, 2) if n else 0.0})
-    out = pd.DataFrame(rows, columns=[id_name, by, "n_hits", "n_terms", "n_tokens", "rate"])
+    out = pd.DataFrame(rows, columns=[id_name, scheme, "n_hits", "n_terms", "n_tokens", "rate"])
     out[id_name] = out[id_name].astype("string")
-    out[by] = out[by].astype("string")
+    out[scheme] = out[scheme].astype("string")
     for col in ("n_hits", "n_terms", "n_tokens"):
         out[col] = out[col].astype("int64")
     out["rate"] = out["rate"].astype("float64")
-    return out.sort_values([id_name, by], kind="stable").reset_index(drop=True)
+    return out.sort_values([id_name, scheme], kind="stable").reset_index(drop=True)
 
 
 

@@ -16,9 +16,9 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
-from .._checks import check_int, check_seed
+from .._checks import check_int, check_seed, renamed
 from . import _lda
-from ._lda import LdaData
+from ._lda import EMPTY_TOPIC_TOKENS, LdaData
 from .topics import COHERENCE_MEASURES, TopicModel
 
 __all__ = ["SELECT_K_COLUMNS", "choose_k", "select_k"]
@@ -50,7 +50,8 @@ def _diversity(phi: np.ndarray, vocab: np.ndarray, n: int = 25) -> float:
     return float(len(np.unique(top)) / top.size)
 
 
-def select_k(data, ks=range(3, 9), *, seeds=(0, 1, 2), topn: int = 10, null: bool = True,
+@renamed(seeds="random_state", topn="n")
+def select_k(data, ks=range(3, 9), *, random_state=(0, 1, 2), n: int = 10, null: bool = True,
              measures=COHERENCE_MEASURES, **params) -> pd.DataFrame:
     """Fit every k with every seed and tabulate the evidence for choosing k.
 
@@ -60,9 +61,9 @@ def select_k(data, ks=range(3, 9), *, seeds=(0, 1, 2), topn: int = 10, null: boo
         As for :meth:`TopicModel.fit` (prepared and pruned once, shared by all fits).
     ks : iterable of int, default 3..8
         Numbers of topics to try (each >= 2).
-    seeds : sequence of int, default (0, 1, 2)
+    random_state : int or sequence of int, default (0, 1, 2)
         Random seeds; each (k, seed) is one fit.  At least two are needed for stability.
-    topn : int, default 10
+    n : int, default 10
         Top terms per topic for coherence.
     null : bool, default True
         Also fit each (k, seed) on a shuffled corpus (same row lengths and term totals, tokens dealt
@@ -107,7 +108,7 @@ def select_k(data, ks=range(3, 9), *, seeds=(0, 1, 2), topn: int = 10, null: boo
     >>> docs = pd.DataFrame({"tokens": [("创新", "科技", "创新"), ("容错纠错", "干部", "干部"),
     ...                                 ("科技", "创新"), ("干部", "容错纠错"), ("县域", "科技")]},
     ...                     index=pd.Index(list("abcde"), name="doc_id"))
-    >>> table = select_k(docs, [2, 3, 9], seeds=(0, 1), unit="document", min_df=1, measures="u_mass")
+    >>> table = select_k(docs, [2, 3, 9], random_state=(0, 1), unit="document", min_df=1, measures="u_mass")
     >>> table[["k", "seed", "n_empty_topics"]].to_numpy().tolist()
     [[2, 0, 0], [2, 1, 0], [3, 0, 1], [3, 1, 1], [9, 0, 0], [9, 1, 0]]
     >>> table["note"].iloc[2]
@@ -122,19 +123,18 @@ def select_k(data, ks=range(3, 9), *, seeds=(0, 1, 2), topn: int = 10, null: boo
     ks = sorted({int(_check_k_value(k)) for k in ks})
     if not ks:
         raise ValueError("select_k(): ks is empty; pass the numbers of topics to try, e.g. range(3, 9).")
-    if isinstance(seeds, Integral):
-        seeds = [seeds]
-    seeds = [check_seed(s, "seeds") for s in seeds]
+    seeds = [random_state] if isinstance(random_state, Integral) else list(random_state)
+    seeds = [check_seed(s, "random_state") for s in seeds]
     if not seeds or len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds must be distinct int seeds (at least one; two or more for stability); got {seeds!r}.")
-    topn = check_int(topn, "topn", 2)
+        raise ValueError(f"random_state must be distinct int seeds (at least one; two or more for stability); got {seeds!r}.")
+    n = check_int(n, "n", 2)
     base = TopicModel(**{**params, "n_topics": 2})
     fit_params = base._check_params(where)
     prepared = _lda.prepare(data, unit=base.unit, min_df=base.min_df, max_df=base.max_df, where=where)
     dictionary = _lda.gensim_dictionary(prepared)
     vocab = np.asarray(prepared.vocabulary, dtype=object)
     records, runs = [], []  # runs: (record, top-term lists, topic masses) awaiting coherence
-    topn_used = min(topn, len(vocab))
+    topn_used = min(n, len(vocab))
     for k in ks:
         problem = _lda.k_problem(k, prepared)
         if problem:
@@ -178,7 +178,7 @@ def select_k(data, ks=range(3, 9), *, seeds=(0, 1, 2), topn: int = 10, null: boo
         k = len(lists)
         raw = {meas: values[meas][offset:offset + k] for meas in measures}
         offset += k
-        per_topic, notes, model_notes = _lda.coherence_notes(lists, mass, raw, measures, topn, prepared)
+        per_topic, notes, model_notes = _lda.coherence_notes(lists, mass, raw, measures, n, prepared)
         note = list(model_notes) + [n for n in notes if n]
         n_ok = {}
         for meas in measures:
@@ -189,7 +189,7 @@ def select_k(data, ks=range(3, 9), *, seeds=(0, 1, 2), topn: int = 10, null: boo
             note.append(f"coherence is the mean over {min(n_ok.values())} of {k} topics")
         else:
             note.extend(f"{meas} is the mean over {n} of {k} topics" for meas, n in n_ok.items() if n < k)
-        rec["n_empty_topics"] = sum("is empty" in n for n in notes)
+        rec["n_empty_topics"] = int((np.asarray(mass) < EMPTY_TOPIC_TOKENS).sum())
         rec["note"] = "; ".join(note + rec["note"])
     table = pd.DataFrame.from_records(records)
     for col in SELECT_K_COLUMNS:

@@ -55,21 +55,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._checks import check_int, check_seed
+from .._checks import check_int, check_seed, renamed
 from . import _lda
 from ._lda import COHERENCE_MEASURES, LdaData
 
 __all__ = [
     "COHERENCE_MEASURES",
-    "SELECT_K_COLUMNS",
     "TOPIC_TERMS_COLUMNS",
     "PREVALENCE_COLUMNS",
     "TopicModel",
     "align_topics",
-    "choose_k",
     "doc_topics",
     "export_ldavis",
-    "select_k",
     "topic_coherence",
     "topic_prevalence",
     "topic_terms",
@@ -390,7 +387,8 @@ def _check_model(model, where: str) -> TopicModel:
 
 
 # ----------------------------------------------------------------------------- tidy outputs
-def topic_terms(model: TopicModel, *, n: int = 10, relevance_lambda: float = 0.6, by: str = "relevance") -> pd.DataFrame:
+@renamed(by="sort")
+def topic_terms(model: TopicModel, *, n: int = 10, relevance_lambda: float = 0.6, sort: str = "relevance") -> pd.DataFrame:
     """Top terms of every topic, by LDAvis relevance (default) or by probability.
 
     Relevance (Sievert & Shirley 2014) is ``λ·log p(w|t) + (1 − λ)·log(p(w|t) / p(w))``, with p(w)
@@ -405,7 +403,7 @@ def topic_terms(model: TopicModel, *, n: int = 10, relevance_lambda: float = 0.6
         Terms per topic.
     relevance_lambda : float, default 0.6
         λ in [0, 1].
-    by : {"relevance", "prob"}, default "relevance"
+    sort : {"relevance", "prob"}, default "relevance"
         Ranking; ties by term.
 
     Returns
@@ -436,13 +434,13 @@ def topic_terms(model: TopicModel, *, n: int = 10, relevance_lambda: float = 0.6
     n = check_int(n, "n", 1)
     if isinstance(relevance_lambda, bool) or not isinstance(relevance_lambda, Real) or not 0 <= relevance_lambda <= 1:
         raise ValueError(f"relevance_lambda must be a float in [0, 1]; got {relevance_lambda!r}.")
-    if by not in ("relevance", "prob"):
-        raise ValueError(f"by must be 'relevance' or 'prob'; got by={by!r}.")
+    if sort not in ("relevance", "prob"):
+        raise ValueError(f"sort must be 'relevance' or 'prob'; got sort={sort!r}.")
     phi = model.topic_term_.to_numpy()
     counts = model.term_counts_.to_numpy(dtype=np.float64)
     rel = _lda.relevance(phi, counts, float(relevance_lambda))
     vocab = np.asarray(model.vocabulary_, dtype=object)
-    top = _lda.top_indices(rel if by == "relevance" else phi, vocab, n)
+    top = _lda.top_indices(rel if sort == "relevance" else phi, vocab, n)
     k, m = top.shape
     t = np.repeat(np.arange(k), m)
     cols = top.ravel()
@@ -455,7 +453,7 @@ def topic_terms(model: TopicModel, *, n: int = 10, relevance_lambda: float = 0.6
         "relevance": rel[t, cols],
         "count": counts[cols].astype(np.int64),
     })
-    out.attrs.update({"by": by, "relevance_lambda": float(relevance_lambda)})
+    out.attrs.update({"sort": sort, "relevance_lambda": float(relevance_lambda)})
     return out
 
 
@@ -521,7 +519,8 @@ def doc_topics(model: TopicModel, *, n: int | None = None, min_share: float = 0.
     return out[mask].reset_index(drop=True)
 
 
-def topic_coherence(model: TopicModel, *, measures=COHERENCE_MEASURES, topn: int = 10) -> pd.DataFrame:
+@renamed(topn="n")
+def topic_coherence(model: TopicModel, *, measures=COHERENCE_MEASURES, n: int = 10) -> pd.DataFrame:
     """Coherence of every topic of a fitted model (gensim ``CoherenceModel``, ``processes=1``).
 
     The reference texts are the rows the model was fitted on (their full token sequences, so
@@ -533,7 +532,7 @@ def topic_coherence(model: TopicModel, *, measures=COHERENCE_MEASURES, topn: int
     ----------
     model : TopicModel
     measures : sequence of {"c_v", "c_npmi", "u_mass"}
-    topn : int, default 10
+    n : int, default 10
         Top terms (by probability) per topic; at most the vocabulary size.
 
     Returns
@@ -549,7 +548,7 @@ def topic_coherence(model: TopicModel, *, measures=COHERENCE_MEASURES, topn: int
     >>> docs = pd.DataFrame({"tokens": [("创新", "科技", "创新"), ("容错纠错", "干部", "干部"),
     ...                                 ("科技", "创新"), ("干部", "容错纠错")]},
     ...                     index=pd.Index(list("abcd"), name="doc_id"))
-    >>> table = topic_coherence(TopicModel(2, unit="document", label_terms=2).fit(docs), measures="c_npmi", topn=2)
+    >>> table = topic_coherence(TopicModel(2, unit="document", label_terms=2).fit(docs), measures="c_npmi", n=2)
     >>> table[["topic", "label", "c_npmi"]].round(3)
        topic       label  c_npmi
     0      1  T1 干部·容错纠错     1.0
@@ -558,10 +557,10 @@ def topic_coherence(model: TopicModel, *, measures=COHERENCE_MEASURES, topn: int
     where = "topic_coherence()"
     _check_model(model, where)
     measures = _lda.check_measures(measures)
-    topn = check_int(topn, "topn", 2)
-    lists = model._top_term_lists(min(topn, len(model.vocabulary_)))
+    n = check_int(n, "n", 2)
+    lists = model._top_term_lists(min(n, len(model.vocabulary_)))
     raw = _lda.coherence(lists, model._data, model._dictionary, measures)
-    values, notes, model_notes = _lda.coherence_notes(lists, model._topic_mass(), raw, measures, topn, model._data)
+    values, notes, model_notes = _lda.coherence_notes(lists, model._topic_mass(), raw, measures, n, model._data)
     notes = ["; ".join(n for n in [note, *model_notes] if n) for note in notes]
     out = pd.DataFrame({"topic": model.topic_share_.index.to_numpy(dtype=np.int64),
                         "label": pd.array(model.labels_, dtype="string"),
@@ -572,7 +571,8 @@ def topic_coherence(model: TopicModel, *, measures=COHERENCE_MEASURES, topn: int
     return out
 
 
-def align_topics(a: TopicModel, b: TopicModel, *, n_terms: int = 10) -> pd.DataFrame:
+@renamed(n_terms="n")
+def align_topics(a: TopicModel, b: TopicModel, *, n: int = 10) -> pd.DataFrame:
     """Match the topics of two fitted models one to one (Hungarian algorithm on Jensen-Shannon divergence).
 
     Both models must share the vocabulary (e.g. the same data with another seed or k).  The
@@ -582,14 +582,14 @@ def align_topics(a: TopicModel, b: TopicModel, *, n_terms: int = 10) -> pd.DataF
     Parameters
     ----------
     a, b : TopicModel
-    n_terms : int, default 10
+    n : int, default 10
         Top terms (by probability) compared for ``term_overlap``.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``topic_a, label_a, topic_b, label_b, similarity`` (1 − JSD, in [0, 1]) and
-        ``term_overlap`` (share of the top ``n_terms`` terms the two topics share), sorted by
+        ``term_overlap`` (share of the top ``n`` terms the two topics share), sorted by
         ``topic_a``.
 
     Examples
@@ -614,10 +614,10 @@ def align_topics(a: TopicModel, b: TopicModel, *, n_terms: int = 10) -> pd.DataF
         raise ValueError("align_topics(): the two models have different vocabularies "
                          f"({len(a.vocabulary_)} and {len(b.vocabulary_)} terms); fit them on the same data with "
                          "the same min_df/max_df.")
-    n_terms = check_int(n_terms, "n_terms", 1)
+    n = check_int(n, "n", 1)
     pa, pb = a.topic_term_.to_numpy(), b.topic_term_.to_numpy()
     rows, cols, sim = _lda.match(pa, pb)
-    overlap = _lda.overlap(pa, pb, rows, cols, np.asarray(a.vocabulary_, dtype=object), n_terms)
+    overlap = _lda.overlap(pa, pb, rows, cols, np.asarray(a.vocabulary_, dtype=object), n)
     return pd.DataFrame({
         "topic_a": (rows + 1).astype(np.int64),
         "label_a": pd.array(np.asarray(a.labels_, dtype=object)[rows], dtype="string"),
@@ -629,7 +629,8 @@ def align_topics(a: TopicModel, b: TopicModel, *, n_terms: int = 10) -> pd.DataF
 
 
 # ----------------------------------------------------------------------------- prevalence
-def topic_prevalence(model: TopicModel, groups, *, n_boot: int = 1000, ci: float = 0.95, random_state: int = 0,
+@renamed(groups="by")
+def topic_prevalence(model: TopicModel, by, *, n_boot: int = 1000, ci: float = 0.95, random_state: int = 0,
                      weight: str = "tokens") -> pd.DataFrame:
     """Each topic's share in every group, with percentile bootstrap confidence intervals.
 
@@ -637,7 +638,7 @@ def topic_prevalence(model: TopicModel, groups, *, n_boot: int = 1000, ci: float
     ----------
     model : TopicModel
         A fitted model.
-    groups : str or pandas.Series
+    by : str or pandas.Series
         A column of the rows the model was fitted on (``model.rows_``: ``theme`` after
         :func:`corpusanalysis.assign_themes`, ``doc_id``, ``genre`` …), or a Series indexed by the
         row ids (``unit_id``/``doc_id``).  Every row with terms needs a group (no missing values).
@@ -664,7 +665,7 @@ def topic_prevalence(model: TopicModel, groups, *, n_boot: int = 1000, ci: float
     Raises
     ------
     ValueError
-        ``groups`` names no column of ``model.rows_``, or a Series missing row ids, or missing
+        ``by`` names no column of ``model.rows_``, or a Series missing row ids, or missing
         group values.
 
     Examples
@@ -698,25 +699,25 @@ def topic_prevalence(model: TopicModel, groups, *, n_boot: int = 1000, ci: float
     data = model._data
     nonempty = data.nonempty
     ids = pd.Index(rows.index.astype(str))
-    if isinstance(groups, str):
-        if groups not in rows.columns:
+    if isinstance(by, str):
+        if by not in rows.columns:
             raise ValueError(
-                f"{where}: groups={groups!r} is not a column of the rows the model was fitted on; available: "
+                f"{where}: by={by!r} is not a column of the rows the model was fitted on; available: "
                 f"{list(rows.columns)}. Add the column before fitting (e.g. assign_themes(units)) or pass a "
                 "Series indexed by row id."
             )
-        values = rows[groups]
-        name = groups
-    elif isinstance(groups, pd.Series):
-        index = pd.Index(groups.index.astype(str))
+        values = rows[by]
+        name = by
+    elif isinstance(by, pd.Series):
+        index = pd.Index(by.index.astype(str))
         missing = [i for i in ids[nonempty] if i not in index]
         if missing:
-            raise ValueError(f"{where}: the groups Series has no value for {len(missing)} row id(s) of the model "
+            raise ValueError(f"{where}: the by= Series has no value for {len(missing)} row id(s) of the model "
                              f"(e.g. {missing[:3]}); index it by {rows.index.name!r}.")
-        values = pd.Series(groups.to_numpy(), index=index).reindex(ids)
-        name = groups.name or "group"
+        values = pd.Series(by.to_numpy(), index=index).reindex(ids)
+        name = by.name or "group"
     else:
-        raise TypeError(f"{where}: groups must be a column name or a pandas Series; got {type(groups).__name__}.")
+        raise TypeError(f"{where}: by must be a column name or a pandas Series; got {type(by).__name__}.")
     values = values.iloc[nonempty]
     if values.isna().any():
         bad = list(ids[nonempty][values.isna().to_numpy()][:3])
@@ -754,12 +755,12 @@ def topic_prevalence(model: TopicModel, groups, *, n_boot: int = 1000, ci: float
     out["note"] = pd.array(out["note"], dtype="string")
     for col in ("topic", "n_units", "n_tokens"):
         out[col] = out[col].astype(np.int64)
-    out.attrs.update({"groups": str(name), "ci": float(ci), "n_boot": n_boot, "weight": weight})
+    out.attrs.update({"by": str(name), "ci": float(ci), "n_boot": n_boot, "weight": weight})
     return out
 
 
 # ----------------------------------------------------------------------------- pyLDAvis
-def _ldavis_prepared(model: TopicModel, *, R: int, lambda_step: float):
+def _ldavis_prepared(model: TopicModel, *, n: int, lambda_step: float):
     try:
         import pyLDAvis
     except ImportError as err:  # pragma: no cover - depends on the environment
@@ -773,12 +774,13 @@ def _ldavis_prepared(model: TopicModel, *, R: int, lambda_step: float):
     lengths = data.rows["n_terms"].to_numpy(dtype=np.int64)[rows]
     return pyLDAvis.prepare(
         model.topic_term_.to_numpy(), theta, lengths, list(model.vocabulary_), model.term_counts_.to_numpy(),
-        R=min(R, len(model.vocabulary_)), lambda_step=lambda_step, mds="pcoa", n_jobs=1, sort_topics=False,
+        R=min(n, len(model.vocabulary_)), lambda_step=lambda_step, mds="pcoa", n_jobs=1, sort_topics=False,
         start_index=1,
     )
 
 
-def export_ldavis(model: TopicModel, path, *, R: int = 30, lambda_step: float = 0.01, inline: bool = True) -> Path:
+@renamed(R="n")
+def export_ldavis(model: TopicModel, path, *, n: int = 30, lambda_step: float = 0.01, inline: bool = True) -> Path:
     """Write an interactive pyLDAvis page of a fitted model, with the model's topic ids.
 
     pyLDAvis is told not to re-sort topics (``sort_topics=False``, ``start_index=1``), so its
@@ -792,7 +794,7 @@ def export_ldavis(model: TopicModel, path, *, R: int = 30, lambda_step: float = 
         A fitted model.
     path : str or path
         The ``.html`` file to write (UTF-8; parent folders are created).
-    R : int, default 30
+    n : int, default 30
         Terms shown per topic.
     lambda_step : float, default 0.01
     inline : bool, default True
@@ -823,8 +825,8 @@ def export_ldavis(model: TopicModel, path, *, R: int = 30, lambda_step: float = 
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"{where} writes an HTML page; path={str(path)!r} should end in '.html'.")
-    R = check_int(R, "R", 1)
-    prepared = _ldavis_prepared(model, R=R, lambda_step=lambda_step)
+    n = check_int(n, "n", 1)
+    prepared = _ldavis_prepared(model, n=n, lambda_step=lambda_step)
     import pyLDAvis
     from pyLDAvis import urls
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._checks import renamed
 from ..features import DocTermMatrix, check_dtm
-from ..text.dictionary import PolicyDictionary, load_dictionary
+from ..text.dictionary import PolicyDictionary, resolve_dictionary
 
 __all__ = ["TIME_COLUMNS", "TREND_COLUMNS", "first_use", "time_periods", "trends"]
 
@@ -21,7 +22,7 @@ TIME_COLUMNS = ("year", "date")
 
 
 #: Columns of :func:`trends`.
-TREND_COLUMNS = ("kind", "name", "theme", "period", "count", "n_docs", "n_docs_period", "n_tokens", "rate")
+TREND_COLUMNS = ("kind", "name", "theme", "period", "count", "n_rows", "n_rows_total", "n_tokens", "rate")
 
 
 # ----------------------------------------------------------------------------- trends
@@ -59,7 +60,8 @@ def _theme_families(d: PolicyDictionary) -> dict[str, tuple[str, ...]]:
     return {theme: tuple(terms) for theme, terms in d.themes().items()}
 
 
-def trends(dtm: DocTermMatrix, *, column: str | None = None, dictionary=None, terms=None, n_terms: int = 3,
+@renamed(n_terms="n")
+def trends(dtm: DocTermMatrix, *, column: str | None = None, dictionary=None, terms=None, n: int = 3,
            per: int = 10_000) -> pd.DataFrame:
     """Rates of the mission themes and of key terms per year, with raw counts.
 
@@ -73,16 +75,16 @@ def trends(dtm: DocTermMatrix, *, column: str | None = None, dictionary=None, te
         Where the themes come from (default: the bundled dictionary).
     terms : list of str, optional
         Terms to follow; default: for every theme the term that names it (if used) and its
-        ``n_terms`` most frequent other terms.
-    n_terms : int, default 3
+        ``n`` most frequent other terms.
+    n : int, default 3
     per : int, default 10000
 
     Returns
     -------
     pandas.DataFrame
         ``kind`` (``"theme"`` or ``"term"``), ``name``, ``theme`` (the theme of a term, ``""`` if
-        none), ``period`` (year), ``count`` (hits), ``n_docs`` (documents of the year using it),
-        ``n_docs_period`` (documents of the year), ``n_tokens`` (tokens of the year), ``rate``
+        none), ``period`` (year), ``count`` (hits), ``n_rows`` (documents of the year using it),
+        ``n_rows_total`` (documents of the year), ``n_tokens`` (tokens of the year), ``rate``
         (``count / n_tokens × per``, 2 decimals).  Documents without a year are left out
         (``.attrs["trends"]["undated"]`` counts them).  Sorted by kind (themes first), name, period.
 
@@ -103,7 +105,7 @@ def trends(dtm: DocTermMatrix, *, column: str | None = None, dictionary=None, te
     if name is None:
         raise ValueError(f"trends(): the documents have no time column (looked for {list(TIME_COLUMNS)}); "
                          f"columns: {list(dtm.rows.columns)[:15]}. Add a year to the metadata or pass column=.")
-    d = dictionary if isinstance(dictionary, PolicyDictionary) else load_dictionary(dictionary)
+    d = resolve_dictionary(dictionary, required=True, where="trends()")
     families = _theme_families(d)
     dated = years.notna().to_numpy()
     if not dated.any():
@@ -135,7 +137,7 @@ def trends(dtm: DocTermMatrix, *, column: str | None = None, dictionary=None, te
             used = [t for t in family if t in position and totals[position[t]] > 0]
             named = [t for t in used if t == theme]
             others = sorted((t for t in used if t != theme), key=lambda t: (-int(totals[position[t]]), t))
-            chosen += [(t, theme) for t in named + others[:n_terms]]
+            chosen += [(t, theme) for t in named + others[:n]]
     else:
         terms = [terms] if isinstance(terms, str) else list(terms)
         term_theme = {t: th for th, fam in families.items() for t in fam}
@@ -147,15 +149,15 @@ def trends(dtm: DocTermMatrix, *, column: str | None = None, dictionary=None, te
     for term, theme in sorted(set(chosen)):
         counts, users = column_stats([position[term]] if term in position else [])
         records += [("term", term, theme, p, c, u) for p, c, u in zip(order, counts, users)]
-    out = pd.DataFrame(records, columns=["kind", "name", "theme", "period", "count", "n_docs"])
+    out = pd.DataFrame(records, columns=["kind", "name", "theme", "period", "count", "n_rows"])
     idx = out["period"].map(code).to_numpy()
-    out["n_docs_period"] = n_docs_period[idx]
+    out["n_rows_total"] = n_docs_period[idx]
     out["n_tokens"] = tokens[idx]
     out["rate"] = np.where(out["n_tokens"] > 0, (out["count"] / out["n_tokens"].where(out["n_tokens"] > 0) * per)
                            .round(2), 0.0)
     for col in ("kind", "name", "theme"):
         out[col] = out[col].astype("string")
-    for col in ("period", "count", "n_docs", "n_docs_period", "n_tokens"):
+    for col in ("period", "count", "n_rows", "n_rows_total", "n_tokens"):
         out[col] = out[col].astype("int64")
     out["rate"] = out["rate"].astype("float64")
     out["_k"] = out["kind"].map({"theme": 0, "term": 1})

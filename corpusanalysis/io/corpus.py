@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import CorpusLoadError
+from .._checks import user_stacklevel
+from ..errors import CorpusLoadError, MetadataWarning
 from .decode import decode_bytes
 from .sources import (
     TABLE_SUFFIXES,
@@ -127,13 +128,13 @@ def load_corpus(
         warnings.warn(
             f"{len(empty)} empty or whitespace-only document(s) kept with empty=True: {empty}",
             UserWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
 
     meta, meta_name = read_metadata(metadata, base_dir)
     if meta is not None:
         for message in metadata_problems(corpus.index, corpus.columns, meta, meta_name):
-            warnings.warn(message, UserWarning, stacklevel=2)
+            warnings.warn(message, MetadataWarning, stacklevel=user_stacklevel())
         corpus = corpus.join(meta, how="left")
         corpus["has_metadata"] = corpus.index.isin(meta.index)
     return corpus
@@ -303,10 +304,10 @@ def _table_corpora(path: Path, kind: str, text_column: str, encoding: str | None
     check_unique(ids, str(path))
     if empty:
         warnings.warn(f"{len(empty)} empty or whitespace-only document(s) kept with empty=True: {empty}",
-                      UserWarning, stacklevel=2)
+                      UserWarning, stacklevel=user_stacklevel())
     if meta is not None:
         for message in metadata_problems(ids, (), meta, meta_name):
-            warnings.warn(message, UserWarning, stacklevel=2)
+            warnings.warn(message, MetadataWarning, stacklevel=user_stacklevel())
 
 
 def _by_chars(corpora, chunk_chars: int):
@@ -338,5 +339,5 @@ def load_chunk(spec, encoding) -> pd.DataFrame:
         corpus = load_corpus([Path(p) for p in spec], encoding=encoding,
                              metadata=pd.DataFrame({"doc_id": pd.Series([], dtype=str)}))
     corpus = corpus.drop(columns=["has_metadata"])
-    corpus.attrs["warnings"] = [str(w.message) for w in caught if "have no row in" not in str(w.message)]
+    corpus.attrs["warnings"] = [str(w.message) for w in caught if not issubclass(w.category, MetadataWarning)]
     return corpus

@@ -3,7 +3,7 @@
 The top layer: it may import from every layer below; only :mod:`corpusanalysis.cli` imports from it.
 """
 
-from .chunked import PipelineResult, iter_parts, process_chunk, run_pipeline
+from .chunked import PipelineResult, iter_parts, run_pipeline
 from .report import write_report
 
-__all__ = ["PipelineResult", "iter_parts", "process_chunk", "run_pipeline", "write_report"]
+__all__ = ["PipelineResult", "iter_parts", "run_pipeline", "write_report"]

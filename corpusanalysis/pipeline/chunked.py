@@ -24,10 +24,10 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from importlib import resources
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -36,7 +36,13 @@ from .._cache import ContentCache, digest, write_parquet_atomic
 from .._parallel import bounded_map
 from ..analysis.themes import assign_themes, theme_scores
 from ..errors import CorpusLoadError
-from ..features import NON_METADATA_COLUMNS, DocTermMatrix, count_tokens, compact_counts, merge_counts
+from ..features import (
+    NON_METADATA_COLUMNS,
+    DocTermMatrix,
+    compact_counts,
+    count_tokens,
+    merge_counts,
+)
 from ..io.corpus import CHUNK_CHARS, ChunkPlan, corpus_summary, load_chunk, plan_chunks
 from ..io.sources import check_unique, metadata_problems
 from ..text.clean import clean, cleaning_summary
@@ -217,6 +223,9 @@ def _resolve_tokenizer(dictionary, tokenizer) -> Tokenizer:
     if tokenizer is not None:
         if not isinstance(tokenizer, Tokenizer):
             raise TypeError(f"tokenizer must be a corpusanalysis.Tokenizer; got {type(tokenizer).__name__}.")
+        if dictionary is not None:
+            raise ValueError("run_pipeline(): pass either dictionary= or tokenizer= (which has its own dictionary), "
+                             "not both: the dictionary would be ignored.")
         return tokenizer
     return Tokenizer(dictionary)
 
@@ -234,7 +243,7 @@ def run_pipeline(source, *, metadata=None, dictionary=None, tokenizer: Tokenizer
     metadata : path or DataFrame, optional
         As for :func:`~corpusanalysis.load_corpus` (default: ``metadata.csv`` beside the files).
     dictionary : path or PolicyDictionary, optional
-        The policy dictionary (default: the bundled one).  Ignored when ``tokenizer`` is given.
+        The policy dictionary (default: the bundled one).  Not with ``tokenizer``, which has its own.
     tokenizer : Tokenizer, optional
     rules, skip
         Cleaning options, as for :func:`~corpusanalysis.clean`.

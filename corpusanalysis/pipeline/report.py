@@ -28,7 +28,7 @@ from ..analysis.cooccurrence import cooccurrence, cooccurrence_network, export_n
 from ..analysis.keyness import keyness
 from ..analysis.themes import theme_term_rates
 from ..analysis.trends import first_use, time_periods, trends
-from ..text.dictionary import PolicyDictionary, load_dictionary
+from ..text.dictionary import resolve_dictionary
 from ..viz.corpus import plot_cleaning_removals, plot_document_lengths, plot_trends
 from ..viz.network import plot_network
 from ..viz.style import save_figure
@@ -118,7 +118,7 @@ def write_report(result, out, *, dictionary=None, title: str | None = None, sour
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tables_dir, fig_dir = out / "tables", out / "figures"
-    d = dictionary if isinstance(dictionary, PolicyDictionary) else load_dictionary(dictionary)
+    d = resolve_dictionary(dictionary, required=True, where="write_report()")
     docs, dtm = result.docs, result.dtm
     tables: dict = {}
     figures: dict = {}
@@ -195,7 +195,7 @@ def write_report(result, out, *, dictionary=None, title: str | None = None, sour
     body = "<h3>Most frequent terms</h3>" + _table_html(freqs, 20)
     groups = dtm.rows["theme"].dropna().astype(str).unique() if "theme" in dtm.rows.columns else []
     if len(groups) >= 2:
-        key = keyness(dtm, groups="theme", min_count=min(5, max(1, n_tokens // 1000 or 1)))
+        key = keyness(dtm, by="theme", min_count=min(5, max(1, n_tokens // 1000 or 1)))
         _write_table(key, tables_dir, "keyness_theme", tables)
         body += figure("keyness-theme", lambda: plot_keyness(key, n=10))
     else:
@@ -223,9 +223,9 @@ def write_report(result, out, *, dictionary=None, title: str | None = None, sour
         cooc = cooccurrence(token_lists, window=cooc_window, min_count=2, measures=("npmi", "g2"))
         _write_table(cooc.head(50_000), tables_dir, "cooccurrence", tables)
         minimum = 5 if sum(len(t) for t in token_lists) > 50_000 else 2
-        G = cooccurrence_network(cooc, top=80, min_frequency=minimum, alpha=0.05, dictionary=d)
+        G = cooccurrence_network(cooc, n=80, min_frequency=minimum, alpha=0.05, dictionary=d)
         network = export_network(G, out / "network" / "cooccurrence", formats=("gexf", "csv"))
-        img = figure("cooccurrence-network", lambda: plot_network(G, label_top=50))
+        img = figure("cooccurrence-network", lambda: plot_network(G, n=50))
         text = (f"<p>Window of {cooc_window} tokens; the {G.number_of_edges()} strongest significant pairs "
                 f"(G², BH-adjusted p &lt; 0.05). Open <code>network/cooccurrence.gexf</code> in Gephi.</p>")
         if sum(len(t) for t in token_lists) < n_tokens:

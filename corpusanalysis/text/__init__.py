@@ -13,8 +13,13 @@ from .clean import (
     cleaning_rules,
     cleaning_summary,
 )
-from .dictionary import PolicyDictionary, load_dictionary, read_quanteda_yaml, write_quanteda_yaml
-from .segment import segment, split_sentences
+from .dictionary import (
+    PolicyDictionary,
+    load_dictionary,
+    read_quanteda_yaml,
+    write_quanteda_yaml,
+)
+from .segment import segment, split_sentences, tokens_to_units, unit_level
 from .tokenize import KINDS, Tokenizer, load_stopwords, tokenize, tokens_table
 
 __all__ = [
@@ -34,7 +39,9 @@ __all__ = [
     "read_quanteda_yaml",
     "segment",
     "split_sentences",
+    "tokens_to_units",
     "tokenize",
     "tokens_table",
+    "unit_level",
     "write_quanteda_yaml",
 ]

@@ -42,6 +42,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .._checks import renamed
+
 __all__ = [
     "MOJIBAKE_MARKER",
     "REDACTION_PLACEHOLDER",
@@ -1076,7 +1078,8 @@ def cleaning_summary(corpus: pd.DataFrame, *, report: pd.DataFrame | None = None
     return summary.sort_index()
 
 
-def cleaning_diff(corpus: pd.DataFrame, doc_id: str, *, steps=None, context: int = 12,
+@renamed(context="context_chars")
+def cleaning_diff(corpus: pd.DataFrame, doc_id: str, *, steps=None, context_chars: int = 12,
                   rules=None, skip=None, include_conversions: bool = False) -> pd.DataFrame:
     """A readable diff of one document: each change with raw context on both sides.
 
@@ -1090,7 +1093,7 @@ def cleaning_diff(corpus: pd.DataFrame, doc_id: str, *, steps=None, context: int
         Only these steps.  By default every step except the character conversions ``t2s``,
         ``width`` and ``punctuation``, which would drown the view; pass
         ``include_conversions=True`` to see them too.
-    context : int, default 12
+    context_chars : int, default 12
         Raw characters shown on each side (line breaks shown as ``⏎``).
     rules, skip
         As for :func:`clean`.
@@ -1111,8 +1114,8 @@ def cleaning_diff(corpus: pd.DataFrame, doc_id: str, *, steps=None, context: int
     """
     if doc_id not in corpus.index:
         raise KeyError(f"doc_id={doc_id!r} is not in the corpus; ids are {list(corpus.index)[:10]}.")
-    if not isinstance(context, int) or context < 0:
-        raise ValueError(f"context must be a non-negative int, got {context!r}.")
+    if not isinstance(context_chars, int) or context_chars < 0:
+        raise ValueError(f"context_chars must be a non-negative int, got {context_chars!r}.")
     one = corpus.loc[[doc_id]]
     report = cleaning_report(one, rules=rules, skip=skip)
     if steps is None:
@@ -1136,10 +1139,10 @@ def cleaning_diff(corpus: pd.DataFrame, doc_id: str, *, steps=None, context: int
             "step": rows["step"].to_numpy(),
             "rule": rows["rule"].to_numpy(),
             "action": rows["action"].to_numpy(),
-            "before": [show(raw[max(0, s - context):s]) for s in rows["start"]],
+            "before": [show(raw[max(0, s - context_chars):s]) for s in rows["start"]],
             "removed": [show(r) for r in rows["removed"]],
             "replacement": [show(r) for r in rows["replacement"]],
-            "after": [show(raw[e:e + context]) for e in rows["end"]],
+            "after": [show(raw[e:e + context_chars]) for e in rows["end"]],
         }
     )
     for col in ("step", "rule", "action", "before", "removed", "replacement", "after"):

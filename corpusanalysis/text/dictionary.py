@@ -45,6 +45,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from .._checks import describe, user_stacklevel
 from ..errors import DictionaryError, DictionaryWarning
 
 __all__ = [
@@ -53,8 +54,6 @@ __all__ = [
     "resolve_dictionary",
     "read_quanteda_yaml",
     "write_quanteda_yaml",
-    "DictionaryError",
-    "DictionaryWarning",
 ]
 
 #: Columns of :attr:`PolicyDictionary.terms`, in order.
@@ -144,13 +143,6 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:8]
 
 
-def _kind(value: Any) -> str:
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{type(value).__name__} {text}"
-
-
 # ----------------------------------------------------------------------------- validation
 
 
@@ -173,7 +165,7 @@ def _where(i: int, raw: Any) -> str:
 def _check_form(value: Any, *, source: str, where: str, what: str) -> str:
     if not isinstance(value, str):
         raise DictionaryError(
-            f"{source}: {where}: {what} must be a string, got {_kind(value)}. "
+            f"{source}: {where}: {what} must be a string, got {describe(value)}. "
             "Quote numbers and special values in YAML (e.g. '2035')."
         )
     if not value.strip():
@@ -197,7 +189,7 @@ def _check_str_list(value: Any, *, source: str, where: str, key: str) -> list:
         return []
     if not isinstance(value, list):
         raise DictionaryError(
-            f"{source}: {where}: {key!r} must be a list of strings, got {_kind(value)}. "
+            f"{source}: {where}: {key!r} must be a list of strings, got {describe(value)}. "
             f"Write it as a YAML list: {key}: [{value if isinstance(value, str) else '...'}]."
         )
     return value
@@ -207,7 +199,7 @@ def _validate(doc: Any, source: str) -> dict:
     """Validate a native-format document; return normalised metadata, categories and entries."""
     if not isinstance(doc, Mapping):
         raise DictionaryError(
-            f"{source}: expected a YAML mapping with top-level keys {', '.join(_TOP_REQUIRED)}, got {_kind(doc)}."
+            f"{source}: expected a YAML mapping with top-level keys {', '.join(_TOP_REQUIRED)}, got {describe(doc)}."
         )
     unknown = [k for k in doc if k not in _TOP_ALLOWED]
     if unknown:
@@ -223,29 +215,29 @@ def _validate(doc: Any, source: str) -> dict:
         )
     name = doc["name"]
     if not isinstance(name, str) or not name.strip():
-        raise DictionaryError(f"{source}: 'name' must be a non-empty string, got {_kind(name)}.")
+        raise DictionaryError(f"{source}: 'name' must be a non-empty string, got {describe(name)}.")
     version = doc["version"]
     if not isinstance(version, str) or not _SEMVER.match(version):
         raise DictionaryError(
-            f"{source}: 'version' must be a semantic-version string such as '1.0.0', got {_kind(version)}. "
+            f"{source}: 'version' must be a semantic-version string such as '1.0.0', got {describe(version)}. "
             'Quote it in YAML: version: "1.0.0".'
         )
     description = doc.get("description", "")
     if description is None:
         description = ""
     if not isinstance(description, str):
-        raise DictionaryError(f"{source}: 'description' must be a string, got {_kind(description)}.")
+        raise DictionaryError(f"{source}: 'description' must be a string, got {describe(description)}.")
     sources = doc.get("sources", [])
     if sources is None:
         sources = []
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
-        raise DictionaryError(f"{source}: 'sources' must be a list of strings, got {_kind(sources)}.")
+        raise DictionaryError(f"{source}: 'sources' must be a list of strings, got {describe(sources)}.")
 
     raw_categories = doc["categories"]
     if not isinstance(raw_categories, Mapping) or not raw_categories:
         raise DictionaryError(
             f"{source}: 'categories' must be a non-empty mapping of category id -> "
-            f"{{label, description}}, got {_kind(raw_categories)}."
+            f"{{label, description}}, got {describe(raw_categories)}."
         )
     categories: dict[str, tuple[str, str]] = {}
     for cid, spec in raw_categories.items():
@@ -253,7 +245,7 @@ def _validate(doc: Any, source: str) -> dict:
             raise DictionaryError(f"{source}: category id {cid!r} must be a non-empty string without surrounding spaces.")
         if not isinstance(spec, Mapping):
             raise DictionaryError(
-                f"{source}: category {cid!r} must be a mapping with 'label' and 'description', got {_kind(spec)}."
+                f"{source}: category {cid!r} must be a mapping with 'label' and 'description', got {describe(spec)}."
             )
         bad = [k for k in spec if k not in _CATEGORY_ALLOWED]
         if bad:
@@ -263,17 +255,17 @@ def _validate(doc: Any, source: str) -> dict:
             )
         label = spec.get("label")
         if not isinstance(label, str) or not label.strip():
-            raise DictionaryError(f"{source}: category {cid!r}: 'label' must be a non-empty string, got {_kind(label)}.")
+            raise DictionaryError(f"{source}: category {cid!r}: 'label' must be a non-empty string, got {describe(label)}.")
         cdesc = spec.get("description", "")
         if cdesc is None:
             cdesc = ""
         if not isinstance(cdesc, str):
-            raise DictionaryError(f"{source}: category {cid!r}: 'description' must be a string, got {_kind(cdesc)}.")
+            raise DictionaryError(f"{source}: category {cid!r}: 'description' must be a string, got {describe(cdesc)}.")
         categories[cid] = (label, cdesc)
 
     raw_terms = doc["terms"]
     if not isinstance(raw_terms, list) or not raw_terms:
-        raise DictionaryError(f"{source}: 'terms' must be a non-empty list of term entries, got {_kind(raw_terms)}.")
+        raise DictionaryError(f"{source}: 'terms' must be a non-empty list of term entries, got {describe(raw_terms)}.")
 
     entries: list[_Entry] = []
     owner: dict[str, tuple[int, str, bool]] = {}  # form -> (index, term, is_variant)
@@ -295,7 +287,7 @@ def _validate(doc: Any, source: str) -> dict:
         where = _where(i, raw)
         if not isinstance(raw, Mapping):
             raise DictionaryError(
-                f"{source}: {where}: expected a mapping with keys term, category, ... got {_kind(raw)}. "
+                f"{source}: {where}: expected a mapping with keys term, category, ... got {describe(raw)}. "
                 "Each list item must look like '- term: 创新型县'."
             )
         bad = [k for k in raw if k not in _ENTRY_ALLOWED]
@@ -323,17 +315,17 @@ def _validate(doc: Any, source: str) -> dict:
         themes = _check_str_list(raw.get("themes"), source=source, where=where, key="themes")
         for t in themes:
             if not isinstance(t, str) or not t.strip():
-                raise DictionaryError(f"{source}: {where}: each theme must be a non-empty string, got {_kind(t)}.")
+                raise DictionaryError(f"{source}: {where}: each theme must be a non-empty string, got {describe(t)}.")
         if len(set(themes)) != len(themes):
             raise DictionaryError(f"{source}: {where}: 'themes' lists a theme twice: {themes!r}.")
         pos = raw.get("pos")
         if pos is not None and (not isinstance(pos, str) or not _POS.match(pos)):
             raise DictionaryError(
-                f"{source}: {where}: 'pos' must be a jieba part-of-speech tag such as 'nz', 'n' or 'l', got {_kind(pos)}."
+                f"{source}: {where}: 'pos' must be a jieba part-of-speech tag such as 'nz', 'n' or 'l', got {describe(pos)}."
             )
         note = raw.get("note")
         if note is not None and not isinstance(note, str):
-            raise DictionaryError(f"{source}: {where}: 'note' must be a string, got {_kind(note)}.")
+            raise DictionaryError(f"{source}: {where}: 'note' must be a string, got {describe(note)}.")
         claim(term, i, term, False, where)
         for v in variants:
             claim(v, i, term, True, where)
@@ -695,7 +687,7 @@ class PolicyDictionary:
         True
         """
         if not isinstance(form, str):
-            raise TypeError(f"lookup() expects a str form, got {_kind(form)}.")
+            raise TypeError(f"lookup() expects a str form, got {describe(form)}.")
         return self._lookup.get(form)
 
     def themes(self) -> dict[str, tuple[str, ...]]:
@@ -720,6 +712,20 @@ class PolicyDictionary:
             for t in themes:
                 out.setdefault(t, []).append(term)
         return {t: tuple(out[t]) for t in sorted(out)}
+
+    def term_themes(self) -> dict[str, tuple[str, ...]]:
+        """The themes of every term tagged with at least one (themes in code-point order).
+
+        Examples
+        --------
+        >>> load_dictionary().term_themes()["新质生产力"]
+        ('新质生产力',)
+        """
+        out: dict[str, list[str]] = {}
+        for theme, terms in self.themes().items():
+            for term in terms:
+                out.setdefault(term, []).append(theme)
+        return {term: tuple(themes) for term, themes in out.items()}
 
     # -- conversion -----------------------------------------------------------------------
 
@@ -994,7 +1000,7 @@ def read_quanteda_yaml(path: str | os.PathLike, *, name: str | None = None) -> P
     doc = _parse_yaml(data, source)
     if not isinstance(doc, Mapping) or not doc:
         raise DictionaryError(
-            f"{source}: expected a quanteda YAML dictionary (a mapping of keys to lists of values), got {_kind(doc)}."
+            f"{source}: expected a quanteda YAML dictionary (a mapping of keys to lists of values), got {describe(doc)}."
         )
     categories: dict[str, dict] = {}
     values: list[tuple[str, str]] = []  # (value, category id)
@@ -1016,7 +1022,7 @@ def read_quanteda_yaml(path: str | os.PathLike, *, name: str | None = None) -> P
             node = [node]
         if not isinstance(node, list):
             raise DictionaryError(
-                f"{source}: key {cid!r}: expected a list of strings or nested keys, got {_kind(node)}."
+                f"{source}: key {cid!r}: expected a list of strings or nested keys, got {describe(node)}."
             )
         categories.setdefault(
             cid, {"label": keys[-1], "description": f"quanteda key {' > '.join(keys)} (imported from {Path(source).name})"}
@@ -1028,7 +1034,7 @@ def read_quanteda_yaml(path: str | os.PathLike, *, name: str | None = None) -> P
                 values.append((_check_form(item, source=source, where=f"key {cid!r}", what="value"), cid))
             else:
                 raise DictionaryError(
-                    f"{source}: key {cid!r}: values must be strings, got {_kind(item)}. Quote numbers in YAML (e.g. '5G')."
+                    f"{source}: key {cid!r}: values must be strings, got {describe(item)}. Quote numbers in YAML (e.g. '5G')."
                 )
 
     walk(doc, ())
@@ -1057,14 +1063,14 @@ def read_quanteda_yaml(path: str | os.PathLike, *, name: str | None = None) -> P
             f"{source}: {len(globs)} quanteda glob pattern(s) cannot be matched exactly and are kept as literal "
             f"terms with a note: {', '.join(globs)}. Expand them into explicit forms for exact matching.",
             DictionaryWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     if repeated:
         warnings.warn(
             f"{source}: {len(repeated)} value(s) are listed under several keys; each form can belong to one "
             f"category only, so the first key keeps it: {', '.join(repeated)}.",
             DictionaryWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     doc_native = {
         "name": name if name is not None else Path(source).stem,
@@ -1126,21 +1132,63 @@ def write_quanteda_yaml(dictionary: PolicyDictionary, path: str | os.PathLike) -
     return out
 
 
-def resolve_dictionary(dictionary=None):
+def _load_any(path: str | os.PathLike) -> PolicyDictionary:
+    """A dictionary file in either format: native (``name``, ``version``, ``terms`` …) or quanteda YAML."""
+    data, source = _read_source(path)
+    doc = _parse_yaml(data, source)
+    if isinstance(doc, dict) and {"name", "version", "terms"} <= set(doc):
+        return PolicyDictionary(validated=_validate(doc, source), digest=_digest(data), source=source)
+    return read_quanteda_yaml(path)
+
+
+def resolve_dictionary(dictionary=None, *, frame=None, required: bool = False, where: str = "dictionary"):
     """The one reading of every ``dictionary=`` argument of the package.
 
-    ``None``: the bundled dictionary; ``False``: no dictionary (``None`` is returned); a
-    :class:`PolicyDictionary`: itself; a path: :func:`load_dictionary` of it.
+    Parameters
+    ----------
+    dictionary : None, False, PolicyDictionary, str or path
+        ``None``: the bundled dictionary; ``False``: no dictionary; a :class:`PolicyDictionary`:
+        itself; a path: a YAML file, in the native format (:func:`load_dictionary`) or quanteda's
+        (:func:`read_quanteda_yaml`), told apart by its keys.
+    frame : pandas.DataFrame, optional
+        A tokenized frame: with ``dictionary=None``, the bundled dictionary must be the one it was
+        tokenized with (``frame.attrs["tokenize"]["dictionary_version"]``).
+    required : bool, default False
+        Refuse ``False`` (for steps that cannot work without terms).
+    where : str
+        The caller, for error messages.
+
+    Returns
+    -------
+    PolicyDictionary or None
+        ``None`` only for ``dictionary=False``.
 
     Examples
     --------
-    >>> resolve_dictionary() is resolve_dictionary(None) or resolve_dictionary().name == load_dictionary().name
+    >>> resolve_dictionary().name == load_dictionary().name
     True
     >>> resolve_dictionary(False) is None
     True
     """
     if dictionary is False:
+        if required:
+            raise ValueError(f"{where}: needs a dictionary (dictionary=False has no terms); pass None for the bundled "
+                             "one, a PolicyDictionary or the path of a dictionary file.")
         return None
     if isinstance(dictionary, PolicyDictionary):
         return dictionary
-    return load_dictionary(dictionary)
+    if dictionary is None:
+        d = load_dictionary()
+        used = (frame.attrs.get("tokenize", {}) if frame is not None else {}).get("dictionary_version")
+        if used is not None and used != d.version:
+            raise ValueError(
+                f"{where}: the frame was tokenized with dictionary version {used!r}, the bundled one is "
+                f"{d.version!r}; pass the dictionary that was used (dictionary=...)."
+            )
+        return d
+    if isinstance(dictionary, (str, os.PathLike)):
+        return _load_any(dictionary)
+    raise TypeError(
+        f"dictionary must be None, False, a path or a PolicyDictionary; got {type(dictionary).__name__}. None is the "
+        "bundled dictionary, False none, a path a dictionary YAML file (native or quanteda)."
+    )

@@ -51,7 +51,9 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-__all__ = ["segment", "split_sentences", "UNIT_COLUMNS", "MAX_HEADING_CHARS"]
+from .._checks import user_stacklevel
+
+__all__ = ["MAX_HEADING_CHARS", "UNIT_COLUMNS", "locate_tokens", "segment", "split_sentences", "tokens_to_units", "unit_level"]
 
 #: The unit columns of :func:`segment`, in order; metadata columns follow.
 UNIT_COLUMNS = (
@@ -474,7 +476,7 @@ def segment(corpus: pd.DataFrame, *, level: str = "sentence", text_column: str =
         warnings.warn(
             f"{len(empty_docs)} document(s) have empty or missing {text_column!r} and get no units: {empty_docs[:10]}.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
 
     units = pd.DataFrame(
@@ -497,3 +499,135 @@ def segment(corpus: pd.DataFrame, *, level: str = "sentence", text_column: str =
     positions = corpus.index.astype(str).get_indexer(pd.Index(rows["doc_id"], dtype=object))
     meta_rows = corpus[meta_cols].rename(columns=renames).iloc[positions].set_axis(units.index, axis=0)
     return pd.concat([units, meta_rows], axis=1)
+
+
+# ----------------------------------------------------------------------------- units of tokenized frames
+def unit_level(frame: pd.DataFrame) -> str:
+    """What a row of ``frame`` is: ``"document"``, ``"paragraph"`` or ``"sentence"``.
+
+    The one rule of the package: a frame without a ``unit_type`` column is a corpus (one row per
+    document); units of :func:`segment` are sentences when any unit is a sentence, otherwise
+    paragraphs (a selection of headings and titles only is paragraph-level).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> unit_level(pd.DataFrame({"text": ["发展新质生产力。"]}))
+    'document'
+    >>> unit_level(segment(pd.DataFrame({"text": ["一、总体要求\\n发展新质生产力。"]}), level="sentence"))
+    'sentence'
+    """
+    if "unit_type" not in frame.columns:
+        return "document"
+    kinds = set(frame["unit_type"].dropna().astype(str))
+    return "sentence" if "sentence" in kinds else "paragraph"
+
+
+def locate_tokens(unit_rows: np.ndarray, unit_starts: np.ndarray, unit_ends: np.ndarray, token_rows: np.ndarray,
+                  token_starts: np.ndarray) -> np.ndarray:
+    """For every token, the position of the unit its start offset falls in (``-1``: in no unit).
+
+    Units and tokens are given by their row (document) and character offsets into that row's text;
+    units must be sorted by row, then start (as :func:`segment` returns them).  A token belongs to
+    the unit with ``start <= token start < end`` of the same row: the one rule by which every part
+    of the package turns document tokens into unit tokens.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> locate_tokens(np.array([0, 0, 1]), np.array([0, 5, 0]), np.array([4, 9, 3]),
+    ...               np.array([0, 0, 0, 1]), np.array([1, 4, 6, 2])).tolist()
+    [0, -1, 1, 2]
+    """
+    unit_rows = np.asarray(unit_rows, dtype=np.int64)
+    token_rows = np.asarray(token_rows, dtype=np.int64)
+    token_starts = np.asarray(token_starts, dtype=np.int64)
+    if not len(token_rows):
+        return np.empty(0, dtype=np.int64)
+    if not len(unit_rows):
+        return np.full(len(token_rows), -1, dtype=np.int64)
+    # one global coordinate: rows laid end to end, each as long as its furthest offset + 1
+    reach = np.zeros(int(max(unit_rows.max(), token_rows.max())) + 1, dtype=np.int64)
+    np.maximum.at(reach, unit_rows, np.asarray(unit_ends, dtype=np.int64) + 1)
+    np.maximum.at(reach, token_rows, token_starts + 1)
+    base = np.concatenate([[0], np.cumsum(reach)[:-1]])
+    starts = base[unit_rows] + np.asarray(unit_starts, dtype=np.int64)
+    ends = base[unit_rows] + np.asarray(unit_ends, dtype=np.int64)
+    at = base[token_rows] + token_starts
+    pos = np.searchsorted(starts, at, side="right") - 1
+    inside = (pos >= 0) & (at < ends[np.maximum(pos, 0)]) & (unit_rows[np.maximum(pos, 0)] == token_rows)
+    return np.where(inside, pos, -1).astype(np.int64)
+
+
+def tokens_to_units(frame: pd.DataFrame, level: str, *, where: str = "tokens_to_units()") -> pd.DataFrame:
+    """Tokenized documents → tokenized paragraphs or sentences, without tokenizing again.
+
+    Each document of ``frame`` (a tokenized corpus: ``text``, ``tokens``, ``token_spans``) is split
+    by :func:`segment`, and every token goes to the unit its start offset falls in
+    (:func:`locate_tokens`), so the tokens of the units are exactly those of the documents.  A token
+    that starts in no unit (only whitespace tokens kept with ``keep=("space",)`` can) is not
+    counted, with a warning.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A tokenized corpus (one row per document).
+    level : {"paragraph", "sentence"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        The units of :func:`segment` with ``tokens``, ``token_spans`` (offsets into the unit's
+        ``text``), ``pos`` (when ``frame`` has it) and ``n_tokens``.
+
+    Examples
+    --------
+    >>> import corpusanalysis as ca
+    >>> docs = ca.tokenize(ca.clean(ca.load_seeds()))
+    >>> units = tokens_to_units(docs, "paragraph")
+    >>> int(units["n_tokens"].sum()) == int(docs["n_tokens"].sum())
+    True
+    """
+    missing = [c for c in ("text", "tokens", "token_spans") if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{where}: splitting documents into {level}s needs the {missing} column(s) of tokenize(clean(corpus)); "
+            f"the frame has columns {list(frame.columns)[:12]}. Pass units from tokenize(segment(corpus, "
+            f"level={level!r})) instead."
+        )
+    if unit_level(frame) != "document":
+        raise ValueError(f"{where}: the frame holds {unit_level(frame)} units, not documents; units cannot be split "
+                         "into units again here.")
+    base = frame.drop(columns=[c for c in ("tokens", "token_spans", "pos", "n_tokens") if c in frame.columns])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # empty documents have no units and no tokens: nothing is lost
+        units = segment(base, level=level)
+    position = {str(i): k for k, i in enumerate(frame.index)}
+    unit_rows = units["doc_id"].map(position).to_numpy(dtype=np.int64)
+    spans = [s if s is not None else () for s in frame["token_spans"].tolist()]
+    lengths = np.fromiter(map(len, spans), dtype=np.int64, count=len(spans))
+    token_rows = np.repeat(np.arange(len(frame), dtype=np.int64), lengths)
+    flat_spans = np.array([se for s in spans for se in s], dtype=np.int64).reshape(-1, 2)
+    unit_of = locate_tokens(unit_rows, units["start"].to_numpy(), units["end"].to_numpy(), token_rows,
+                            flat_spans[:, 0])
+    lost = int((unit_of < 0).sum())
+    if lost:
+        warnings.warn(f"{where}: {lost} token(s) lie outside every {level} (between units) and are not counted.",
+                      UserWarning, stacklevel=user_stacklevel())
+    flat_tokens = [t for toks in frame["tokens"].tolist() for t in (toks or ())]
+    has_pos = "pos" in frame.columns
+    flat_pos = [p for tags in frame["pos"].tolist() for p in (tags or ())] if has_pos else None
+    unit_start = units["start"].to_numpy(dtype=np.int64)
+    buckets: list[list[int]] = [[] for _ in range(len(units))]
+    for k, u in enumerate(unit_of.tolist()):
+        if u >= 0:
+            buckets[u].append(k)
+    out = units.copy()
+    out["tokens"] = pd.Series([tuple(flat_tokens[k] for k in b) for b in buckets], index=units.index, dtype=object)
+    out["token_spans"] = pd.Series(
+        [tuple((int(flat_spans[k, 0] - unit_start[u]), int(flat_spans[k, 1] - unit_start[u])) for k in b)
+         for u, b in enumerate(buckets)], index=units.index, dtype=object)
+    if has_pos:
+        out["pos"] = pd.Series([tuple(flat_pos[k] for k in b) for b in buckets], index=units.index, dtype=object)
+    out["n_tokens"] = np.array([len(b) for b in buckets], dtype=np.int64)
+    return out

@@ -36,7 +36,7 @@ import pandas as pd
 from .._cache import ContentCache, text_key
 from .._parallel import bounded_map
 from .clean import MOJIBAKE_MARKER, REDACTION_PLACEHOLDER
-from .dictionary import PolicyDictionary, load_dictionary
+from .dictionary import resolve_dictionary
 from .matcher import Matcher
 
 __all__ = [
@@ -251,15 +251,7 @@ class Tokenizer:
             if self.pos:
                 raise ValueError("backend='rjieba' does not tag parts of speech; use pos=False or backend='jieba'.")
             _rjieba_tokenizer()  # fail early with a clear message when it is not installed
-        d = self.dictionary
-        if d is None:
-            d = load_dictionary()
-        elif isinstance(d, (str, os.PathLike)):
-            d = load_dictionary(d)
-        elif d is False:
-            d = None
-        elif not isinstance(d, PolicyDictionary):
-            raise TypeError(f"dictionary must be None, False, a path or a PolicyDictionary; got {type(d).__name__}.")
+        d = resolve_dictionary(self.dictionary, where="Tokenizer")
         self.dictionary_ = d
         forms = d.forms() if d is not None else pd.DataFrame({"form": [], "term": []})
         if not self.canonical:
@@ -418,6 +410,13 @@ def _write_cache(cache: ContentCache, tokenizer: Tokenizer, entries: dict) -> No
     cache.write(_cache_name(tokenizer), frame, index=False)
 
 
+def _same_option(value, default) -> bool:
+    try:
+        return bool(value == default) or (value is None and default is None)
+    except Exception:  # an array or the like: not the default
+        return False
+
+
 def tokenize(corpus: pd.DataFrame, *, dictionary=None, stopwords="default", pos: bool = False, keep=(),
              hmm: bool = True, canonical: bool = True, backend: str = "jieba", tokenizer: Tokenizer | None = None,
              cache=None, workers: int = 1, text_column: str = "text") -> pd.DataFrame:
@@ -431,7 +430,7 @@ def tokenize(corpus: pd.DataFrame, *, dictionary=None, stopwords="default", pos:
     dictionary, stopwords, pos, keep, hmm, canonical, backend
         See :class:`Tokenizer`.
     tokenizer : Tokenizer, optional
-        A ready tokenizer (the other options are then ignored).
+        A ready tokenizer; passing any of the tokenizer's own options as well is an error.
     cache : bool, str or path, optional
         A folder for a content-addressed token cache (``True``: ``.cache/corpusanalysis``).
         Tokens are keyed by the hash of each text and the tokenizer's settings (dictionary
@@ -469,8 +468,20 @@ def tokenize(corpus: pd.DataFrame, *, dictionary=None, stopwords="default", pos:
         )
     if not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive int, got {workers!r}.")
-    tok = tokenizer or Tokenizer(dictionary, stopwords=stopwords, pos=pos, keep=keep, hmm=hmm, canonical=canonical,
-                                 backend=backend)
+    options = dict(dictionary=dictionary, stopwords=stopwords, pos=pos, keep=keep, hmm=hmm, canonical=canonical,
+                   backend=backend)
+    if tokenizer is not None:
+        if not isinstance(tokenizer, Tokenizer):
+            raise TypeError(f"tokenizer must be a corpusanalysis.Tokenizer; got {type(tokenizer).__name__}.")
+        defaults = dict(dictionary=None, stopwords="default", pos=False, keep=(), hmm=True, canonical=True,
+                        backend="jieba")
+        clash = sorted(k for k, v in options.items() if not _same_option(v, defaults[k]))
+        if clash:
+            raise ValueError(
+                f"tokenize(): tokenizer= is a ready Tokenizer, so {', '.join(f'{k}=' for k in clash)} would be ignored; "
+                "set them on the Tokenizer (Tokenizer(dictionary, stopwords=..., ...)) or leave out tokenizer=."
+            )
+    tok = tokenizer or Tokenizer(**options)
     texts = [t if isinstance(t, str) else "" for t in corpus[text_column].tolist()]
     store = ContentCache.from_option(cache)
     cached = _read_cache(store, tok)

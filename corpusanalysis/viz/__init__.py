@@ -7,7 +7,12 @@ from .corpus import plot_cleaning_removals, plot_document_lengths, plot_trends
 from .explorer import Explorer, explore
 from .network import plot_association_heatmap, plot_ego_networks, plot_network
 from .style import cjk_font_path, figure_dir, new_figure, plot_style, save_figure
-from .terms import plot_keyness, plot_tfidf_heatmap, plot_theme_heatmap, plot_theme_term_frequencies
+from .terms import (
+    plot_keyness,
+    plot_tfidf_heatmap,
+    plot_theme_heatmap,
+    plot_theme_term_frequencies,
+)
 from .topics import plot_k_selection, plot_topic_prevalence, plot_topics
 
 __all__ = [

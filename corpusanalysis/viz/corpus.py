@@ -11,7 +11,7 @@ from .style import finish, new_figure, plot_style
 __all__ = ["plot_cleaning_removals", "plot_document_lengths", "plot_trends"]
 
 
-def plot_document_lengths(summary: pd.DataFrame, *, hue: str = "script", path=None) -> Figure:
+def plot_document_lengths(summary: pd.DataFrame, *, hue: str = "script", ax=None, path=None) -> Figure:
     """Horizontal bars of document length in characters, coloured by a metadata column.
 
     Parameters
@@ -21,6 +21,9 @@ def plot_document_lengths(summary: pd.DataFrame, *, hue: str = "script", path=No
         columns ``label``, ``n_chars`` and ``hue``).
     hue : str, default "script"
         Column used for colours; categories are sorted so colours are stable.
+    ax : matplotlib Axes, optional
+        Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
+        figure.
     path : str or path, optional
         Also save the PNG there (see :func:`save_figure`).
 
@@ -47,7 +50,7 @@ def plot_document_lengths(summary: pd.DataFrame, *, hue: str = "script", path=No
         import seaborn as sns
 
         colors = dict(zip(categories, sns.color_palette("deep", n_colors=max(len(categories), 1))))
-        fig, ax = new_figure(figsize=(7.5, 0.55 * len(data) + 1.4))
+        fig, ax = new_figure(ax=ax, figsize=(7.5, 0.55 * len(data) + 1.4))
         bar_colors = [colors[str(v) if pd.notna(v) else "unknown"] for v in data[hue]]
         bars = ax.barh(data["label"].astype(str), data["n_chars"], color=bar_colors)
         ax.bar_label(bars, labels=[f"{n:,}" for n in data["n_chars"]], padding=3, fontsize=8)
@@ -61,7 +64,7 @@ def plot_document_lengths(summary: pd.DataFrame, *, hue: str = "script", path=No
         return finish(fig, path)
 
 
-def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = None, path=None) -> Figure:
+def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = None, ax=None, path=None) -> Figure:
     """Stacked bars: characters each cleaning step removed from each document.
 
     Parameters
@@ -71,6 +74,9 @@ def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = 
         ``chars_raw`` and ``removed_<step>``).
     labels : pandas.Series, optional
         Bar labels by ``doc_id`` (e.g. ``corpus_summary(corpus)["label"]``); the id by default.
+    ax : matplotlib Axes, optional
+        Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
+        figure.
     path : str or path, optional
         Also save the PNG there (see :func:`save_figure`).
 
@@ -102,7 +108,7 @@ def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = 
 
         palette = sns.color_palette("tab10", n_colors=max(len(steps), 1))
         colors = dict(zip(steps, palette))  # colour fixed by step order, whatever is shown
-        fig, ax = new_figure(figsize=(8.0, 0.6 * len(data) + 1.6))
+        fig, ax = new_figure(ax=ax, figsize=(8.0, 0.6 * len(data) + 1.6))
         left = pd.Series(0, index=data.index, dtype="float64")
         for col in shown:
             values = data[col].clip(lower=0).astype("float64")
@@ -121,8 +127,21 @@ def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = 
         return finish(fig, path)
 
 
-def plot_trends(table: pd.DataFrame, *, path=None):
+def plot_trends(table: pd.DataFrame, *, ax=None, path=None):
     """Lines of the themes' and key terms' rates per year (two panels), from :func:`trends`.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table of :func:`~corpusanalysis.trends`.
+    ax : sequence of two matplotlib Axes, optional
+        Draw the two panels (themes, key terms) into these instead of a new figure.
+    path : str or path, optional
+        Also save the PNG there.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -141,7 +160,7 @@ def plot_trends(table: pd.DataFrame, *, path=None):
         import seaborn as sns
         from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
-        fig, axes = new_figure(figsize=(10.0, 4.2), ncols=2, sharex=True)
+        fig, axes = new_figure(ax=ax, figsize=(10.0, 4.2), ncols=2, sharex=True)
         for ax, kind, title in zip(axes, ("theme", "term"), ("主题 Themes", "关键术语 Key terms")):
             rows = table[table["kind"] == kind]
             names = list(dict.fromkeys(rows["name"].astype(str)))

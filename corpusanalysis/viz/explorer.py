@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._checks import renamed
 from ..analysis.explore import (
     EMPTY_COOCCURRENCE,
     ExploreView,
@@ -100,15 +101,15 @@ if _w is not None:
         ``view`` (the current :class:`ExploreView`) and ``exported`` (paths of the last export).
         """
 
+        @renamed(kwic_window="context_chars", n_associates="n")
         def __init__(self, corpus: pd.DataFrame, *, term: str | None = None, dictionary=None,
-                     kwic_window: int = 20, window="sentence", min_count: int = 2, n_associates: int = 10,
+                     context_chars: int = 20, window="sentence", min_count: int = 2, n: int = 10,
                      alpha: float | None = None, export_dir="explore-exports", **kwargs):
             w = _w
             self.corpus = prepare_corpus(corpus, dictionary=dictionary)
             self._dictionary = dictionary
             self._d = resolve_dictionary(dictionary)
-            self._opts = dict(kwic_window=kwic_window, window=window, min_count=min_count,
-                              n_associates=n_associates, alpha=alpha)
+            self._opts = dict(context_chars=context_chars, window=window, min_count=min_count, n=n, alpha=alpha)
             self.export_dir = Path(export_dir)
             self._cooc_cache: dict = {}
             self.view: ExploreView | None = None
@@ -239,8 +240,8 @@ if _w is not None:
             rate = {"rate": "{:.2f}".format}
             self.frequency.value = (
                 "<div style='display:flex;gap:2em;flex-wrap:wrap'><div><b>per theme</b>"
-                + _table_html(view.frequency_theme, ["theme", "count", "rate", "n_tokens", "documents_with_term",
-                                                     "documents"], empty="no theme", formats=rate)
+                + _table_html(view.frequency_theme, ["theme", "count", "rate", "n_tokens", "n_docs",
+                                                     "n_docs_total"], empty="no theme", formats=rate)
                 + "</div><div><b>per document</b>"
                 + _table_html(view.frequency_document, ["doc_id", "count", "rate", "n_tokens"], empty="no document",
                               formats=rate)
@@ -257,8 +258,9 @@ if _w is not None:
                     f"doc_id={self.doc_filter.value or None!r})")
 
 
-def explore(corpus: pd.DataFrame, *, term: str | None = None, dictionary=None, kwic_window: int = 20,
-            window="sentence", min_count: int = 2, n_associates: int = 10, alpha: float | None = None,
+@renamed(kwic_window="context_chars", n_associates="n")
+def explore(corpus: pd.DataFrame, *, term: str | None = None, dictionary=None, context_chars: int = 20,
+            window="sentence", min_count: int = 2, n: int = 10, alpha: float | None = None,
             export_dir="explore-exports") -> Explorer:
     """An interactive explorer of a corpus for JupyterLab (ipywidgets).
 
@@ -275,7 +277,7 @@ def explore(corpus: pd.DataFrame, *, term: str | None = None, dictionary=None, k
     term : str, optional
         The first term shown (default: the most frequent dictionary term).
     dictionary : PolicyDictionary or path, optional
-    kwic_window, window, min_count, n_associates, alpha
+    context_chars, window, min_count, n, alpha
         See :func:`explore_view`.
     export_dir : str or path, default "explore-exports"
 
@@ -295,5 +297,5 @@ def explore(corpus: pd.DataFrame, *, term: str | None = None, dictionary=None, k
     """
     if _w is None:  # pragma: no cover
         raise ImportError("explore() needs ipywidgets>=8.1 (pip install ipywidgets).")
-    return Explorer(corpus, term=term, dictionary=dictionary, kwic_window=kwic_window, window=window,
-                    min_count=min_count, n_associates=n_associates, alpha=alpha, export_dir=export_dir)
+    return Explorer(corpus, term=term, dictionary=dictionary, context_chars=context_chars, window=window,
+                    min_count=min_count, n=n, alpha=alpha, export_dir=export_dir)

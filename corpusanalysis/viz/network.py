@@ -10,7 +10,8 @@ from .style import finish, new_figure, plot_style, theme_colors
 
 __all__ = ["plot_association_heatmap", "plot_ego_networks", "plot_network"]
 
-from ..text.dictionary import load_dictionary
+from .._checks import renamed
+from ..text.dictionary import resolve_dictionary
 
 
 def _net_label_size(label: str, fontsize: float) -> tuple[float, float]:
@@ -161,14 +162,15 @@ def _net_draw(ax, G, *, title: str, label_top: int, seed: int, panel_in: tuple[f
               title_fontsize=8, frameon=False, borderaxespad=0)
 
 
-def plot_network(graphs, *, label_top: int = 60, seed: int = 7, ncols: int | None = None, title: str | None = None,
-                 path=None) -> Figure:
+@renamed(label_top="n", seed="random_state")
+def plot_network(graphs, *, n: int = 60, random_state: int = 7, ncols: int | None = None, title: str | None = None,
+                 ax=None, path=None) -> Figure:
     """Co-occurrence network(s): deterministic layout, size by frequency, colour by community.
 
     Nodes are drawn with an area proportional to the square root of their ``frequency``
     (contexts containing the term), coloured by Louvain ``community`` (legend: the most frequent
     term of each); dictionary theme terms get a dark ring.  Edge width is proportional to the edge
-    ``weight`` (G² by default).  Labels: the ``label_top`` most frequent terms, placed greedily on,
+    ``weight`` (G² by default).  Labels: the ``n`` most frequent terms, placed greedily on,
     above, below, right or left of their node where they do not overlap a label already placed;
     the eight most frequent are always drawn.
 
@@ -177,9 +179,9 @@ def plot_network(graphs, *, label_top: int = 60, seed: int = 7, ncols: int | Non
     graphs : networkx.Graph or dict of str to networkx.Graph
         One network (from :func:`corpusanalysis.cooccurrence.cooccurrence_network`) or several,
         drawn side by side with the keys as panel titles (e.g. one per theme).
-    label_top : int, default 60
+    n : int, default 60
         Number of labelled nodes per panel.
-    seed : int, default 7
+    random_state : int, default 7
         Seed of :func:`networkx.spring_layout`, used for components of more than 200 terms;
         smaller components get :func:`networkx.kamada_kawai_layout`.  Each connected component
         is laid out on its own and the components are packed row by row, largest first.
@@ -187,6 +189,9 @@ def plot_network(graphs, *, label_top: int = 60, seed: int = 7, ncols: int | Non
         Panels per row (default: 1, one network under the other).
     title : str, optional
         Figure title.
+    ax : matplotlib Axes, optional
+        Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
+        figure.
     path : str or path, optional
         Also save the PNG there.
 
@@ -210,27 +215,27 @@ def plot_network(graphs, *, label_top: int = 60, seed: int = 7, ncols: int | Non
     if not isinstance(graphs, dict) or not graphs or not all(isinstance(g, nx.Graph) for g in graphs.values()):
         raise ValueError("plot_network() expects a networkx Graph (cooccurrence_network()) or a dict of them, "
                          f"one per panel; got {type(graphs).__name__}.")
-    n = len(graphs)
+    n_panels = len(graphs)
     ncols = ncols or 1
-    nrows = -(-n // ncols)
+    nrows = -(-n_panels // ncols)
     panel = (8.0, 5.6)
     with plot_style():
-        fig, axes = new_figure(figsize=(panel[0] * ncols + 1.6 * ncols, panel[1] * nrows + 0.6), nrows=nrows,
+        fig, axes = new_figure(ax=ax, figsize=(panel[0] * ncols + 1.6 * ncols, panel[1] * nrows + 0.6), nrows=nrows,
                                ncols=ncols, squeeze=False)
         for k, ax in enumerate(axes.ravel()):
-            if k >= n:
+            if k >= n_panels:
                 ax.set_axis_off()
                 continue
             name, G = list(graphs.items())[k]
             head = f"{name} ({G.number_of_nodes()} terms, {G.number_of_edges()} edges)".strip()
-            _net_draw(ax, G, title=head, label_top=label_top, seed=seed, panel_in=panel)
+            _net_draw(ax, G, title=head, label_top=n, seed=random_state, panel_in=panel)
         if title:
             fig.suptitle(title)
         return finish(fig, path)
 
 
 def plot_ego_networks(assoc: pd.DataFrame, *, terms=None, n: int = 12, value: str = "g2", group: str | None = None,
-                      cooc: pd.DataFrame | None = None, path=None) -> Figure:
+                      cooc: pd.DataFrame | None = None, dictionary=None, ax=None, path=None) -> Figure:
     """Ego networks of key terms side by side: each term in the centre, its associates around it.
 
     Associates (from :func:`corpusanalysis.cooccurrence.associates`) sit on a circle in rank order,
@@ -253,6 +258,11 @@ def plot_ego_networks(assoc: pd.DataFrame, *, terms=None, n: int = 12, value: st
         Required when the table has several groups.
     cooc : pandas.DataFrame, optional
         The co-occurrence table, for the chords between associates.
+    dictionary : None, False, PolicyDictionary or path
+        Where the terms' themes (dot colours) come from (see :func:`~corpusanalysis.text.dictionary.resolve_dictionary`).
+    ax : matplotlib Axes, optional
+        Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
+        figure.
     path : str or path, optional
         Also save the PNG there.
 
@@ -289,13 +299,11 @@ def plot_ego_networks(assoc: pd.DataFrame, *, terms=None, n: int = 12, value: st
     if missing or not terms:
         raise ValueError(f"plot_ego_networks(): no associates for {missing or terms} in the table; compute them with "
                          "associates(cooc, terms) (relax alpha on small corpora).")
-    term_theme: dict[str, str] = {}
-    for theme, family in load_dictionary().themes().items():
-        for t in family:
-            term_theme.setdefault(t, theme)
-    colors = theme_colors()
+    d = resolve_dictionary(dictionary, where="plot_ego_networks()")
+    term_theme = {t: themes[0] for t, themes in d.term_themes().items()} if d is not None else {}
+    colors = theme_colors(dictionary)
     with plot_style():
-        fig, axes = new_figure(figsize=(4.9 * len(terms), 5.0), ncols=len(terms), squeeze=False)
+        fig, axes = new_figure(ax=ax, figsize=(4.9 * len(terms), 5.0), ncols=len(terms), squeeze=False)
         for ax, term in zip(axes.ravel(), terms):
             rows = table[table["term"].astype(str) == term].sort_values("rank").head(n)
             k = len(rows)
@@ -341,8 +349,9 @@ def plot_ego_networks(assoc: pd.DataFrame, *, terms=None, n: int = 12, value: st
         return finish(fig, path)
 
 
-def plot_association_heatmap(cooc: pd.DataFrame, terms=None, *, per_theme: int = 6, value: str = "npmi",
-                             group: str | None = None, path=None) -> Figure:
+@renamed(per_theme="n")
+def plot_association_heatmap(cooc: pd.DataFrame, terms=None, *, n: int = 6, value: str = "npmi",
+                             group: str | None = None, dictionary=None, ax=None, path=None) -> Figure:
     """Heatmap of the association between key terms, blocks by theme, co-occurrence counts written in.
 
     Parameters
@@ -353,13 +362,18 @@ def plot_association_heatmap(cooc: pd.DataFrame, terms=None, *, per_theme: int =
     terms : list of str or dict of str to list of str, optional
         The terms (rows = columns), or ``{theme: [terms]}`` for blocks.  Default: for each mission
         theme of the dictionary, the term naming it (新质生产力, 创新型县, 容错纠错) and its most
-        frequent other terms in the table, ``per_theme`` in all (a term in two themes goes to the
+        frequent other terms in the table, ``n`` in all (a term in two themes goes to the
         first).
-    per_theme : int, default 6
+    n : int, default 6
     value : str, default "npmi"
         Colour (diverging around 0; NPMI is in [-1, 1]).
     group : str, optional
         Required when the table has several groups.
+    dictionary : None, PolicyDictionary or path
+        Where the themes and their terms come from (default: the bundled dictionary).
+    ax : matplotlib Axes, optional
+        Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
+        figure.
     path : str or path, optional
         Also save the PNG there.
 
@@ -399,11 +413,12 @@ def plot_association_heatmap(cooc: pd.DataFrame, terms=None, *, per_theme: int =
     if terms is None:
         blocks: dict[str, list[str]] = {}
         used: set[str] = set()
-        for theme, family in load_dictionary().themes().items():
+        d = resolve_dictionary(dictionary, required=True, where="plot_association_heatmap()")
+        for theme, family in d.themes().items():
             present = sorted((t for t in family if t in freq and t not in used), key=lambda t: (-freq[t], t))
             if theme in present:  # the term naming the theme always leads its block
                 present = [theme] + [t for t in present if t != theme]
-            blocks[theme] = present[:per_theme]
+            blocks[theme] = present[:n]
             used.update(blocks[theme])
         blocks = {k: v for k, v in blocks.items() if v}
     elif isinstance(terms, dict):
@@ -425,10 +440,10 @@ def plot_association_heatmap(cooc: pd.DataFrame, terms=None, *, per_theme: int =
         counts[i, j] = counts[j, i] = int(c)
     annot = [["" if i == j or np.isnan(vals[i, j]) else str(counts[i, j]) for j in range(m)] for i in range(m)]
     labels = [f"{t} ({freq.get(t, 0)})" for t in order]
-    colors = theme_colors()
+    colors = theme_colors(dictionary)
     lim = np.nanmax(np.abs(vals)) if np.isfinite(vals).any() else 1.0
     with plot_style():
-        fig, ax = new_figure(figsize=(0.55 * m + 3.4, 0.5 * m + 2.0))
+        fig, ax = new_figure(ax=ax, figsize=(0.55 * m + 3.4, 0.5 * m + 2.0))
         sns.heatmap(vals, ax=ax, mask=np.isnan(vals), cmap="vlag", vmin=-lim, vmax=lim,
                     annot=annot, fmt="", annot_kws={"fontsize": 8}, linewidths=0.5, linecolor="white",
                     xticklabels=labels, yticklabels=labels, square=True,

@@ -16,8 +16,13 @@ from importlib import resources
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 from matplotlib import font_manager
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+from .._checks import describe
+from ..text.dictionary import resolve_dictionary
 
 __all__ = ["CJK_FONT_FAMILY", "FIGURE_DIR_ENV", "THEME_PALETTE", "cjk_font_path", "figure_dir", "finish", "group_colors",
            "new_figure", "plot_style", "save_figure", "theme_colors"]
@@ -105,10 +110,12 @@ class _Figure(Figure):
         return buffer.getvalue()
 
 
-def new_figure(*, figsize=(7.0, 4.0), **subplot_kw):
-    """A pyplot-free figure with one or more axes (``nrows``, ``ncols`` as in ``subplots``).
+def new_figure(*, figsize=(7.0, 4.0), ax=None, **subplot_kw):
+    """A pyplot-free figure with one or more axes (``nrows``, ``ncols`` as in ``subplots``), or the caller's axes.
 
-    Must be called inside :func:`plot_style` so the style applies.
+    Must be called inside :func:`plot_style` so the style applies.  With ``ax`` (one Axes, or as many
+    as the figure has panels), every ``plot_*`` function draws into the caller's figure instead of a
+    new one; ``figsize`` is then ignored.
 
     Examples
     --------
@@ -117,10 +124,34 @@ def new_figure(*, figsize=(7.0, 4.0), **subplot_kw):
     >>> from matplotlib.figure import Figure
     >>> isinstance(fig, Figure), fig._repr_png_()[:4]
     (True, b'\x89PNG')
+    >>> with plot_style():
+    ...     same, again = new_figure(ax=ax)
+    >>> same is fig and again is ax
+    True
     """
-    fig = _Figure(figsize=figsize, layout="constrained")
-    axes = fig.subplots(**subplot_kw)
-    return fig, axes
+    if ax is None:
+        fig = _Figure(figsize=figsize, layout="constrained")
+        return fig, fig.subplots(**subplot_kw)
+    nrows, ncols = subplot_kw.get("nrows", 1), subplot_kw.get("ncols", 1)
+    flat = list(np.ravel(np.asarray(ax, dtype=object)))
+    if len(flat) != nrows * ncols or not all(isinstance(a, Axes) for a in flat):
+        want = "one matplotlib Axes" if nrows * ncols == 1 else f"{nrows * ncols} matplotlib Axes ({nrows} × {ncols})"
+        raise ValueError(f"ax must be {want} for this figure; got {describe(ax)}. Pass ax=None for a new figure.")
+    fig = flat[0].figure
+    for a in flat:
+        # texts the caller's axes already have were made outside plot_style(): give them the CJK font
+        a.xaxis.reset_ticks()
+        a.yaxis.reset_ticks()
+        for text in (a.title, a._left_title, a._right_title, a.xaxis.label, a.yaxis.label):
+            text.set_fontfamily(matplotlib.rcParams["font.family"])
+    grid = np.empty((nrows, ncols), dtype=object)
+    grid.ravel()[:] = flat
+    if subplot_kw.get("squeeze", True):
+        if nrows * ncols == 1:
+            return fig, flat[0]
+        if nrows == 1 or ncols == 1:
+            return fig, grid.ravel()
+    return fig, grid
 
 
 def figure_dir(default: str | os.PathLike = "../figures") -> Path:
@@ -184,21 +215,45 @@ def finish(fig: Figure, path) -> Figure:
 THEME_PALETTE = {"新质生产力": 0, "创新型县": 2, "容错纠错": 3, "general": 7}
 
 
-def theme_colors() -> dict:
-    """The colour of every mission theme, ``"general"`` and ``""`` (no theme: grey)."""
+def theme_colors(dictionary=None) -> dict:
+    """The colour of every theme of ``dictionary``, of ``"general"`` and of ``""`` (no theme: grey).
+
+    The bundled themes keep their colours (:data:`THEME_PALETTE`) in every figure; the themes of
+    another dictionary take the remaining colours of seaborn's "deep" palette in sorted order.
+
+    Examples
+    --------
+    >>> colors = theme_colors()
+    >>> sorted(colors)
+    ['', 'general', '创新型县', '容错纠错', '新质生产力']
+    """
     import seaborn as sns
 
     deep = sns.color_palette("deep", n_colors=10)
-    return {**{theme: deep[i] for theme, i in THEME_PALETTE.items()}, "": (0.6, 0.6, 0.6)}
-
-
-def group_colors(groups) -> dict:
-    """Stable colours: the three mission themes always get the same colour, other groups other shades."""
-    import seaborn as sns
-
-    deep = sns.color_palette("deep", n_colors=10)
-    fixed = {theme: deep[i] for theme, i in THEME_PALETTE.items()}
-    others = [g for g in groups if g not in fixed]
+    d = resolve_dictionary(dictionary, where="theme colours")
+    themes = list(d.themes()) if d is not None else []
+    out = {theme: deep[i] for theme, i in THEME_PALETTE.items() if theme in themes or theme == "general"}
     free = [c for i, c in enumerate(deep) if i not in THEME_PALETTE.values()]
+    others = [t for t in themes if t not in out]
+    out.update(zip(others, free * (len(others) // len(free) + 1)))
+    return {**out, "": (0.6, 0.6, 0.6)}
+
+
+def group_colors(groups, dictionary=None) -> dict:
+    """Stable colours for groups: themes get their theme colour (:func:`theme_colors`), other groups other shades.
+
+    Examples
+    --------
+    >>> colors = group_colors(["新质生产力", "讲话", "党课"])
+    >>> colors["新质生产力"] == theme_colors()["新质生产力"], colors["讲话"] != colors["党课"]
+    (True, True)
+    """
+    import seaborn as sns
+
+    fixed = {k: v for k, v in theme_colors(dictionary).items() if k}
+    deep = sns.color_palette("deep", n_colors=10)
+    used = set(fixed.values())
+    free = [c for c in deep if c not in used]
+    others = [g for g in groups if g not in fixed]
     extra = dict(zip(others, free * (len(others) // len(free) + 1)))
     return {g: fixed.get(g, extra.get(g)) for g in groups}

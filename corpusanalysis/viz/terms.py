@@ -14,7 +14,7 @@ from ..features import WeightedMatrix, top_terms
 
 
 def plot_theme_heatmap(scores: pd.DataFrame, *, labels: pd.Series | None = None, value: str = "rate",
-                       path=None) -> Figure:
+                       ax=None, path=None) -> Figure:
     """Heatmap of dictionary theme (or category) rates × documents, raw hits written in each cell.
 
     Parameters
@@ -26,6 +26,9 @@ def plot_theme_heatmap(scores: pd.DataFrame, *, labels: pd.Series | None = None,
         Row labels by id (e.g. ``corpus_summary(corpus)["label"]``).
     value : str, default "rate"
         Column coloured (hits per 10,000 tokens by default).
+    ax : matplotlib Axes, optional
+        Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
+        figure.
     path : str or path, optional
         Also save the PNG there.
 
@@ -55,7 +58,7 @@ def plot_theme_heatmap(scores: pd.DataFrame, *, labels: pd.Series | None = None,
     with plot_style():
         import seaborn as sns
 
-        fig, ax = new_figure(figsize=(1.6 * len(rate.columns) + 4.0, 0.6 * len(rate) + 1.8))
+        fig, ax = new_figure(ax=ax, figsize=(1.6 * len(rate.columns) + 4.0, 0.6 * len(rate) + 1.8))
         sns.heatmap(rate.to_numpy(dtype=float), ax=ax, annot=annot, fmt="", cmap="rocket_r", linewidths=0.5,
                     cbar_kws={"label": f"{value} (per 10,000 tokens)" if value == "rate" else value},
                     xticklabels=list(rate.columns), yticklabels=list(rows), annot_kws={"fontsize": 8})
@@ -71,7 +74,8 @@ def _keyness_rows(table: pd.DataFrame, group, n: int) -> pd.DataFrame:
     return rows[rows["stat"] > 0].head(n)
 
 
-def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups=None, alpha: float = 0.05, path=None) -> Figure:
+def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups=None, alpha: float = 0.05, dictionary=None, ax=None,
+                 path=None) -> Figure:
     """Top key terms per group side by side: log-ratio bars, significance marked.
 
     For each group (one panel), the ``n`` terms with the largest positive ``stat`` — the first
@@ -79,19 +83,24 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups=None, alpha: float 
     ``table[table.stat > 0].groupby("group").head(n)`` — drawn top to bottom, the bar length
     being ``log_ratio`` (Hardie's binary log ratio: 1 = twice as frequent as in the reference).
     Bars with ``p_adj < alpha`` are solid and marked ``*``; the others are pale and hatched.
-    The label at the end of each bar is ``n_target / n_reference`` (raw counts).
+    The label at the end of each bar is ``count_target / count_reference`` (raw counts).
 
     Parameters
     ----------
     table : pandas.DataFrame
-        The table of :func:`corpusanalysis.keyness.keyness` (with a ``group`` column from
-        ``groups=``, or a single comparison).
+        The table of :func:`corpusanalysis.keyness` (with a ``group`` column from ``by=``, or a
+        single comparison).
     n : int, default 10
         Terms per group.
     groups : list of str, optional
         Groups to draw, in this order (default: every group, in the table's order).
     alpha : float, default 0.05
         Significance level for ``p_adj``.
+    dictionary : None, False, PolicyDictionary or path
+        Whose themes get the fixed theme colours (default: the bundled dictionary).
+    ax : matplotlib Axes, optional
+        Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
+        figure.
     path : str or path, optional
         Also save the PNG there.
 
@@ -107,11 +116,11 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups=None, alpha: float 
     >>> frame = pd.DataFrame(
     ...     {"tokens": [("新质生产力",) * 30 + ("创新",) * 70, ("容错纠错",) * 10 + ("创新",) * 90],
     ...      "theme": ["新质生产力", "容错纠错"]}, index=pd.Index(["a", "b"], name="doc_id"))
-    >>> fig = plot_keyness(keyness(doc_term_matrix(frame), groups="theme"))
+    >>> fig = plot_keyness(keyness(doc_term_matrix(frame), by="theme"))
     >>> [ax.get_title() for ax in fig.axes]
     ['容错纠错\\n1 row, 100 tokens', '新质生产力\\n1 row, 100 tokens']
     """
-    needed = ("term", "stat", "p_adj", "log_ratio", "n_target", "n_reference")
+    needed = ("term", "stat", "p_adj", "log_ratio", "count_target", "count_reference")
     missing = [c for c in needed if c not in table.columns]
     if missing:
         raise ValueError(f"plot_keyness() needs the table of keyness() with columns {list(needed)}; "
@@ -124,7 +133,7 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups=None, alpha: float 
         groups = present
     else:
         if not has_group:
-            raise ValueError("plot_keyness(): groups= needs a table with a 'group' column (keyness(..., groups=...)).")
+            raise ValueError("plot_keyness(): groups= needs a table with a 'group' column (keyness(..., by=...)).")
         groups = [groups] if isinstance(groups, str) else list(groups)
         unknown = [g for g in groups if g not in present]
         if unknown:
@@ -135,8 +144,8 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups=None, alpha: float 
     longest = max([len(str(t)) for rows in chosen.values() for t in rows["term"]] or [2])
     height = 0.32 * max([len(rows) for rows in chosen.values()] + [3]) + 1.6
     with plot_style():
-        colors = group_colors([g for g in groups if g is not None]) if has_group else {None: None}
-        fig, axes = new_figure(figsize=(max(3.0, 1.9 + 0.16 * longest) * len(groups), height),
+        colors = group_colors([g for g in groups if g is not None], dictionary) if has_group else {None: None}
+        fig, axes = new_figure(ax=ax, figsize=(max(3.0, 1.9 + 0.16 * longest) * len(groups), height),
                                ncols=len(groups), sharex=True, squeeze=False)
         axes = axes[0]
         comparisons = table.attrs.get("keyness", {}).get("comparisons", {})
@@ -151,7 +160,7 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups=None, alpha: float 
                     bar.set_alpha(0.35)
                     bar.set_hatch("///")
             ax.bar_label(bars, labels=[f"{a}/{b}{' *' if s else ''}" for a, b, s in
-                                       zip(rows["n_target"], rows["n_reference"], sig)], padding=2, fontsize=7.5)
+                                       zip(rows["count_target"], rows["count_reference"], sig)], padding=2, fontsize=7.5)
             ax.set_yticks(y, labels=[str(t) for t in rows["term"]])
             ax.grid(axis="y", visible=False)
             ax.axvline(0, color="0.4", linewidth=0.8)
@@ -170,7 +179,7 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups=None, alpha: float 
 
 
 def plot_tfidf_heatmap(weighted, *, n: int = 5, labels: pd.Series | None = None, max_rows: int = 30,
-                       path=None) -> Figure:
+                       ax=None, path=None) -> Figure:
     """Heatmap of TF-IDF weights: the top terms of every row × the rows, raw counts in the cells.
 
     The terms are the union of :func:`corpusanalysis.features.top_terms` ``(weighted, n=n)``
@@ -188,6 +197,9 @@ def plot_tfidf_heatmap(weighted, *, n: int = 5, labels: pd.Series | None = None,
         Column labels by row id (e.g. ``corpus_summary(corpus)["label"]``); the id by default.
     max_rows : int, default 30
         More rows than this raise (a heatmap of hundreds of units is unreadable: group first).
+    ax : matplotlib Axes, optional
+        Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
+        figure.
     path : str or path, optional
         Also save the PNG there.
 
@@ -232,7 +244,7 @@ def plot_tfidf_heatmap(weighted, *, n: int = 5, labels: pd.Series | None = None,
         import seaborn as sns
 
         longest = max(len(x) for x in names)
-        fig, ax = new_figure(figsize=(max(5.0, 0.95 * len(ids) + 0.16 * max(len(t) for t in terms) + 2.2),
+        fig, ax = new_figure(ax=ax, figsize=(max(5.0, 0.95 * len(ids) + 0.16 * max(len(t) for t in terms) + 2.2),
                                       0.3 * len(terms) + 1.6 + 0.09 * min(longest, 24)))
         sns.heatmap(values, ax=ax, annot=annot, fmt="", cmap="mako_r", linewidths=0.5, vmin=0,
                     cbar_kws={"label": "TF-IDF weight"}, xticklabels=names, yticklabels=terms,
@@ -247,7 +259,7 @@ def plot_tfidf_heatmap(weighted, *, n: int = 5, labels: pd.Series | None = None,
         return finish(fig, path)
 
 
-def plot_theme_term_frequencies(table: pd.DataFrame, *, path=None) -> Figure:
+def plot_theme_term_frequencies(table: pd.DataFrame, *, dictionary=None, ax=None, path=None) -> Figure:
     """Grouped bars: how often each theme's key terms occur in each group, per 10,000 tokens.
 
     One panel per theme family (``term_theme``), terms top to bottom by ``rank``, one bar per
@@ -258,6 +270,11 @@ def plot_theme_term_frequencies(table: pd.DataFrame, *, path=None) -> Figure:
     ----------
     table : pandas.DataFrame
         The table of :func:`corpusanalysis.themes.theme_term_rates`.
+    dictionary : None, False, PolicyDictionary or path
+        Whose themes get the fixed theme colours (default: the bundled dictionary).
+    ax : matplotlib Axes, optional
+        Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
+        figure.
     path : str or path, optional
         Also save the PNG there.
 
@@ -288,8 +305,8 @@ def plot_theme_term_frequencies(table: pd.DataFrame, *, path=None) -> Figure:
     by = table.attrs.get("theme_term_rates", {}).get("by", "group")
     n_terms = max(table.groupby("term_theme")["term"].nunique())
     with plot_style():
-        colors = group_colors(groups)
-        fig, axes = new_figure(figsize=(3.4 * len(families) + 0.6, 0.13 * len(groups) * n_terms + 0.1 * n_terms + 1.9),
+        colors = group_colors(groups, dictionary)
+        fig, axes = new_figure(ax=ax, figsize=(3.4 * len(families) + 0.6, 0.13 * len(groups) * n_terms + 0.1 * n_terms + 1.9),
                                ncols=len(families), squeeze=False)
         axes = axes[0]
         height = 0.8 / len(groups)

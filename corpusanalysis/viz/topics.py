@@ -29,7 +29,7 @@ def _topic_colors(n: int) -> list:
 
 
 def plot_k_selection(table: pd.DataFrame, *, chosen: int | None = None, min_stability: float | None = 0.7,
-                     path=None) -> Figure:
+                     ax=None, path=None) -> Figure:
     """Coherence, stability, diversity and perplexity against k: one dot per seed, the line their mean.
 
     Parameters
@@ -42,6 +42,9 @@ def plot_k_selection(table: pd.DataFrame, *, chosen: int | None = None, min_stab
         The k picked by :func:`corpusanalysis.choose_k`: a dashed vertical line in every panel.
     min_stability : float, optional
         Drawn as a dotted line in the stability panel (the rule's threshold); None to omit.
+    ax : matplotlib Axes, optional
+        Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
+        figure.
     path : str or path, optional
         Also save the PNG there.
 
@@ -70,7 +73,7 @@ def plot_k_selection(table: pd.DataFrame, *, chosen: int | None = None, min_stab
     seeds = sorted(int(s) for s in data["seed"].unique())
     offsets = {s: (i - (len(seeds) - 1) / 2) * 0.08 for i, s in enumerate(seeds)}
     with plot_style():
-        fig, axes = new_figure(figsize=(11.0, 6.2), nrows=2, ncols=3, sharex=True)
+        fig, axes = new_figure(ax=ax, figsize=(11.0, 6.2), nrows=2, ncols=3, sharex=True)
         for ax, (col, title) in zip(axes.ravel(), _K_PANELS.items()):
             ax.set_title(title, fontsize=10)
             if col not in data.columns or data[col].isna().all():
@@ -99,7 +102,7 @@ def plot_k_selection(table: pd.DataFrame, *, chosen: int | None = None, min_stab
         return finish(fig, path)
 
 
-def plot_topics(terms: pd.DataFrame, *, value: str = "prob", ncols: int = 3, path=None) -> Figure:
+def plot_topics(terms: pd.DataFrame, *, value: str = "prob", ncols: int = 3, ax=None, path=None) -> Figure:
     """Top terms of every topic as horizontal bars, one panel per topic, in topic-id order.
 
     Parameters
@@ -111,6 +114,9 @@ def plot_topics(terms: pd.DataFrame, *, value: str = "prob", ncols: int = 3, pat
         Bar length: p(term | topic), or the LDAvis relevance.
     ncols : int, default 3
         Panels per row.
+    ax : matplotlib Axes, optional
+        Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
+        figure.
     path : str or path, optional
         Also save the PNG there.
 
@@ -142,7 +148,7 @@ def plot_topics(terms: pd.DataFrame, *, value: str = "prob", ncols: int = 3, pat
     nrows = -(-len(topics) // ncols)
     colors = _topic_colors(max(topics))
     with plot_style():
-        fig, axes = new_figure(figsize=(3.6 * ncols + 0.4, 0.27 * n_terms * nrows + 1.0 * nrows + 0.6),
+        fig, axes = new_figure(ax=ax, figsize=(3.6 * ncols + 0.4, 0.27 * n_terms * nrows + 1.0 * nrows + 0.6),
                                nrows=nrows, ncols=ncols, squeeze=False)
         for ax in axes.ravel()[len(topics):]:
             ax.set_visible(False)
@@ -156,15 +162,15 @@ def plot_topics(terms: pd.DataFrame, *, value: str = "prob", ncols: int = 3, pat
             ax.grid(axis="y", visible=False)
             ax.margins(x=0.18)
             ax.set_xlabel("p(term | topic)" if value == "prob" else "relevance", fontsize=8)
-        by = terms.attrs.get("by")
+        sort = terms.attrs.get("sort")
         lam = terms.attrs.get("relevance_lambda")
-        ranked = f"ranked by relevance (λ = {lam:g})" if by == "relevance" and lam is not None else (
-            "ranked by probability" if by == "prob" else "in rank order")
+        ranked = f"ranked by relevance (λ = {lam:g})" if sort == "relevance" and lam is not None else (
+            "ranked by probability" if sort == "prob" else "in rank order")
         fig.suptitle(f"主题与关键词 Topics: top terms {ranked}; bar labels: raw counts in the corpus")
         return finish(fig, path)
 
 
-def plot_topic_prevalence(prevalence: pd.DataFrame, *, path=None) -> Figure:
+def plot_topic_prevalence(prevalence: pd.DataFrame, *, dictionary=None, ax=None, path=None) -> Figure:
     """Each topic's share in every group (e.g. theme) with its bootstrap confidence interval.
 
     Parameters
@@ -172,6 +178,11 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, *, path=None) -> Figure:
     prevalence : pandas.DataFrame
         The table of :func:`corpusanalysis.topic_prevalence` (``group``, ``topic``, ``label``,
         ``share``, ``ci_low``, ``ci_high``, ``n_units``).
+    dictionary : None, False, PolicyDictionary or path
+        Whose themes get the fixed theme colours (default: the bundled dictionary).
+    ax : matplotlib Axes, optional
+        Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
+        figure.
     path : str or path, optional
         Also save the PNG there.
 
@@ -201,14 +212,14 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, *, path=None) -> Figure:
     labels = data.drop_duplicates("topic").set_index("topic")["label"].astype(str)
     groups = sorted((str(g) for g in data["group"].unique()), key=lambda g: (g == "general", g))  # general last
     n_units = data.drop_duplicates("group").set_index("group")["n_units"]
-    colors = group_colors(groups)
+    colors = group_colors(groups, dictionary)
     step = 0.7 / max(len(groups), 1)
     from matplotlib.ticker import PercentFormatter
 
     level = prevalence.attrs.get("ci")
     ci_text = f"{level:.0%} bootstrap CI" if isinstance(level, float) else "bootstrap CI"
     with plot_style():
-        fig, ax = new_figure(figsize=(8.0, 0.75 * len(topics) * max(1, len(groups) / 3) + 1.6))
+        fig, ax = new_figure(ax=ax, figsize=(8.0, 0.75 * len(topics) * max(1, len(groups) / 3) + 1.6))
         for j, group in enumerate(groups):
             rows = data[data["group"].astype(str) == group].set_index("topic").reindex(topics)
             # topic 1 on top; groups spread within the topic's row, in sorted order top down
@@ -228,7 +239,7 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, *, path=None) -> Figure:
             "share of the group's tokens")
         ax.set_xlabel(f"主题占比 {what} ({ci_text})")
         ax.grid(axis="y", visible=False)
-        name = prevalence.attrs.get("groups", "group")
+        name = prevalence.attrs.get("by", prevalence.attrs.get("groups", "group"))
         fig.legend(title=f"{name} (units)", loc="outside right upper", fontsize=8)
         ax.set_title(f"各组主题占比 Topic prevalence by {name}")
         return finish(fig, path)

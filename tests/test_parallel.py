@@ -1,0 +1,82 @@
+"""Tests for corpusanalysis._parallel (one bounded executor) and corpusanalysis._cache (one content cache)."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+from corpusanalysis._cache import ContentCache, digest, text_key, write_parquet_atomic
+from corpusanalysis._parallel import bounded_map
+
+
+def _scale(factor, x):
+    return factor * x
+
+
+def _pid(_, x):
+    return os.getpid()
+
+
+def _fail_on_three(_, x):
+    if x == 3:
+        raise ValueError("three")
+    return x
+
+
+def _lazy(n, seen):
+    for i in range(n):
+        seen.append(i)
+        yield i
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bounded_map_keeps_input_order(workers):
+    assert list(bounded_map(_scale, range(10), shared=3, workers=workers)) == [3 * i for i in range(10)]
+
+
+def test_two_workers_use_other_processes_and_one_worker_this_one():
+    assert set(bounded_map(_pid, range(4), workers=1)) == {os.getpid()}
+    assert os.getpid() not in set(bounded_map(_pid, range(8), workers=2))
+
+
+def test_no_more_processes_than_items():
+    assert list(bounded_map(_pid, [0], workers=2, n_items=1)) == [os.getpid()]
+
+
+def test_items_are_read_lazily_at_most_two_per_worker_ahead():
+    seen: list[int] = []
+    results = bounded_map(_scale, _lazy(100, seen), shared=1, workers=2)
+    assert next(results) == 0
+    assert len(seen) <= 2 * 2 + 1  # the window, plus the item that filled it
+    results.close()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_error_in_a_worker_reaches_the_caller(workers):
+    with pytest.raises(ValueError, match="three"):
+        list(bounded_map(_fail_on_three, range(10), workers=workers))
+
+
+def test_unknown_backend():
+    with pytest.raises(ValueError, match=r"backend must be 'local' or 'dask'; got 'spark'"):
+        list(bounded_map(_scale, [1], backend="spark"))
+
+
+def test_content_cache_round_trip_and_atomic_write(tmp_path):
+    cache = ContentCache(tmp_path / "c")
+    assert cache.read("x") is None and not cache.has("x")
+    frame = pd.DataFrame({"key": ["a", "b"], "n": [1, 2]})
+    cache.write("x", frame, index=False)
+    pd.testing.assert_frame_equal(cache.read("x"), frame)
+    assert [p.name for p in (tmp_path / "c").iterdir()] == ["x.parquet"]  # no temporary file left
+    assert ContentCache.from_option(None) is None and ContentCache.from_option(False) is None
+    assert str(ContentCache.from_option(True).folder) == ".cache/corpusanalysis"
+    write_parquet_atomic(frame, tmp_path / "deep" / "y.parquet", index=False)
+    assert (tmp_path / "deep" / "y.parquet").is_file()
+
+
+def test_keys_are_stable_and_content_addressed():
+    assert text_key("新质生产力") == text_key("新质生产力") != text_key("新质生产力 ")
+    assert digest({"a": 1, "b": [2]}) == digest({"b": [2], "a": 1}) != digest({"a": 2, "b": [2]})
