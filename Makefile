@@ -20,11 +20,13 @@ export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: figures test test-browser lab env lock clean-env help
+.PHONY: figures test test-fast check test-browser lab env lock clean-env help
 
 help:
 	@echo "make figures   build the pinned environment, run every notebook on seeds/, write figures/"
 	@echo "make test      same environment, then unit tests, nbval on every notebook, figure regression"
+	@echo "make check     ruff (lint) and mypy (types) on the package, tests and benchmarks"
+	@echo "make test-fast the unit tests without the slow ones (no notebooks, processes or clusters), under a minute"
 	@echo "make lab       open JupyterLab on notebooks/ with the project kernel"
 	@echo "make test-browser  run every notebook in JupyterLab in headless Chromium, screenshots in browser-screenshots/"
 
@@ -61,6 +63,14 @@ test: $(STAMP)
 	  --nbval --nbval-kernel-name=$(KERNEL) --nbval-sanitize-with=tests/nbval_sanitize.cfg \
 	  notebooks tests corpusanalysis
 
+# The inner loop while editing: unit tests and doctests not marked slow.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow" -q tests corpusanalysis
+
+check: $(STAMP)
+	$(PY) -m ruff check corpusanalysis tests benchmarks
+	$(PY) -m mypy
+
 # Not part of `make test`: needs Debian's chromium and fonts-noto-cjk.
 test-browser: $(STAMP)
 	@test -x /usr/bin/chromium || { echo "make test-browser needs Debian packages: apt-get install -y chromium fonts-noto-cjk"; exit 1; }
@@ -73,11 +83,15 @@ lab: $(STAMP)
 	  --MappingKernelManager.default_kernel_name=$(KERNEL)
 
 # Maintainers only: re-pin every transitive dependency after editing pyproject.toml.
+# The current pins are constraints, so adding a dependency does not move the others (delete a line to
+# let that package move).
 lock:
 	$(PYTHON) -m pip install --quiet --target build/uv uv
+	grep -v '^#' requirements.lock | sed 's/ *#.*//' > build/lock-constraints.txt
 	PYTHONPATH=build/uv build/uv/bin/uv pip compile pyproject.toml --extra dev \
 	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
-	  --no-header --annotation-style line -o requirements.lock
+	  --no-header --annotation-style line -c build/lock-constraints.txt -o requirements.lock
+	sed -i -e 's/, -c build\/lock-constraints.txt//' -e 's/# via -c build\/lock-constraints.txt, /# via /' requirements.lock
 	sed -i '1i # Pinned lock of every transitive dependency (Python 3.11, Linux x86_64).\n# Regenerate with `make lock` after editing pyproject.toml.' requirements.lock
 
 clean-env:

@@ -38,8 +38,8 @@ import scipy.sparse as sp
 from scipy import stats
 
 from corpusanalysis import clean_text, tokenize
-from corpusanalysis.features import doc_term_matrix
 from corpusanalysis.analysis.keyness import keyness
+from corpusanalysis.features import doc_term_matrix
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "corpora" / "chinaxiv-zh" / "txt"

@@ -150,6 +150,7 @@ def main() -> int:
     concat = "".join("".join(r.split()) for r in raw)
 
     import jieba
+
     from corpusanalysis.text.tokenize import Tokenizer
 
     logging.getLogger("jieba").setLevel(logging.WARNING)

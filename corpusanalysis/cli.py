@@ -33,7 +33,7 @@ from .pipeline.report import write_report
 from .text.clean import cleaning_report
 from .text.tokenize import Tokenizer
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 PROG = "corpusanalysis"
 #: ``report`` keeps the tokens on disk (as with ``--low-memory``) when the input is larger than this:

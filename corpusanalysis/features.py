@@ -259,7 +259,7 @@ class DocTermMatrix:
         out[[position[i] for i in ids]] = True
         return out
 
-    def select_rows(self, mask) -> "DocTermMatrix":
+    def select_rows(self, mask) -> DocTermMatrix:
         """A new matrix with only some rows (the vocabulary is kept, zero columns included).
 
         Parameters
@@ -324,7 +324,7 @@ class DocTermMatrix:
         return DocTermMatrix(_readonly(matrix), tuple(self.vocabulary[i] for i in keep), self.row_ids, self.rows.copy(),
                              self.unit, self.id_name)
 
-    def group_sums(self, by) -> "DocTermMatrix":
+    def group_sums(self, by) -> DocTermMatrix:
         """A new matrix with one row per group: counts and token totals summed over the group.
 
         Parameters

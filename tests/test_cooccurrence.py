@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from seed_excerpts import CX, RC, THEMES, XZ, three_theme_corpus  # noqa: F401
 
 import corpusanalysis as ca
 from corpusanalysis.analysis.concordance import kwic
@@ -21,8 +22,6 @@ from corpusanalysis.analysis.cooccurrence import (
     cooccurrence_network,
     export_network,
 )
-
-from seed_excerpts import CX, RC, THEMES, XZ, three_theme_corpus  # noqa: E402,F401
 
 
 @pytest.fixture(scope="module")

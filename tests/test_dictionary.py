@@ -408,7 +408,7 @@ def test_version_changes_when_file_bytes_change(d, tmp_path):
     assert load_dictionary(same) == d
 
     edited = tmp_path / "edited.yaml"
-    edited.write_bytes(data + "# a harmless comment\n".encode("utf-8"))
+    edited.write_bytes(data + b"# a harmless comment\n")
     d2 = load_dictionary(edited)
     assert d2.version != d.version
     assert d2.version.split("+")[0] == file_version(data)

@@ -13,8 +13,8 @@ import jieba
 import pandas as pd
 import pytest
 
-from corpusanalysis.text.dictionary import PolicyDictionary, load_dictionary
 from corpusanalysis.analysis.discover import DISCOVER_COLUMNS, PMI_CAP, discover_terms
+from corpusanalysis.text.dictionary import PolicyDictionary, load_dictionary
 
 LOG3 = math.log2(3)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from seed_excerpts import CX, RC, THEMES, XZ, three_theme_corpus  # noqa: F401
 
 import corpusanalysis as ca
 from corpusanalysis.analysis.explore import (
@@ -20,8 +21,6 @@ from corpusanalysis.analysis.explore import (
     term_frequency,
 )
 from corpusanalysis.viz.explorer import Explorer, concordance_html, explore
-
-from seed_excerpts import CX, RC, THEMES, XZ, three_theme_corpus  # noqa: E402,F401
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from corpusanalysis.features import doc_term_matrix
 from corpusanalysis.analysis.keyness import KEYNESS_COLUMNS, keyness
 from corpusanalysis.analysis.themes import assign_themes
+from corpusanalysis.features import doc_term_matrix
 
 D002 = "002_105d27af3b6cb7bc"
 THEMES = ["创新型县", "容错纠错", "新质生产力"]

@@ -8,6 +8,7 @@ The graph is read from the source (``ast``), so a violation fails here before it
 from __future__ import annotations
 
 import ast
+import inspect
 import subprocess
 import sys
 import warnings
@@ -25,19 +26,7 @@ LAYERS = {
     "_compat": 8, "__init__": 8, "__main__": 9,
 }
 #: Every public name of corpusanalysis 0.1 (before the layered layout): all must still work as ``ca.<name>``.
-PUBLIC_0_1 = (
-    "CorpusLoadError DictionaryError DictionaryWarning DocTermMatrix ExploreView Explorer KINDS MOJIBAKE_MARKER "
-    "PipelineResult PolicyDictionary REDACTION_PLACEHOLDER Tokenizer TopicModel WeightedMatrix align_topics "
-    "assign_themes associates choose_k cjk_font_path clean clean_text cleaning_diff cleaning_report cleaning_rules "
-    "cleaning_summary cooccurrence cooccurrence_network corpus_summary decode_bytes dictionary_audit discover_terms "
-    "doc_term_matrix doc_topics explore explore_view export_ldavis export_network export_view figure_dir first_use "
-    "keyness kwic load_corpus load_dictionary load_seeds load_stopwords new_figure plot_association_heatmap "
-    "plot_cleaning_removals plot_document_lengths plot_ego_networks plot_k_selection plot_keyness plot_network "
-    "plot_style plot_tfidf_heatmap plot_theme_heatmap plot_theme_term_frequencies plot_topic_prevalence plot_topics "
-    "plot_trends read_quanteda_yaml run_pipeline save_figure segment select_k split_sentences suggest_terms "
-    "term_associates term_concordance term_frequency tfidf theme_scores theme_term_rates tokenize tokens_table "
-    "top_terms topic_coherence topic_prevalence topic_terms trends write_quanteda_yaml write_report"
-).split()
+PUBLIC_0_1 = ["CorpusLoadError", "DictionaryError", "DictionaryWarning", "DocTermMatrix", "ExploreView", "Explorer", "KINDS", "MOJIBAKE_MARKER", "PipelineResult", "PolicyDictionary", "REDACTION_PLACEHOLDER", "Tokenizer", "TopicModel", "WeightedMatrix", "align_topics", "assign_themes", "associates", "choose_k", "cjk_font_path", "clean", "clean_text", "cleaning_diff", "cleaning_report", "cleaning_rules", "cleaning_summary", "cooccurrence", "cooccurrence_network", "corpus_summary", "decode_bytes", "dictionary_audit", "discover_terms", "doc_term_matrix", "doc_topics", "explore", "explore_view", "export_ldavis", "export_network", "export_view", "figure_dir", "first_use", "keyness", "kwic", "load_corpus", "load_dictionary", "load_seeds", "load_stopwords", "new_figure", "plot_association_heatmap", "plot_cleaning_removals", "plot_document_lengths", "plot_ego_networks", "plot_k_selection", "plot_keyness", "plot_network", "plot_style", "plot_tfidf_heatmap", "plot_theme_heatmap", "plot_theme_term_frequencies", "plot_topic_prevalence", "plot_topics", "plot_trends", "read_quanteda_yaml", "run_pipeline", "save_figure", "segment", "select_k", "split_sentences", "suggest_terms", "term_associates", "term_concordance", "term_frequency", "tfidf", "theme_scores", "theme_term_rates", "tokenize", "tokens_table", "top_terms", "topic_coherence", "topic_prevalence", "topic_terms", "trends", "write_quanteda_yaml", "write_report"]
 
 
 def _modules():
@@ -170,7 +159,7 @@ def test_old_module_path_unknown_name_is_an_attribute_error():
     import corpusanalysis.topics as old
 
     with pytest.raises(AttributeError, match=r"has no attribute 'nope' \(moved in corpusanalysis 0.2"):
-        old.nope  # noqa: B018
+        old.nope
 
 
 def test_the_flat_api_never_warns():
@@ -184,3 +173,30 @@ def test_function_names_are_not_shadowed_by_old_module_paths():
         warnings.simplefilter("error")
         assert callable(ca.clean) and callable(ca.tokenize) and callable(ca.segment) and callable(ca.keyness)
         assert callable(ca.cooccurrence) and callable(ca.explore)
+
+
+def _unannotated(obj, qualname: str) -> list[str]:
+    try:
+        sig = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return []
+    missing = [f"{qualname}({p.name})" for p in sig.parameters.values()
+               if p.name not in ("self", "cls") and p.annotation is inspect.Parameter.empty]
+    if sig.return_annotation is inspect.Signature.empty and not qualname.endswith("__init__"):
+        missing.append(f"{qualname} -> ?")
+    return missing
+
+
+def test_public_api_is_fully_annotated():
+    missing = []
+    for name in ca.__all__:
+        obj = getattr(ca, name)
+        if inspect.isclass(obj):
+            if issubclass(obj, BaseException):
+                continue
+            for attr, member in vars(obj).items():
+                if attr == "__init__" or (not attr.startswith("_") and callable(member)):
+                    missing += _unannotated(member, f"{name}.{attr}")
+        elif callable(obj):
+            missing += _unannotated(obj, name)
+    assert not missing, f"{len(missing)} unannotated: " + ", ".join(missing)

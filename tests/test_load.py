@@ -75,7 +75,7 @@ def test_mixed_encodings_in_one_folder_are_recorded_per_document(tmp_path):
 
 
 def test_line_endings_become_newlines(tmp_path):
-    _write(tmp_path, "crlf.txt", "一、提高认识\r\n二、找准着力点\r\n".encode("utf-8"))
+    _write(tmp_path, "crlf.txt", "一、提高认识\r\n二、找准着力点\r\n".encode())
     _write(tmp_path, "cr.txt", "一、提高认识\r二、找准着力点\r".encode("gbk"))
     corpus = ca.load_corpus(tmp_path)
     assert corpus.loc["crlf", "raw"] == "一、提高认识\n二、找准着力点\n"
@@ -105,14 +105,14 @@ def test_binary_file_names_file_and_offset(tmp_path):
 
 
 def test_nul_bytes_are_binary_with_offset(tmp_path):
-    _write(tmp_path, "blob.txt", "创新".encode("utf-8") + b"\x00\x01\x02")
+    _write(tmp_path, "blob.txt", "创新".encode() + b"\x00\x01\x02")
     with pytest.raises(CorpusLoadError, match=r"blob\.txt.*NUL byte at byte offset 6"):
         ca.load_corpus(tmp_path)
 
 
 def test_undecodable_bytes_name_first_bad_byte(tmp_path):
     # Valid UTF-8, then bytes that are neither UTF-8 nor GB18030 nor Big5.
-    data = "科技创新".encode("utf-8") + b"\xff\xff\xff\xfe\x80"
+    data = "科技创新".encode() + b"\xff\xff\xff\xfe\x80"
     _write(tmp_path, "broken.txt", data)
     with pytest.raises(CorpusLoadError, match=r"broken\.txt.*first bad byte 0xff at byte offset 12"):
         ca.load_corpus(tmp_path)

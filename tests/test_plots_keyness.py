@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 import corpusanalysis as ca
-from corpusanalysis.features import doc_term_matrix, tfidf, top_terms
 from corpusanalysis.analysis.keyness import keyness
-from corpusanalysis.viz.terms import plot_keyness, plot_tfidf_heatmap, plot_theme_term_frequencies
 from corpusanalysis.analysis.themes import assign_themes, theme_term_rates
+from corpusanalysis.features import doc_term_matrix, tfidf, top_terms
+from corpusanalysis.viz.terms import plot_keyness, plot_tfidf_heatmap, plot_theme_term_frequencies
 
 ORDER = ["新质生产力", "创新型县", "容错纠错"]
 

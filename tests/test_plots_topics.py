@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import corpusanalysis as ca
-from corpusanalysis.viz.topics import plot_k_selection, plot_topic_prevalence, plot_topics
 from corpusanalysis.analysis.topics import TopicModel, topic_prevalence, topic_terms
+from corpusanalysis.viz.topics import plot_k_selection, plot_topic_prevalence, plot_topics
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from corpusanalysis.features import doc_term_matrix
 from corpusanalysis.analysis.trends import first_use, time_periods, trends
-from corpusanalysis.pipeline.report import write_report
+from corpusanalysis.features import doc_term_matrix
 from corpusanalysis.pipeline.chunked import run_pipeline
+from corpusanalysis.pipeline.report import write_report
 
 
 def frame():

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import corpusanalysis as ca
-from corpusanalysis.features import doc_term_matrix
 from corpusanalysis.analysis.themes import assign_themes, theme_term_rates
+from corpusanalysis.features import doc_term_matrix
 
 D000 = "000_bf3418ef050fb5d6"  # 全市科技创新驱动发展推进会议讲话 (创新型县(市), 县域)
 D001 = "001_5f9d985e37db4bf6"  # 务虚会

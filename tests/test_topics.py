@@ -14,7 +14,6 @@ import pytest
 
 import corpusanalysis as ca
 from corpusanalysis.analysis import topics as tp
-from corpusanalysis.features import doc_term_matrix
 from corpusanalysis.analysis.topic_selection import SELECT_K_COLUMNS, choose_k, select_k
 from corpusanalysis.analysis.topics import (
     PREVALENCE_COLUMNS,
@@ -26,6 +25,7 @@ from corpusanalysis.analysis.topics import (
     topic_prevalence,
     topic_terms,
 )
+from corpusanalysis.features import doc_term_matrix
 
 # Real paragraphs of the seed speeches (copied from the clean text, file in the comment).
 EXCERPTS = {

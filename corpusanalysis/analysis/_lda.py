@@ -57,7 +57,7 @@ class LdaData:
     def nonempty(self) -> np.ndarray:
         return np.flatnonzero(self.rows["n_terms"].to_numpy() > 0)
 
-    def bow(self, rows=None) -> "Bow":
+    def bow(self, rows=None) -> Bow:
         """The rows as a gensim corpus (re-iterable; ``(term id, count)`` lists made on the fly)."""
         return Bow(self.counts, np.arange(self.counts.shape[0]) if rows is None else np.asarray(rows))
 

@@ -86,11 +86,11 @@ from ..text.dictionary import resolve_dictionary
 from ..text.segment import locate_tokens, segment, unit_level
 
 __all__ = [
-    "MEASURES",
     "CONTEXTS",
     "COOCCURRENCE_COLUMNS",
-    "cooccurrence",
+    "MEASURES",
     "associates",
+    "cooccurrence",
     "cooccurrence_network",
     "export_network",
 ]
@@ -619,7 +619,7 @@ def cooccurrence(tokens_or_units, *, window=5, min_count: int = 2, measures=MEAS
             + "; lower min_count, use a larger window ('sentence', 'paragraph') or pass more text.")
     out.attrs = {"cooccurrence": {"window": window, "min_count": min_count, "measures": list(measures),
                                   "by": by, "terms": keep_terms, "n_contexts": n_contexts,
-                                  "n_terms": int(len(vocab))}}
+                                  "n_terms": len(vocab)}}
     return out
 
 

@@ -34,7 +34,7 @@ from .._checks import describe, renamed
 from ..text.dictionary import PolicyDictionary, resolve_dictionary
 from .concordance import line_context
 
-__all__ = ["DISCOVER_COLUMNS", "PMI_CAP", "CONTEXT_CHARS", "discover_terms"]
+__all__ = ["CONTEXT_CHARS", "DISCOVER_COLUMNS", "PMI_CAP", "discover_terms"]
 
 #: Columns of :func:`discover_terms`, in order.
 DISCOVER_COLUMNS = (

@@ -40,17 +40,17 @@ from .cooccurrence import associates, cooccurrence
 from .themes import assign_themes
 
 __all__ = [
-    "EMPTY_COOCCURRENCE",
-    "row_doc_ids",
-    "row_themes",
-    "select_rows",
-    "selection_cooccurrence",
-    "FREQUENCY_COLUMNS",
     "CONCORDANCE_COLUMNS",
+    "EMPTY_COOCCURRENCE",
+    "FREQUENCY_COLUMNS",
     "ExploreView",
     "explore_view",
     "export_view",
     "prepare_corpus",
+    "row_doc_ids",
+    "row_themes",
+    "select_rows",
+    "selection_cooccurrence",
     "suggest_terms",
     "term_associates",
     "term_concordance",

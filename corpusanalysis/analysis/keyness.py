@@ -57,7 +57,7 @@ from scipy import stats
 from .._checks import renamed
 from ..features import DocTermMatrix, check_dtm
 
-__all__ = ["MEASURES", "CORRECTIONS", "KEYNESS_COLUMNS", "keyness"]
+__all__ = ["CORRECTIONS", "KEYNESS_COLUMNS", "MEASURES", "keyness"]
 
 #: Keyness measures accepted by :func:`keyness`.
 MEASURES = ("g2", "chi2", "chi2_yates", "pmi", "log_ratio")

@@ -198,7 +198,7 @@ def assign_themes(frame: pd.DataFrame, *, dictionary=None, column: str | None = 
     if column is not None and column not in frame.columns:
         raise ValueError(f"assign_themes(): column={column!r} is not a column of the frame; "
                          f"columns: {list(frame.columns)[:12]}.")
-    if level == "unit" and (headings and "section" not in frame.columns or inherit and "doc_id" not in frame.columns):
+    if level == "unit" and ((headings and "section" not in frame.columns) or (inherit and "doc_id" not in frame.columns)):
         missing = "section" if headings and "section" not in frame.columns else "doc_id"
         raise ValueError(f"assign_themes(level='unit'): the frame has no {missing!r} column; pass units from "
                          "segment() (or headings=False / inherit=False).")

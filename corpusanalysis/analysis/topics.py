@@ -61,8 +61,8 @@ from ._lda import COHERENCE_MEASURES, LdaData
 
 __all__ = [
     "COHERENCE_MEASURES",
-    "TOPIC_TERMS_COLUMNS",
     "PREVALENCE_COLUMNS",
+    "TOPIC_TERMS_COLUMNS",
     "TopicModel",
     "align_topics",
     "doc_topics",
@@ -178,7 +178,7 @@ class TopicModel:
         """Parameters as a dict (scikit-learn protocol)."""
         return {name: getattr(self, name) for name in self._PARAMS}
 
-    def set_params(self, **params) -> "TopicModel":
+    def set_params(self, **params) -> TopicModel:
         """Set parameters (scikit-learn protocol); unknown names raise."""
         for name, value in params.items():
             if name not in self._PARAMS:
@@ -206,7 +206,7 @@ class TopicModel:
                 "eta": self.eta, "chunksize": int(self.chunksize)}
 
     # -- fitting
-    def fit(self, X, y=None) -> "TopicModel":
+    def fit(self, X, y=None) -> TopicModel:
         """Fit the model on a tokenized frame (documents or units) or a DocTermMatrix.
 
         Parameters
@@ -246,7 +246,7 @@ class TopicModel:
         self._fit_prepared(data, _lda.gensim_dictionary(data), params)
         return self
 
-    def _fit_prepared(self, data: LdaData, dictionary, params: dict) -> "TopicModel":
+    def _fit_prepared(self, data: LdaData, dictionary, params: dict) -> TopicModel:
         k, seed = int(self.n_topics), int(self.random_state)
         rows = data.nonempty
         bow = data.bow(rows)  # streamed from the counts (measured: less peak memory than a list, same time)
@@ -375,7 +375,7 @@ class TopicModel:
 def _same(a, b) -> bool:
     try:
         return bool(a == b) if not isinstance(a, np.ndarray) else False
-    except Exception:  # noqa: BLE001 - arrays and the like
+    except Exception:
         return False
 
 

@@ -188,7 +188,7 @@ def first_use(table: pd.DataFrame) -> pd.DataFrame:
                      "last": int(used["period"].max()) if len(used) else pd.NA,
                      "peak": int(peak["period"]) if peak is not None else pd.NA,
                      "peak_rate": float(peak["rate"]) if peak is not None else 0.0,
-                     "years_used": int(len(used)), "count": int(g["count"].sum())})
+                     "years_used": len(used), "count": int(g["count"].sum())})
     out = pd.DataFrame(rows, columns=["kind", "name", "theme", "first", "last", "peak", "peak_rate", "years_used",
                                       "count"])
     for col in ("first", "last", "peak"):

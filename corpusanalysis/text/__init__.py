@@ -39,9 +39,9 @@ __all__ = [
     "read_quanteda_yaml",
     "segment",
     "split_sentences",
-    "tokens_to_units",
     "tokenize",
     "tokens_table",
+    "tokens_to_units",
     "unit_level",
     "write_quanteda_yaml",
 ]

@@ -33,10 +33,10 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -121,7 +121,7 @@ _FINALS = ["a", "o", "e", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "ong
            "ie", "iao", "iu", "ian", "in", "iang", "ing", "iong", "u", "ua", "uo", "uai", "ui",
            "uan", "un", "uang", "ueng", "ü", "üe", "üan", "ün", "ue", "io", "ê", "m", "n", "ng"]
 _SYLLABLES = frozenset(i + f for i in _INITIALS for f in _FINALS)
-_NEUTRAL = frozenset("men de le zi me zhe ge ma ba ne li tou lai qu shang xia".split())
+_NEUTRAL = frozenset(["men", "de", "le", "zi", "me", "zhe", "ge", "ma", "ba", "ne", "li", "tou", "lai", "qu", "shang", "xia"])
 _TONE_STRIP = str.maketrans(
     "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ", "aaaaeeeeiiiioooouuuuüüüü"
 )
@@ -291,7 +291,7 @@ class _Work:
     meta: dict = field(default_factory=dict)
 
     @classmethod
-    def of(cls, raw: str) -> "_Work":
+    def of(cls, raw: str) -> _Work:
         idx = np.arange(len(raw), dtype=np.int64)
         return cls(raw, raw, idx, idx + 1)
 

@@ -51,8 +51,8 @@ from ..errors import DictionaryError, DictionaryWarning
 __all__ = [
     "PolicyDictionary",
     "load_dictionary",
-    "resolve_dictionary",
     "read_quanteda_yaml",
+    "resolve_dictionary",
     "write_quanteda_yaml",
 ]
 
@@ -118,7 +118,7 @@ def _parse_yaml(data: bytes, source: str) -> Any:
             f"({data[exc.start:exc.start + 4]!r}). Re-save the file as UTF-8."
         ) from None
     try:
-        doc = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+        doc = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise DictionaryError(f"{source}: not valid YAML: {exc}") from None
     if doc is None:
@@ -354,7 +354,7 @@ def _validate(doc: Any, source: str) -> dict:
 
 
 def _loads(text: str) -> Any:
-    return yaml.load(text, Loader=_BaseLoader)  # noqa: S506 - safe loader (C if available)
+    return yaml.load(text, Loader=_BaseLoader)
 
 
 def _quoted(s: str) -> str:
@@ -454,17 +454,17 @@ class PolicyDictionary:
     """
 
     __slots__ = (
-        "_name",
-        "_semver",
-        "_version",
-        "_description",
-        "_sources",
-        "_source",
         "_categories",
+        "_description",
         "_entries",
-        "_terms",
         "_forms",
         "_lookup",
+        "_name",
+        "_semver",
+        "_source",
+        "_sources",
+        "_terms",
+        "_version",
     )
 
     def __init__(self, *, validated: dict, digest: str, source: str | None) -> None:

@@ -126,10 +126,8 @@ def load_stopwords(stopwords="default") -> frozenset[str]:
                         f"{type(stopwords).__name__}.") from None
     out: set[str] = set()
     for item in items:
-        if isinstance(item, str) and (item in _STOPWORD_LISTS or item == "default" or
-                                      (("/" in item or item.endswith(".txt")) and Path(item).is_file())):
-            out |= load_stopwords(item)
-        elif isinstance(item, os.PathLike):
+        if (isinstance(item, str) and (item in _STOPWORD_LISTS or item == "default" or
+                                      (("/" in item or item.endswith(".txt")) and Path(item).is_file()))) or isinstance(item, os.PathLike):
             out |= load_stopwords(item)
         else:
             out.add(str(item))
