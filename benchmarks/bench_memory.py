@@ -20,6 +20,7 @@ per-document metadata.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import shutil
@@ -61,10 +62,8 @@ def _tree_rss(proc) -> int:
         return 0
     total = 0
     for p in procs:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             total += p.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
     return total
 
 
@@ -128,7 +127,8 @@ def main() -> None:
             n_files = sum(1 for _ in folder.iterdir())
             run = run_child(folder, Path(tmp) / f"out-{mb:g}MB", args.command, args.workers, args.chunk_chars)
             rows.append((actual, n_files, run))
-            print(f"  {actual:7.1f} MB  {n_files:6d} files  {run['seconds']:7.1f} s  peak RSS: tree {run['tree']:6.0f} MB, "
+            print(f"  {actual:7.1f} MB  {n_files:6d} files  {run['seconds']:7.1f} s  "
+                  f"peak RSS: tree {run['tree']:6.0f} MB, "
                   f"largest process {run['largest']:6.0f} MB", flush=True)
             shutil.rmtree(folder)
             shutil.rmtree(Path(tmp) / f"out-{mb:g}MB", ignore_errors=True)

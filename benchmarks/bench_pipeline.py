@@ -172,7 +172,8 @@ def main() -> None:
                   flush=True)
         if "tokenize" in seconds and "dtm" in seconds and "baseline" in seconds:
             both = seconds["tokenize"] + seconds["dtm"]
-            rows.append({"stage": "tokenize + dtm (vs baseline)", "seconds": round(both, 2), "MB/s": round(mb / both, 2),
+            rows.append({"stage": "tokenize + dtm (vs baseline)", "seconds": round(both, 2),
+                         "MB/s": round(mb / both, 2),
                          "peak_rss_MB": None, "workers_peak_rss_MB": None,
                          "x_baseline": round(seconds["baseline"] / both, 2)})
     print()

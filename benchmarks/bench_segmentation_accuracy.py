@@ -197,7 +197,8 @@ def main() -> int:
         ("ours, dictionary=False, HMM off", lambda: run_ours(False, False)),
     ]
     if rjieba is not None:
-        systems += [("rjieba cut, HMM on", lambda: run_rjieba(True)), ("rjieba cut, HMM off", lambda: run_rjieba(False))]
+        systems += [("rjieba cut, HMM on", lambda: run_rjieba(True)),
+                    ("rjieba cut, HMM off", lambda: run_rjieba(False))]
     results, outputs = {}, {}
     for name, fn in systems:
         t0 = time.perf_counter()

@@ -14,7 +14,8 @@ Rows (all in one run):
   a fresh process (a re-run of the pipeline); the second one reads every document from the cache;
 * ``rjieba cut`` — ``rjieba.Jieba().cut(text)`` with HMM, the candidate fast backend, as a plain
   segmenter;
-* ``ours + rjieba gaps`` — ``tokenize(corpus, backend="rjieba")`` (the row keeps its old label "prototype"); formerly a Tokenizer subclass
+* ``ours + rjieba gaps`` — ``tokenize(corpus, backend="rjieba")`` (the row keeps its old label "prototype");
+  formerly a Tokenizer subclass
   whose gaps between dictionary terms go to ``rjieba.Jieba().tokenize`` instead of jieba.
 
 Each row runs in its own child process (started with this interpreter), so ``peak RSS`` is that

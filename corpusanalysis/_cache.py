@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -44,7 +44,7 @@ def digest(payload: Any, *, length: int = 16) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:length]
 
 
-def write_parquet_atomic(frame: pd.DataFrame, path: str | os.PathLike, *, index: bool | None = None) -> Path:
+def write_parquet_atomic(frame: pd.DataFrame, path: str | os.PathLike[str], *, index: bool | None = None) -> Path:
     """Write ``frame`` to ``path`` as Parquet through a temporary file and an atomic rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,11 +73,11 @@ class ContentCache:
     ['a']
     """
 
-    def __init__(self, folder: str | os.PathLike | bool):
+    def __init__(self, folder: str | os.PathLike[str] | Literal[True]) -> None:
         self.folder = DEFAULT_CACHE_DIR if folder is True else Path(folder)
 
     @classmethod
-    def from_option(cls, cache: str | os.PathLike | bool | None) -> ContentCache | None:
+    def from_option(cls, cache: str | os.PathLike[str] | bool | None) -> ContentCache | None:
         """``None``/``False`` → no cache; ``True`` → the default folder; a path → that folder."""
         if cache is None or cache is False:
             return None
@@ -91,6 +91,7 @@ class ContentCache:
         return self.folder / f"{name}.parquet"
 
     def has(self, name: str) -> bool:
+        """True when entry ``name`` is in the cache."""
         return self.path(name).is_file()
 
     def read(self, name: str) -> pd.DataFrame | None:

@@ -11,10 +11,10 @@ import inspect
 import os
 import warnings
 from collections.abc import Callable
-from numbers import Integral
+from numbers import Integral, Real
 from typing import Any, TypeVar
 
-__all__ = ["check_int", "check_seed", "describe", "is_int", "renamed", "user_stacklevel"]
+__all__ = ["check_int", "check_seed", "describe", "is_int", "is_real", "renamed", "user_stacklevel"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,6 +28,17 @@ def is_int(value: Any) -> bool:
     (True, False, False)
     """
     return isinstance(value, Integral) and not isinstance(value, bool)
+
+
+def is_real(value: Any) -> bool:
+    """True for real numbers (ints and floats, numpy ones included), False for bools (as :func:`is_int`).
+
+    Examples
+    --------
+    >>> is_real(0.5), is_real(3), is_real(True), is_real("0.5")
+    (True, True, False, False)
+    """
+    return isinstance(value, Real) and not isinstance(value, bool)
 
 
 def check_int(value: Any, name: str, minimum: int) -> int:

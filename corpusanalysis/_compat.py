@@ -39,7 +39,7 @@ OLD_MODULES: dict[str, tuple[str, ...]] = {
 class _MovedModule(types.ModuleType):
     """An old module path: attribute access finds the name in its new module and warns once per name."""
 
-    def __init__(self, name: str, targets: tuple[str, ...]):
+    def __init__(self, name: str, targets: tuple[str, ...]) -> None:
         super().__init__(name, f"Moved in corpusanalysis 0.2 to {', '.join('corpusanalysis.' + t for t in targets)}.")
         self.__targets = tuple(f"corpusanalysis.{t}" for t in targets)
         self.__warned: set[str] = set()

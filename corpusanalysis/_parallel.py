@@ -19,7 +19,7 @@ import contextlib
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Literal
 
 __all__ = ["bounded_map", "dask_client"]
@@ -81,7 +81,7 @@ def bounded_map(fn: Callable[[Any, Any], Any], items: Iterable[Any], *, shared: 
         return
     window = per_worker * n_processes
     with ProcessPoolExecutor(max_workers=n_processes, initializer=_init_process, initargs=(shared,)) as pool:
-        pending: deque = deque()
+        pending: deque[Future[Any]] = deque()
         try:
             for item in items:
                 pending.append(pool.submit(_call_in_process, fn, item))
@@ -150,7 +150,7 @@ def _dask_map(fn: Callable[[Any, Any], Any], items: Iterable[Any], *, shared: An
         shared_future = client.scatter([shared], broadcast=True)[0]
         run = uuid.uuid4().hex[:8]
         window = per_worker * _n_workers(client)
-        pending: deque = deque()
+        pending: deque[Any] = deque()  # distributed.Future (untyped)
         try:
             for i, item in enumerate(items):
                 pending.append(client.submit(fn, shared_future, item, pure=False, key=f"{name}-{run}-{i}"))

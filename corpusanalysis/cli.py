@@ -23,15 +23,20 @@ import shutil
 import sys
 import time
 import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from ._version import __version__
 from .io.corpus import CHUNK_CHARS, load_chunk, plan_chunks
 from .io.sources import resolve_files
-from .pipeline.chunked import iter_parts, run_pipeline
+from .pipeline.chunked import PipelineResult, iter_parts, run_pipeline
 from .pipeline.report import write_report
 from .text.clean import cleaning_report
 from .text.tokenize import Tokenizer
+
+if TYPE_CHECKING:  # pandas is imported where it is used, so that --help and --version start fast
+    import pandas as pd
 
 __all__ = ["build_parser", "main"]
 
@@ -66,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     """
 
     parser = argparse.ArgumentParser(
-        prog=PROG, description="Computational analysis of Chinese policy texts: clean, tokenize and report on a corpus.")
+        prog=PROG,
+        description="Computational analysis of Chinese policy texts: clean, tokenize and report on a corpus.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     helps = {
@@ -105,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _documents_from_metadata(folder: Path):
+def _documents_from_metadata(folder: Path) -> tuple[list[Path], Path] | None:
     """A folder without text files but with a metadata.csv listing them (gov-work-reports/)."""
     import pandas as pd
 
@@ -119,12 +125,12 @@ def _documents_from_metadata(folder: Path):
     files = [folder / f for f in meta[col].dropna()]
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
-        raise FileNotFoundError(f"{str(meta_path)!r} lists {len(missing)} file(s) that do not exist, e.g. {missing[:3]}; "
-                                "fix the 'file' column or remove those rows.")
+        raise FileNotFoundError(f"{str(meta_path)!r} lists {len(missing)} file(s) that do not exist, e.g. "
+                                f"{missing[:3]}; fix the 'file' column or remove those rows.")
     return files, meta_path
 
 
-def _resolve_source(args):
+def _resolve_source(args: argparse.Namespace) -> tuple[str | list[Path], str | Path | None]:
     """(source, metadata) for the pipeline; UsageError when SOURCE cannot name a corpus."""
     text = args.source
     path = Path(text)
@@ -151,7 +157,7 @@ def _check_out(out: str) -> Path:
     return path
 
 
-def _source_bytes(source) -> int:
+def _source_bytes(source: str | list[Path]) -> int:
     """Bytes of input a resolved source names (files on disk; 0 when it cannot be told cheaply)."""
 
     if isinstance(source, (str, os.PathLike)) and Path(source).is_file():
@@ -163,13 +169,13 @@ def _source_bytes(source) -> int:
     return sum(p.stat().st_size for p in files)
 
 
-def _say(args, message: str) -> None:
+def _say(args: argparse.Namespace, message: str) -> None:
     if not args.quiet:
         print(message, file=sys.stderr)
 
 
-def _pipeline(args, *, keep_text: bool, audit: bool, spill=None):
-
+def _pipeline(args: argparse.Namespace, *, keep_text: bool, audit: bool,
+              spill: Path | None = None) -> tuple[PipelineResult, Tokenizer]:
     source, metadata = _resolve_source(args)
     dictionary = getattr(args, "dictionary", None)
     if dictionary is not None and not Path(dictionary).is_file():
@@ -178,7 +184,8 @@ def _pipeline(args, *, keep_text: bool, audit: bool, spill=None):
     if rules is not None and not Path(rules).is_file():
         raise UsageError(f"--cleaning-rules {rules!r} does not exist; expected a YAML file of cleaning rules.")
     tokenizer = Tokenizer(dictionary)
-    backend, scheduler = "local", None
+    backend: Literal["local", "dask"] = "local"
+    scheduler: str | None = None
     if args.scheduler:
         backend = "dask"
         scheduler = None if args.scheduler == "local" else args.scheduler
@@ -189,12 +196,13 @@ def _pipeline(args, *, keep_text: bool, audit: bool, spill=None):
                         progress=not args.quiet), tokenizer
 
 
-def _show_warnings(args, result) -> None:
+def _show_warnings(args: argparse.Namespace, result: PipelineResult) -> None:
     for message in result.warnings:
         print(f"{PROG}: warning: {message}", file=sys.stderr)
 
 
-def _write_frames(frames, path: Path, *, empty, preserve_index=None) -> None:
+def _write_frames(frames: Iterable[pd.DataFrame], path: Path, *, empty: pd.DataFrame | Callable[[], pd.DataFrame],
+                  preserve_index: bool | None = None) -> None:
     """Write DataFrames (same columns) one after the other into one Parquet file; ``empty`` (a frame or a
     function returning one) if there are none."""
     import pyarrow as pa
@@ -219,7 +227,7 @@ def _write_frames(frames, path: Path, *, empty, preserve_index=None) -> None:
     os.replace(tmp, path)
 
 
-def _cmd_clean(args) -> None:
+def _cmd_clean(args: argparse.Namespace) -> None:
     import pandas as pd
 
     out = _check_out(args.out)
@@ -234,7 +242,7 @@ def _cmd_clean(args) -> None:
     out.mkdir(parents=True, exist_ok=True)
     docs = result.docs.drop(columns=["tokens", "n_tokens"], errors="ignore")
 
-    def frames():
+    def frames() -> Iterator[pd.DataFrame]:
         for part in iter_parts(result.parts):
             frame = docs.loc[part.index].copy()
             frame.insert(0, "text", part["text"])
@@ -245,6 +253,7 @@ def _cmd_clean(args) -> None:
 
     _write_frames(frames(), out / "clean.parquet", empty=docs.assign(text=pd.Series(dtype=object)))
     shutil.rmtree(work, ignore_errors=True)
+    assert result.cleaning is not None  # audit=True: the pipeline made the cleaning summary
     result.cleaning.to_csv(out / "cleaning_summary.csv", encoding="utf-8-sig")
     # the audit trail, chunk by chunk (it replays the cleaning of raw)
     plan = plan_chunks(source, metadata=metadata, chunk_chars=args.chunk_chars or 2_000_000,
@@ -259,7 +268,7 @@ def _cmd_clean(args) -> None:
                "cleaning_summary.csv")
 
 
-def _cmd_tokenize(args) -> None:
+def _cmd_tokenize(args: argparse.Namespace) -> None:
     import pandas as pd
 
     out = _check_out(args.out)
@@ -270,13 +279,13 @@ def _cmd_tokenize(args) -> None:
     out.mkdir(parents=True, exist_ok=True)
     docs = result.docs
 
-    def table(frame):
+    def table(frame: pd.DataFrame) -> pd.DataFrame:
         for col in frame.columns:
             if col != "tokens" and frame[col].dtype == object:
                 frame[col] = frame[col].astype("string")
         return frame
 
-    def frames():
+    def frames() -> Iterator[pd.DataFrame]:
         for part in iter_parts(result.parts):
             frame = docs.loc[part.index].copy()
             frame.insert(frame.columns.get_loc("n_tokens"), "tokens", [list(t) for t in part["tokens"]])
@@ -294,8 +303,7 @@ def _cmd_tokenize(args) -> None:
                f"{result.dtm.shape[1]:,} terms → {out}/tokens.parquet, term_frequencies.csv, doc_term_counts.parquet")
 
 
-def _cmd_report(args) -> None:
-
+def _cmd_report(args: argparse.Namespace) -> None:
     out = _check_out(args.out)
     started = time.perf_counter()
     size = _source_bytes(_resolve_source(args)[0])
@@ -317,7 +325,8 @@ def _cmd_report(args) -> None:
                f"{written['html']} ({len(written['tables'])} tables, {len(written['figures'])} figures)")
 
 
-_COMMANDS = {"clean": _cmd_clean, "tokenize": _cmd_tokenize, "report": _cmd_report}
+_COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {"clean": _cmd_clean, "tokenize": _cmd_tokenize,
+                                                               "report": _cmd_report}
 
 
 def _message(exc: BaseException) -> str:
@@ -327,7 +336,7 @@ def _message(exc: BaseException) -> str:
     return text
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 bad input, 2 bad usage)."""
     parser = build_parser()
     try:

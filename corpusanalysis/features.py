@@ -23,14 +23,16 @@ terms does not inflate the frequency of the others.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from numbers import Integral, Real
+from typing import Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ._checks import is_int
 from .text.segment import unit_level
 
 __all__ = [
@@ -49,8 +51,15 @@ NON_METADATA_COLUMNS = ("raw", "text", "tokens", "token_spans", "pos")
 #: Columns of :func:`top_terms` after the row id (or group) column.
 TOP_TERMS_COLUMNS = ("rank", "term", "weight", "count")
 
+#: Rows of a matrix to select: a boolean mask (array, list, or Series indexed by row id) or row ids.
+RowSelection: TypeAlias = "np.ndarray | pd.Series | Sequence[bool] | Sequence[str]"
+#: ``min_df``/``max_df``: an int is a number of rows, a float a share of the rows.
+DfLimit: TypeAlias = "int | float"
+#: Counts of token sequences with their vocabulary (:func:`count_tokens`, :func:`merge_counts`).
+TermCounts: TypeAlias = "tuple[sp.csr_matrix, tuple[str, ...]]"
 
-def _identity(tokens):
+
+def _identity(tokens: Sequence[str]) -> Sequence[str]:
     # The analyzer of CountVectorizer: the tokens are already the features.
     return tokens
 
@@ -101,15 +110,17 @@ class DocTermMatrix:
     """
 
     matrix: sp.csr_matrix
-    vocabulary: tuple
-    row_ids: tuple
+    vocabulary: tuple[str, ...]
+    row_ids: tuple[str, ...]
     rows: pd.DataFrame = field(repr=False)
     unit: str = "document"
     id_name: str = "doc_id"
 
     def __post_init__(self) -> None:
         if not sp.issparse(self.matrix) or self.matrix.format != "csr":
-            raise TypeError(f"DocTermMatrix.matrix must be a scipy.sparse CSR matrix; got {type(self.matrix).__name__}.")
+            raise TypeError(
+                f"DocTermMatrix.matrix must be a scipy.sparse CSR matrix; got {type(self.matrix).__name__}."
+            )
         n_rows, n_terms = self.matrix.shape
         if len(self.vocabulary) != n_terms or len(self.row_ids) != n_rows or len(self.rows) != n_rows:
             raise ValueError(
@@ -120,7 +131,7 @@ class DocTermMatrix:
             raise ValueError("DocTermMatrix.rows needs an 'n_tokens' column (tokens per row).")
 
     @classmethod
-    def from_counts(cls, matrix: sp.spmatrix, vocabulary, rows: pd.DataFrame, *, unit: str = "document",
+    def from_counts(cls, matrix: sp.spmatrix, vocabulary: Iterable[str], rows: pd.DataFrame, *, unit: str = "document",
                     id_name: str = "doc_id") -> DocTermMatrix:
         """A matrix from counts made elsewhere (e.g. merged chunk counts): ``rows`` indexed by the row ids.
 
@@ -200,7 +211,7 @@ class DocTermMatrix:
         """
         return self._long(self.matrix, 0, 0)
 
-    def iter_frames(self, *, rows: int = 10_000):
+    def iter_frames(self, *, rows: int = 10_000) -> Iterator[pd.DataFrame]:
         """:meth:`to_frame` in blocks of ``rows`` matrix rows, for writing a large matrix piece by piece.
 
         ``pandas.concat`` of the blocks equals :meth:`to_frame` (index included); the long table
@@ -223,7 +234,7 @@ class DocTermMatrix:
             offset += len(block)
             yield block
 
-    def _long(self, matrix, first_row: int, first_index: int) -> pd.DataFrame:
+    def _long(self, matrix: sp.csr_matrix, first_row: int, first_index: int) -> pd.DataFrame:
         coo = matrix.tocoo()
         order = np.lexsort((coo.col, coo.row))
         ids = np.asarray(self.row_ids, dtype=object)
@@ -234,7 +245,7 @@ class DocTermMatrix:
             "count": coo.data[order].astype(np.int64),
         }, index=pd.RangeIndex(first_index, first_index + coo.nnz))
 
-    def _row_mask(self, mask, where: str) -> np.ndarray:
+    def _row_mask(self, mask: RowSelection, where: str) -> np.ndarray:
         n = self.shape[0]
         if isinstance(mask, pd.Series) and pd.api.types.is_bool_dtype(mask.dtype):
             missing = [i for i in self.row_ids if i not in mask.index]
@@ -259,7 +270,7 @@ class DocTermMatrix:
         out[[position[i] for i in ids]] = True
         return out
 
-    def select_rows(self, mask) -> DocTermMatrix:
+    def select_rows(self, mask: RowSelection) -> DocTermMatrix:
         """A new matrix with only some rows (the vocabulary is kept, zero columns included).
 
         Parameters
@@ -282,7 +293,8 @@ class DocTermMatrix:
         return DocTermMatrix(matrix, self.vocabulary, tuple(self.row_ids[i] for i in idx),
                              self.rows.iloc[idx].copy(), self.unit, self.id_name)
 
-    def prune(self, *, min_df=1, max_df=1.0, min_count: int = 1, where: str = "prune()") -> DocTermMatrix:
+    def prune(self, *, min_df: DfLimit = 1, max_df: DfLimit = 1.0, min_count: int = 1,
+              where: str = "prune()") -> DocTermMatrix:
         """A new matrix with only the terms used in ``min_df``..``max_df`` rows and ``min_count`` times.
 
         The one pruning rule of the package (:func:`doc_term_matrix`, :class:`~corpusanalysis.TopicModel`):
@@ -306,7 +318,7 @@ class DocTermMatrix:
         """
         n = self.shape[0]
         lo, hi = _df_limit(min_df, n, "min_df"), _df_limit(max_df, n, "max_df")
-        if isinstance(min_count, bool) or not isinstance(min_count, Integral) or min_count < 1:
+        if not is_int(min_count) or min_count < 1:
             raise ValueError(f"min_count must be a positive int; got {min_count!r}.")
         df = np.diff(self.matrix.tocsc().indptr)
         total = np.asarray(self.matrix.sum(axis=0)).ravel()
@@ -324,7 +336,7 @@ class DocTermMatrix:
         return DocTermMatrix(_readonly(matrix), tuple(self.vocabulary[i] for i in keep), self.row_ids, self.rows.copy(),
                              self.unit, self.id_name)
 
-    def group_sums(self, by) -> DocTermMatrix:
+    def group_sums(self, by: str) -> DocTermMatrix:
         """A new matrix with one row per group: counts and token totals summed over the group.
 
         Parameters
@@ -372,7 +384,7 @@ class DocTermMatrix:
         return DocTermMatrix(matrix, self.vocabulary, tuple(groups), rows, "group", by)
 
 
-def check_dtm(dtm, where: str) -> None:
+def check_dtm(dtm: object, where: str) -> None:
     if not isinstance(dtm, DocTermMatrix):
         raise TypeError(f"{where} expects a DocTermMatrix from doc_term_matrix(); got {type(dtm).__name__}.")
     if dtm.shape[0] == 0:
@@ -380,8 +392,8 @@ def check_dtm(dtm, where: str) -> None:
                          "(was it built from, or filtered to, an empty selection?).")
 
 
-def _df_limit(value, n_rows: int, name: str) -> float:
-    """``min_df``/``max_df`` as a number of rows: an int is rows, a float a share of ``n_rows`` (scikit-learn's rule)."""
+def _df_limit(value: object, n_rows: int, name: str) -> float:
+    """``min_df``/``max_df`` in rows: an int is rows, a float a share of ``n_rows`` (scikit-learn's rule)."""
     if isinstance(value, bool) or not isinstance(value, (Integral, Real)):
         raise TypeError(f"{name} must be an int (rows) or a float in [0, 1] (share of rows); got {value!r}.")
     if isinstance(value, Integral):
@@ -393,7 +405,7 @@ def _df_limit(value, n_rows: int, name: str) -> float:
     return float(value) * n_rows
 
 
-def doc_term_matrix(frame: pd.DataFrame, *, min_df=1, max_df=1.0, min_count: int = 1,
+def doc_term_matrix(frame: pd.DataFrame, *, min_df: DfLimit = 1, max_df: DfLimit = 1.0, min_count: int = 1,
                     vocabulary: Iterable[str] | None = None, tokens_column: str = "tokens") -> DocTermMatrix:
     """Count the tokens of a tokenized corpus or of tokenized units into a :class:`DocTermMatrix`.
 
@@ -440,7 +452,9 @@ def doc_term_matrix(frame: pd.DataFrame, *, min_df=1, max_df=1.0, min_count: int
     ('党课', 1493)
     """
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"doc_term_matrix() expects a tokenized DataFrame (from tokenize()); got {type(frame).__name__}.")
+        raise TypeError(
+            f"doc_term_matrix() expects a tokenized DataFrame (from tokenize()); got {type(frame).__name__}."
+        )
     if tokens_column not in frame.columns:
         raise ValueError(f"doc_term_matrix(): the frame has no {tokens_column!r} column "
                          f"(columns: {list(frame.columns)[:12]}); run tokenize() first.")
@@ -456,11 +470,11 @@ def doc_term_matrix(frame: pd.DataFrame, *, min_df=1, max_df=1.0, min_count: int
                          f"prune them; got min_df={min_df!r}, max_df={max_df!r}, min_count={min_count!r}.")
     _df_limit(min_df, len(frame), "min_df")
     _df_limit(max_df, len(frame), "max_df")
-    if isinstance(min_count, bool) or not isinstance(min_count, Integral) or min_count < 1:
+    if not is_int(min_count) or min_count < 1:
         raise ValueError(f"min_count must be a positive int; got {min_count!r}.")
     docs = frame[tokens_column].tolist()
 
-    def bad_row(idx, toks):
+    def bad_row(idx: object, toks: object) -> TypeError:
         return TypeError(
             f"doc_term_matrix(): {tokens_column}[{idx!r}] should be a tuple of str tokens; got "
             f"{type(toks).__name__} {str(toks)[:40]!r} (run tokenize() on the frame, or fill missing tokens "
@@ -473,14 +487,14 @@ def doc_term_matrix(frame: pd.DataFrame, *, min_df=1, max_df=1.0, min_count: int
     from sklearn.feature_extraction.text import CountVectorizer
 
     vocab_list = None
-    if fixed:
+    if vocabulary is not None:
         if isinstance(vocabulary, str):
             raise TypeError("vocabulary must be an iterable of terms, not a single str.")
         vocab_list = sorted({str(t) for t in vocabulary})
         if not vocab_list:
             raise ValueError("doc_term_matrix(): vocabulary= is empty; pass at least one term.")
     vectorizer = CountVectorizer(analyzer=_identity, lowercase=False, vocabulary=vocab_list, dtype=np.int64)
-    def check_every_token():
+    def check_every_token() -> None:
         for idx, toks in zip(frame.index, docs):
             if not all(isinstance(t, str) for t in toks):
                 raise bad_row(idx, toks)
@@ -532,14 +546,15 @@ class WeightedMatrix:
     ...                      index=pd.Index(["a", "b"], name="doc_id"))
     >>> w = tfidf(doc_term_matrix(frame), norm=None)
     >>> w
-    WeightedMatrix(2 document rows × 3 terms; scheme='tfidf', norm=None, use_idf=True, smooth_idf=True, sublinear_tf=False)
+    WeightedMatrix(2 document rows × 3 terms; scheme='tfidf', norm=None, use_idf=True, smooth_idf=True,
+                   sublinear_tf=False)
     >>> w.counts.matrix.toarray().tolist(), w.idf.round(3).tolist()
     ([[1, 0, 1], [1, 1, 0]], [1.0, 1.405, 1.405])
     """
 
     matrix: sp.csr_matrix
     counts: DocTermMatrix
-    weighting: tuple = ()
+    weighting: tuple[tuple[str, object], ...] = ()
     idf: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -550,15 +565,38 @@ class WeightedMatrix:
         opts = ", ".join(f"{k}={v!r}" for k, v in self.weighting)
         return f"WeightedMatrix({self.shape[0]} {self.unit} rows × {self.shape[1]} terms; {opts})"
 
-    shape = property(lambda self: self.matrix.shape, doc="``(rows, terms)``.")
-    vocabulary = property(lambda self: self.counts.vocabulary, doc="The terms (column order).")
-    row_ids = property(lambda self: self.counts.row_ids, doc="The row ids (row order).")
-    rows = property(lambda self: self.counts.rows, doc="Row metadata (see :class:`DocTermMatrix`).")
-    unit = property(lambda self: self.counts.unit, doc="What a row is.")
-    id_name = property(lambda self: self.counts.id_name, doc="Name of the row id.")
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(rows, terms)``."""
+        return self.matrix.shape
+
+    @property
+    def vocabulary(self) -> tuple[str, ...]:
+        """The terms (column order)."""
+        return self.counts.vocabulary
+
+    @property
+    def row_ids(self) -> tuple[str, ...]:
+        """The row ids (row order)."""
+        return self.counts.row_ids
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """Row metadata (see :class:`DocTermMatrix`)."""
+        return self.counts.rows
+
+    @property
+    def unit(self) -> str:
+        """What a row is."""
+        return self.counts.unit
+
+    @property
+    def id_name(self) -> str:
+        """Name of the row id."""
+        return self.counts.id_name
 
 
-def tfidf(dtm: DocTermMatrix, *, norm: str | None = "l2", use_idf: bool = True, smooth_idf: bool = True,
+def tfidf(dtm: DocTermMatrix, *, norm: Literal["l2", "l1"] | None = "l2", use_idf: bool = True, smooth_idf: bool = True,
           sublinear_tf: bool = False) -> WeightedMatrix:
     """TF-IDF weights of a document-term matrix (scikit-learn's ``TfidfTransformer``).
 
@@ -614,7 +652,7 @@ def tfidf(dtm: DocTermMatrix, *, norm: str | None = "l2", use_idf: bool = True, 
     return WeightedMatrix(weights, dtm, weighting, idf)
 
 
-def top_terms(weighted, *, by: str | None = None, n: int = 10) -> pd.DataFrame:
+def top_terms(weighted: WeightedMatrix | DocTermMatrix, *, by: str | None = None, n: int = 10) -> pd.DataFrame:
     """The ``n`` highest-weighted terms per row, or per group of rows, as a tidy table.
 
     Parameters
@@ -656,7 +694,7 @@ def top_terms(weighted, *, by: str | None = None, n: int = 10) -> pd.DataFrame:
         raise TypeError(f"top_terms() expects the WeightedMatrix of tfidf() (or a DocTermMatrix); "
                         f"got {type(weighted).__name__}.")
     check_dtm(counts, "top_terms()")
-    if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
+    if not is_int(n) or n < 1:
         raise ValueError(f"n must be a positive int (terms per row or group); got {n!r}.")
     vocab = np.asarray(counts.vocabulary, dtype=object)
     if by is None:
@@ -710,7 +748,7 @@ def top_terms(weighted, *, by: str | None = None, n: int = 10) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- counts of token sequences
 # ----------------------------------------------------------------------------- counting
-def count_tokens(token_lists) -> tuple[sp.csr_matrix, tuple]:
+def count_tokens(token_lists: Sequence[Sequence[str]]) -> TermCounts:
     """Sparse counts of token sequences with their own vocabulary (code-point order).
 
     Parameters
@@ -749,7 +787,7 @@ def count_tokens(token_lists) -> tuple[sp.csr_matrix, tuple]:
     return matrix, tuple(vocab)
 
 
-def merge_counts(parts) -> tuple[sp.csr_matrix, tuple]:
+def merge_counts(parts: Iterable[tuple[sp.spmatrix, Sequence[str]]]) -> TermCounts:
     """Stack count matrices with different vocabularies into one (rows in order, union vocabulary).
 
     Parameters
@@ -792,7 +830,7 @@ def merge_counts(parts) -> tuple[sp.csr_matrix, tuple]:
     return merged, tuple(vocab)
 
 
-def compact_counts(counts) -> tuple[sp.csr_matrix, tuple]:
+def compact_counts(counts: TermCounts) -> TermCounts:
     """A chunk's counts with 32-bit arrays (half the memory while the chunks wait to be merged)."""
     m, vocab = counts
     if m.nnz and (m.data.max() > np.iinfo(np.int32).max or m.nnz > np.iinfo(np.int32).max):

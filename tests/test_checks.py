@@ -16,7 +16,8 @@ def test_renamed_keyword_warns_once_per_call_and_maps_to_the_new_name():
     def top(*, n=10):
         return n
 
-    with pytest.warns(FutureWarning, match=r"top\(\): topn= is now n= \(the old name will be removed in corpusanalysis 0\.3\)"):
+    with pytest.warns(FutureWarning, match=r"top\(\): topn= is now n= \(the old name will be removed in "
+                                           r"corpusanalysis 0\.3\)"):
         assert top(topn=3) == 3
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -55,7 +56,7 @@ def test_check_int_and_describe():
 ])
 def test_old_keyword_names_give_the_same_result_with_a_future_warning(docs_themed, call, old, new):
     expected = call(docs_themed, **new)
-    with pytest.warns(FutureWarning, match=rf"{list(old)[0]}= is now {list(new)[0]}="):
+    with pytest.warns(FutureWarning, match=rf"{next(iter(old))}= is now {next(iter(new))}="):
         got = call(docs_themed, **old)
     pd.testing.assert_frame_equal(got, expected)
 

@@ -439,6 +439,7 @@ def test_clean_text_total_and_idempotent(s):
 @given(st.lists(st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs",)),
                                            st.sampled_from(INTERESTING)), max_size=60),
                 min_size=1, max_size=3))
+@pytest.mark.slow
 def test_audit_invariant_on_arbitrary_text(texts):
     corpus = corpus_of(*texts)
     rep = cleaning_report(corpus)

@@ -10,6 +10,8 @@ import pytest
 
 from corpusanalysis.cli import main
 
+pytestmark = pytest.mark.slow  # starts processes, the command line, clusters or notebooks
+
 # seeds/002_105d27af3b6cb7bc.txt (excerpt)
 XZ = "新质生产力是创新起主导作用，摆脱传统经济增长方式、生产力发展路径，具有高科技、高效能、高质量特征，符合新发展理念的先进生产力质态。"
 # seeds/004_60d9a6d77e740d89.txt (excerpt)

@@ -407,7 +407,7 @@ def test_token_spans_give_the_surface_form_of_canonicalized_tokens():
     with pytest.raises(ValueError, match=r"token_spans'\] of document 'd0' has 5 spans for 6 tokens.*re-run tokenize"):
         discover_terms(bad)
     with pytest.raises(ValueError, match=r"holds tuple \(16, 99\), not a \(start, end\) pair"):
-        discover_terms(corpus.assign(token_spans=[spans[:-1] + ((16, 99),)]))
+        discover_terms(corpus.assign(token_spans=[(*spans[:-1], (16, 99))]))
 
 
 def test_with_the_project_tokenizer():

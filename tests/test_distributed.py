@@ -12,6 +12,8 @@ from corpusanalysis import assign_themes, clean, doc_term_matrix, keyness, load_
 from corpusanalysis.features import count_tokens, merge_counts
 from corpusanalysis.pipeline.chunked import iter_parts, run_pipeline
 
+pytestmark = pytest.mark.slow  # starts processes, the command line, clusters or notebooks
+
 GOV = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "gov-work-reports" / "txt"
 
 

@@ -267,6 +267,7 @@ def test_prepare_corpus_runs_only_missing_steps(seeds, cleaned):
 
 
 # ----------------------------------------------------------------------------- the widget
+@pytest.mark.slow
 def test_explorer_builds_on_a_cleaned_corpus_and_follows_the_term_box(cleaned, tmp_path):
     import ipywidgets as w
 
@@ -289,6 +290,7 @@ def test_explorer_builds_on_a_cleaned_corpus_and_follows_the_term_box(cleaned, t
     assert ex.summary.value.startswith("<b>创新型县: 7 occurrence(s) in 1 of 5 document(s)")
 
 
+@pytest.mark.slow
 def test_explorer_filters_are_linked(themed, tmp_path):
     ex = explore(themed, term="科技创新", export_dir=tmp_path)
     all_docs = [v for _, v in ex.doc_filter.options]
@@ -313,6 +315,7 @@ def test_explorer_filters_are_linked(themed, tmp_path):
     assert ex.kwic.value.count("<mark>") == total
 
 
+@pytest.mark.slow
 def test_explorer_unknown_term_suggests_and_keeps_the_view(themed, tmp_path):
     ex = explore(themed, term="新质生产力", export_dir=tmp_path)
     ex.set_term("容错纠")
@@ -323,6 +326,7 @@ def test_explorer_unknown_term_suggests_and_keeps_the_view(themed, tmp_path):
     assert ex.summary.value == "Type a term."
 
 
+@pytest.mark.slow
 def test_explorer_export_button_writes_the_current_view(themed, tmp_path):
     ex = explore(themed, term="容错纠错", export_dir=tmp_path / "exports")
     ex.theme_filter.value = "容错纠错"

@@ -18,6 +18,8 @@ from matplotlib.testing.compare import compare_images
 from matplotlib.testing.exceptions import ImageComparisonFailure
 from nbclient import NotebookClient
 
+pytestmark = pytest.mark.slow  # starts processes, the command line, clusters or notebooks
+
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "figures"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -26,7 +26,22 @@ LAYERS = {
     "_compat": 8, "__init__": 8, "__main__": 9,
 }
 #: Every public name of corpusanalysis 0.1 (before the layered layout): all must still work as ``ca.<name>``.
-PUBLIC_0_1 = ["CorpusLoadError", "DictionaryError", "DictionaryWarning", "DocTermMatrix", "ExploreView", "Explorer", "KINDS", "MOJIBAKE_MARKER", "PipelineResult", "PolicyDictionary", "REDACTION_PLACEHOLDER", "Tokenizer", "TopicModel", "WeightedMatrix", "align_topics", "assign_themes", "associates", "choose_k", "cjk_font_path", "clean", "clean_text", "cleaning_diff", "cleaning_report", "cleaning_rules", "cleaning_summary", "cooccurrence", "cooccurrence_network", "corpus_summary", "decode_bytes", "dictionary_audit", "discover_terms", "doc_term_matrix", "doc_topics", "explore", "explore_view", "export_ldavis", "export_network", "export_view", "figure_dir", "first_use", "keyness", "kwic", "load_corpus", "load_dictionary", "load_seeds", "load_stopwords", "new_figure", "plot_association_heatmap", "plot_cleaning_removals", "plot_document_lengths", "plot_ego_networks", "plot_k_selection", "plot_keyness", "plot_network", "plot_style", "plot_tfidf_heatmap", "plot_theme_heatmap", "plot_theme_term_frequencies", "plot_topic_prevalence", "plot_topics", "plot_trends", "read_quanteda_yaml", "run_pipeline", "save_figure", "segment", "select_k", "split_sentences", "suggest_terms", "term_associates", "term_concordance", "term_frequency", "tfidf", "theme_scores", "theme_term_rates", "tokenize", "tokens_table", "top_terms", "topic_coherence", "topic_prevalence", "topic_terms", "trends", "write_quanteda_yaml", "write_report"]
+PUBLIC_0_1 = [
+    "CorpusLoadError", "DictionaryError", "DictionaryWarning", "DocTermMatrix", "ExploreView", "Explorer",
+    "KINDS", "MOJIBAKE_MARKER", "PipelineResult", "PolicyDictionary", "REDACTION_PLACEHOLDER", "Tokenizer",
+    "TopicModel", "WeightedMatrix", "align_topics", "assign_themes", "associates", "choose_k", "cjk_font_path",
+    "clean", "clean_text", "cleaning_diff", "cleaning_report", "cleaning_rules", "cleaning_summary",
+    "cooccurrence", "cooccurrence_network", "corpus_summary", "decode_bytes", "dictionary_audit",
+    "discover_terms", "doc_term_matrix", "doc_topics", "explore", "explore_view", "export_ldavis",
+    "export_network", "export_view", "figure_dir", "first_use", "keyness", "kwic", "load_corpus",
+    "load_dictionary", "load_seeds", "load_stopwords", "new_figure", "plot_association_heatmap",
+    "plot_cleaning_removals", "plot_document_lengths", "plot_ego_networks", "plot_k_selection", "plot_keyness",
+    "plot_network", "plot_style", "plot_tfidf_heatmap", "plot_theme_heatmap", "plot_theme_term_frequencies",
+    "plot_topic_prevalence", "plot_topics", "plot_trends", "read_quanteda_yaml", "run_pipeline", "save_figure",
+    "segment", "select_k", "split_sentences", "suggest_terms", "term_associates", "term_concordance",
+    "term_frequency", "tfidf", "theme_scores", "theme_term_rates", "tokenize", "tokens_table", "top_terms",
+    "topic_coherence", "topic_prevalence", "topic_terms", "trends", "write_quanteda_yaml", "write_report",
+]
 
 
 def _modules():
@@ -43,7 +58,7 @@ def _imports(path: Path, parts):
     """(imported module, imported names, line, at top level) for every import of the package's own modules."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     top_level = {id(node) for node in tree.body}
-    package = ["corpusanalysis", *parts[:-1]] if parts[-1] != "__init__" else ["corpusanalysis", *parts[:-1]]
+    package = ["corpusanalysis", *parts[:-1]]
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             if node.level:
@@ -122,7 +137,7 @@ def test_module_graph_has_no_cycle():
             if dep == node or dep not in graph:
                 continue
             if state.get(dep) == 1:
-                cycle = stack[stack.index(dep):] + [dep]
+                cycle = [*stack[stack.index(dep):], dep]
                 pytest.fail("import cycle: " + " → ".join(cycle))
             if dep not in state:
                 visit(dep)
@@ -162,6 +177,7 @@ def test_old_module_path_unknown_name_is_an_attribute_error():
         old.nope
 
 
+@pytest.mark.slow
 def test_the_flat_api_never_warns():
     code = "import warnings; warnings.simplefilter('error'); import corpusanalysis as ca; ca.TopicModel; ca.clean"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -31,11 +31,13 @@ def _lazy(n, seen):
         yield i
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_bounded_map_keeps_input_order(workers):
     assert list(bounded_map(_scale, range(10), shared=3, workers=workers)) == [3 * i for i in range(10)]
 
 
+@pytest.mark.slow
 def test_two_workers_use_other_processes_and_one_worker_this_one():
     assert set(bounded_map(_pid, range(4), workers=1)) == {os.getpid()}
     assert os.getpid() not in set(bounded_map(_pid, range(8), workers=2))
@@ -45,6 +47,7 @@ def test_no_more_processes_than_items():
     assert list(bounded_map(_pid, [0], workers=2, n_items=1)) == [os.getpid()]
 
 
+@pytest.mark.slow
 def test_items_are_read_lazily_at_most_two_per_worker_ahead():
     seen: list[int] = []
     results = bounded_map(_scale, _lazy(100, seen), shared=1, workers=2)
@@ -53,6 +56,7 @@ def test_items_are_read_lazily_at_most_two_per_worker_ahead():
     results.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_an_error_in_a_worker_reaches_the_caller(workers):
     with pytest.raises(ValueError, match="three"):

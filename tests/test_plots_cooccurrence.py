@@ -130,6 +130,7 @@ def test_plot_association_heatmap_errors(seeds):
         P.plot_association_heatmap(pd.DataFrame({"term_a": [], "term_b": [], "n_ab": [], "n_a": [], "n_b": []}))
 
 
+@pytest.mark.slow
 def test_network_figure_does_not_depend_on_the_hash_seed(tmp_path):
     """Layouts must not follow set iteration order (G.subgraph iterates a set): same bytes for any seed."""
     import subprocess

@@ -38,6 +38,7 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow  # fits select_k on the seeds
 def test_plot_k_selection_panels_and_lines(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # missing CJK glyphs would warn

@@ -40,6 +40,7 @@ def test_time_periods_from_dates():
     assert time_periods(pd.DataFrame({"x": [1]})) == (None, None)
 
 
+@pytest.mark.slow
 def test_write_report_table_source_with_dates(tmp_path):
     # seeds/002_105d27af3b6cb7bc.txt and seeds/004_60d9a6d77e740d89.txt (excerpts)
     texts = ["加快形成新质生产力，培育壮大新兴产业，布局建设未来产业。" * 4,

@@ -14,6 +14,8 @@ from corpusanalysis.io.corpus import plan_chunks
 from corpusanalysis.pipeline.chunked import iter_parts, run_pipeline
 from tests.seed_excerpts import CX, RC, XZ
 
+pytestmark = pytest.mark.slow  # starts processes, the command line, clusters or notebooks
+
 TEXTS = [XZ, CX, RC, "  ", XZ[:60], RC[:40], CX[:80]]
 
 

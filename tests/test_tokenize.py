@@ -92,6 +92,7 @@ def test_canonical_false_keeps_surface_forms():
 
 
 # ----------------------------------------------------------------------------- no global state
+@pytest.mark.slow
 def test_global_jieba_untouched():
     jieba.dt.initialize()
     before = (id(jieba.dt), len(jieba.dt.FREQ), jieba.dt.total, dict(jieba.dt.user_word_tag_tab))
@@ -111,6 +112,7 @@ def test_two_dictionaries_side_by_side():
         assert "善作善成" in b.cut(text) and "四个善作善成" not in b.cut(text)
 
 
+@pytest.mark.slow
 def test_jieba_startup_log_silenced():
     code = "import corpusanalysis as ca; print(ca.Tokenizer().cut('新质生产力'))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -234,6 +236,7 @@ def test_cache_reuses_tokens(cleaned, tmp_path, monkeypatch):
     assert len(list(tmp_path.glob("tokens-*.parquet"))) == 2
 
 
+@pytest.mark.slow
 def test_workers_give_identical_tokens(cleaned, tokenized):
     many = pd.concat([cleaned] * 3)
     many.index = pd.Index([f"{i}-{d}" for i, d in enumerate(many.index)], name="doc_id")
@@ -268,6 +271,7 @@ def test_input_not_mutated(cleaned):
 
 
 # ----------------------------------------------------------------------------- the optional fast backend
+@pytest.mark.slow
 def test_rjieba_backend_gives_identical_terms(cleaned, tokenized):
     pytest.importorskip("rjieba")
     fast = tokenize(cleaned, backend="rjieba")

@@ -84,6 +84,7 @@ def test_same_seed_gives_identical_arrays_in_process(units, model):
     assert np.array_equal(again.model_.get_topics(), model.model_.get_topics())
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_arrays_in_a_fresh_process(model, root):
     code = (
         "import warnings; warnings.simplefilter('ignore')\n"
@@ -302,6 +303,7 @@ def k_table(units):
         return select_k(units, [3, 5], random_state=(0, 1))
 
 
+@pytest.mark.slow
 def test_select_k_table_on_the_seeds_has_no_nan(k_table, model):
     assert tuple(k_table.columns) == SELECT_K_COLUMNS
     assert k_table[["k", "seed"]].to_numpy().tolist() == [[3, 0], [3, 1], [5, 0], [5, 1]]
@@ -370,6 +372,7 @@ def test_choose_k_rule():
         choose_k(table, metric="perplexity")
 
 
+@pytest.mark.slow  # fits select_k on the seeds
 def test_choose_k_on_the_seeds(k_table):
     k, reason = choose_k(k_table)
     assert k == 3

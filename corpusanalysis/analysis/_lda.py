@@ -9,25 +9,35 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from .._checks import user_stacklevel
-from ..features import DocTermMatrix, doc_term_matrix
-from ..text.segment import tokens_to_units, unit_level
+from ..features import DfLimit, DocTermMatrix, doc_term_matrix
+from ..text.segment import RowLevel, tokens_to_units, unit_level
+
+if TYPE_CHECKING:
+    from gensim.corpora import Dictionary
+    from gensim.models import LdaModel
 
 __all__ = ["COHERENCE_MEASURES", "EMPTY_TOPIC_TOKENS", "Bow", "LdaData", "prepare"]
 
+#: A topic coherence measure of gensim's ``CoherenceModel``.
+CoherenceMeasure: TypeAlias = Literal["c_v", "c_npmi", "u_mass"]
+#: A document as gensim reads it: ``(term id, count)`` pairs.
+BowDoc: TypeAlias = list[tuple[int, int]]
 
 #: Coherence measures computed with gensim's ``CoherenceModel``.
-COHERENCE_MEASURES = ("c_v", "c_npmi", "u_mass")
+COHERENCE_MEASURES: tuple[CoherenceMeasure, ...] = ("c_v", "c_npmi", "u_mass")
 
 
-UNITS = ("paragraph", "sentence", "document")
+#: What a row of a topic model can be (``unit=None``: the rows as given).
+UNITS: tuple[RowLevel, ...] = ("paragraph", "sentence", "document")
 
 
 #: A topic with fewer expected tokens than this is "empty": its top terms are arbitrary.
@@ -45,10 +55,10 @@ class LdaData:
     """Pruned counts of the rows a model is fitted on, with what coherence and prevalence need."""
 
     counts: sp.csr_matrix      # rows × vocabulary, int64
-    vocabulary: tuple
-    row_ids: tuple
+    vocabulary: tuple[str, ...]
+    row_ids: tuple[str, ...]
     rows: pd.DataFrame         # metadata, index row ids; n_tokens (all tokens), n_terms (in vocabulary)
-    texts: list                # token sequences (the reference texts of coherence)
+    texts: list[Sequence[str]]  # token sequences (the reference texts of coherence)
     unit: str
     id_name: str
     texts_from_counts: bool    # True when texts were rebuilt from a DocTermMatrix (word order lost)
@@ -57,7 +67,7 @@ class LdaData:
     def nonempty(self) -> np.ndarray:
         return np.flatnonzero(self.rows["n_terms"].to_numpy() > 0)
 
-    def bow(self, rows=None) -> Bow:
+    def bow(self, rows: np.ndarray | Sequence[int] | None = None) -> Bow:
         """The rows as a gensim corpus (re-iterable; ``(term id, count)`` lists made on the fly)."""
         return Bow(self.counts, np.arange(self.counts.shape[0]) if rows is None else np.asarray(rows))
 
@@ -65,9 +75,9 @@ class LdaData:
         return np.asarray(self.counts.sum(axis=0)).ravel().astype(np.int64)
 
     @functools.cached_property
-    def present(self) -> frozenset:
+    def present(self) -> frozenset[str]:
         """Every token of the reference texts (to check that top terms occur in them)."""
-        seen = set()
+        seen: set[str] = set()
         for text in self.texts:
             seen.update(text)
         return frozenset(seen)
@@ -81,19 +91,19 @@ class Bow:
     ``chunksize`` only one chunk of tuples exists at a time.
     """
 
-    def __init__(self, counts: sp.csr_matrix, rows: np.ndarray):
+    def __init__(self, counts: sp.csr_matrix, rows: np.ndarray) -> None:
         self.counts, self.rows = counts, rows
 
     def __len__(self) -> int:
         return len(self.rows)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[BowDoc]:
         indptr, indices, data = self.counts.indptr, self.counts.indices, self.counts.data
         for i in self.rows:
             lo, hi = indptr[i], indptr[i + 1]
             yield list(zip(indices[lo:hi].tolist(), data[lo:hi].tolist()))
 
-    def chunks(self, size: int = 2000):
+    def chunks(self, size: int = 2000) -> Iterator[list[BowDoc]]:
         it = iter(self)
         for start in range(0, len(self), size):
             yield [next(it) for _ in range(min(size, len(self) - start))]
@@ -111,11 +121,11 @@ def join_units(frame: pd.DataFrame, where: str) -> pd.DataFrame:
     return docs
 
 
-def as_units(frame: pd.DataFrame, unit, where: str) -> pd.DataFrame:
+def as_units(frame: pd.DataFrame, unit: RowLevel | None, where: str) -> pd.DataFrame:
     level = unit_level(frame)
     if unit is None or unit == level:
         return frame
-    if level == "document":
+    if level == "document" and unit != "document":  # unit != level here: split into sentences or paragraphs
         for col in ("text", "token_spans"):
             if col not in frame.columns:
                 raise ValueError(
@@ -133,14 +143,15 @@ def as_units(frame: pd.DataFrame, unit, where: str) -> pd.DataFrame:
     )
 
 
-def texts_from_counts(counts: sp.csr_matrix, vocabulary: tuple) -> list:
+def texts_from_counts(counts: sp.csr_matrix, vocabulary: Sequence[str]) -> list[Sequence[str]]:
     vocab = np.asarray(vocabulary, dtype=object)
     return [tuple(np.repeat(vocab[counts.indices[counts.indptr[i]:counts.indptr[i + 1]]],
                             counts.data[counts.indptr[i]:counts.indptr[i + 1]]).tolist())
             for i in range(counts.shape[0])]
 
 
-def prepare(X, *, unit, min_df, max_df, where: str, vocabulary=None, warn_empty: bool = True) -> LdaData:
+def prepare(X: pd.DataFrame | DocTermMatrix, *, unit: RowLevel | None, min_df: DfLimit, max_df: DfLimit, where: str,
+            vocabulary: Sequence[str] | None = None, warn_empty: bool = True) -> LdaData:
     """Tokenized frame or DocTermMatrix → pruned counts, metadata and reference texts."""
     if unit is not None and unit not in UNITS:
         raise ValueError(f"unit must be one of {list(UNITS)} or None (the rows as given); got unit={unit!r}.")
@@ -150,7 +161,8 @@ def prepare(X, *, unit, min_df, max_df, where: str, vocabulary=None, warn_empty:
                 f"{where}: unit={unit!r} but the DocTermMatrix has {X.unit} rows; build the matrix from "
                 f"{unit} units, or pass unit=None (or unit={X.unit!r}) to fit its rows as they are."
             )
-        dtm, texts, from_counts = X, None, True
+        dtm, from_counts = X, True
+        texts: list[Sequence[str]] | None = None
     elif isinstance(X, pd.DataFrame):
         if "tokens" not in X.columns:
             raise ValueError(f"{where}: the frame has no 'tokens' column (columns: {list(X.columns)[:12]}); "
@@ -205,7 +217,7 @@ def k_problem(k: int, data: LdaData) -> str | None:
 
 
 # ----------------------------------------------------------------------------- gensim
-def gensim_dictionary(data: LdaData):
+def gensim_dictionary(data: LdaData) -> Dictionary:
     """A gensim Dictionary of the vocabulary (ids in code-point order), filled from the counts."""
     from gensim.corpora import Dictionary
 
@@ -223,7 +235,8 @@ def gensim_dictionary(data: LdaData):
     return dictionary
 
 
-def train(data: LdaData, dictionary, k: int, seed: int, params: dict, bow=None):
+def train(data: LdaData, dictionary: Dictionary, k: int, seed: int, params: dict[str, Any],
+          bow: Iterable[BowDoc] | None = None) -> LdaModel:
     from gensim.models import LdaModel
 
     with warnings.catch_warnings():
@@ -244,11 +257,11 @@ class ConstantStart:
     """
 
     @staticmethod
-    def gamma(shape, scale, size):
+    def gamma(shape: float, scale: float, size: int | tuple[int, ...]) -> np.ndarray:
         return np.full(size, shape * scale)
 
 
-def infer(lda, bow) -> np.ndarray:
+def infer(lda: LdaModel, bow: Iterable[BowDoc]) -> np.ndarray:
     """Variational inference of document-topic γ with a constant start: same row → same output, always."""
     saved = lda.random_state
     lda.random_state = ConstantStart()
@@ -261,7 +274,7 @@ def infer(lda, bow) -> np.ndarray:
     return np.concatenate(gammas).astype(np.float64) if gammas else np.zeros((0, k))
 
 
-def permute(lda, order: np.ndarray) -> None:
+def permute(lda: LdaModel, order: np.ndarray) -> None:
     """Reorder the topics inside a gensim LdaModel (topic ``order[i]`` becomes topic ``i``)."""
     lda.state.sstats = lda.state.sstats[order]
     lda.expElogbeta = lda.expElogbeta[order]
@@ -287,14 +300,15 @@ def top_indices(values: np.ndarray, vocab: np.ndarray, n: int) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- coherence
-def coherence(topics: list, data: LdaData, dictionary, measures: Sequence[str], window_size=None) -> dict:
+def coherence(topics: Sequence[Sequence[str]], data: LdaData, dictionary: Dictionary,
+              measures: Sequence[CoherenceMeasure], window_size: int | None = None) -> dict[str, np.ndarray]:
     """Per-topic coherence for many topics at once (one pass over the reference texts per measure).
 
     Returns ``{measure: array}``; non-finite values are NaN (the caller writes the note).
     """
     from gensim.models import CoherenceModel
 
-    out = {}
+    out: dict[str, np.ndarray] = {}
     if not topics:
         return {m: np.zeros(0) for m in measures}
     topn = len(topics[0])
@@ -310,7 +324,7 @@ def coherence(topics: list, data: LdaData, dictionary, measures: Sequence[str], 
     return out
 
 
-def check_measures(measures) -> tuple:
+def check_measures(measures: CoherenceMeasure | Iterable[CoherenceMeasure]) -> tuple[CoherenceMeasure, ...]:
     if isinstance(measures, str):
         measures = (measures,)
     measures = tuple(measures)
@@ -320,7 +334,9 @@ def check_measures(measures) -> tuple:
     return measures
 
 
-def coherence_notes(lists: list, mass: np.ndarray, values: dict, measures, topn: int, data: LdaData):
+def coherence_notes(lists: Sequence[Sequence[str]], mass: np.ndarray, values: dict[str, np.ndarray],
+                    measures: Sequence[CoherenceMeasure], topn: int, data: LdaData
+                    ) -> tuple[dict[str, np.ndarray], list[str], list[str]]:
     """Per-topic coherence with NaN where it cannot be computed, per-topic notes, and notes about the whole model.
 
     ``lists`` are the topics' top terms, ``mass`` their expected tokens, ``values`` the raw per-topic
@@ -334,7 +350,7 @@ def coherence_notes(lists: list, mass: np.ndarray, values: dict, measures, topn:
     if data.texts_from_counts and any(m in ("c_v", "c_npmi") for m in measures):
         model_notes.append("c_v/c_npmi windows slide over texts rebuilt from counts (word order lost)")
     present = data.present
-    out = {m: np.array(values[m], dtype=np.float64, copy=True) for m in measures}
+    out: dict[str, np.ndarray] = {m: np.array(values[m], dtype=np.float64, copy=True) for m in measures}
     notes = []
     for i in range(k):
         absent = [t for t in lists[i] if t not in present]
@@ -365,7 +381,7 @@ def js_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.clip(out, 0.0, 1.0)
 
 
-def match(a: np.ndarray, b: np.ndarray):
+def match(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from scipy.optimize import linear_sum_assignment
 
     cost = js_matrix(a, b)
@@ -373,7 +389,8 @@ def match(a: np.ndarray, b: np.ndarray):
     return rows, cols, 1.0 - cost[rows, cols]
 
 
-def overlap(a: np.ndarray, b: np.ndarray, rows, cols, vocab: np.ndarray, n: int = 10) -> np.ndarray:
+def overlap(a: np.ndarray, b: np.ndarray, rows: np.ndarray, cols: np.ndarray, vocab: np.ndarray,
+            n: int = 10) -> np.ndarray:
     ta, tb = top_indices(a, vocab, n), top_indices(b, vocab, n)
     m = ta.shape[1]
     return np.array([len(set(ta[i]) & set(tb[j])) / m for i, j in zip(rows, cols)])

@@ -7,18 +7,19 @@ against the sentences: each line has offsets into the clean ``text``, so it can 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pandas as pd
 
 from .._checks import is_int, renamed
 from ..errors import EmptyResultError
-from ..text.dictionary import resolve_dictionary
+from ..text.dictionary import DictionarySpec, resolve_dictionary
 from ..text.matcher import trie_regex
 
 __all__ = ["forms_of", "kwic", "line_context"]
 
 
-def forms_of(pattern: str, dictionary) -> list[str]:
+def forms_of(pattern: str, dictionary: DictionarySpec) -> list[str]:
     """Every surface form of the dictionary term ``pattern`` is a form of, or just ``[pattern]``."""
 
     d = resolve_dictionary(dictionary)
@@ -57,8 +58,8 @@ def line_context(text: str, start: int, end: int, chars: int) -> tuple[int, int]
 
 
 @renamed(window="context_chars")
-def kwic(corpus: pd.DataFrame, pattern, *, context_chars: int = 20, regex: bool = False, by_token: bool = True,
-         dictionary=None) -> pd.DataFrame:
+def kwic(corpus: pd.DataFrame, pattern: str | Iterable[str], *, context_chars: int = 20, regex: bool = False,
+         by_token: bool = True, dictionary: DictionarySpec = None) -> pd.DataFrame:
     """Keyword in context: every match of a term or pattern with the text around it.
 
     Four ways to match (``regex`` × ``by_token``):
@@ -138,7 +139,7 @@ def kwic(corpus: pd.DataFrame, pattern, *, context_chars: int = 20, regex: bool 
     patterns = [pattern] if isinstance(pattern, str) else list(pattern)
     if not patterns or not all(isinstance(p, str) and p for p in patterns):
         raise TypeError(f"{where}: pattern must be a non-empty str or a list of them; got {pattern!r}.")
-    compiled = []
+    compiled: list[re.Pattern[str] | frozenset[str]] = []  # a set of token forms for by_token without regex
     for p in patterns:
         if regex:
             try:
@@ -164,9 +165,10 @@ def kwic(corpus: pd.DataFrame, pattern, *, context_chars: int = 20, regex: bool 
         for p, c in zip(patterns, compiled):
             if by_token:
                 for tok, (s, e) in zip(toks or (), tspans or ()):
-                    if (c.fullmatch(tok) is not None) if regex else (tok in c):
+                    if (c.fullmatch(tok) is not None) if isinstance(c, re.Pattern) else (tok in c):
                         found.append((s, e, p))
             else:
+                assert isinstance(c, re.Pattern)  # every pattern is compiled to search the text
                 for m in c.finditer(text):
                     if m.end() > m.start():
                         found.append((m.start(), m.end(), p))

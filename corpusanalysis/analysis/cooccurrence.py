@@ -70,20 +70,25 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import warnings
-from collections.abc import Iterable
-from numbers import Integral, Real
+from collections.abc import Iterable, Iterator, Sequence
+from numbers import Integral
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from scipy import special
 
-from .._checks import renamed, user_stacklevel
+from .._checks import is_real, renamed, user_stacklevel
 from ..errors import EmptyResultError
-from ..text.dictionary import resolve_dictionary
-from ..text.segment import locate_tokens, segment, unit_level
+from ..text.dictionary import DictionarySpec, resolve_dictionary
+from ..text.segment import UnitLevel, locate_tokens, segment, unit_level
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "CONTEXTS",
@@ -95,10 +100,26 @@ __all__ = [
     "export_network",
 ]
 
+#: An association measure of :func:`cooccurrence`.
+Measure: TypeAlias = Literal["pmi", "npmi", "g2", "dice", "jaccard"]
+#: A named context: one sentence, paragraph or document.
+Context: TypeAlias = Literal["sentence", "paragraph", "document"]
+#: A count or measure column of the table of :func:`cooccurrence` (what ``sort=`` and ``weight=`` rank by).
+StatColumn: TypeAlias = Literal["n_ab", "n_a", "n_b", "n_contexts", "expected", "pmi", "npmi", "g2", "p", "p_adj",
+                                "dice", "jaccard"]
+#: A file format of :func:`export_network`.
+NetworkFormat: TypeAlias = Literal["gexf", "graphml", "csv"]
+#: Input of :func:`cooccurrence`: a tokenized frame, or token sequences (a Series or any iterable of them).
+TokenRows: TypeAlias = "pd.DataFrame | pd.Series | Iterable[Sequence[str]]"
+#: What :func:`_encode` returns: tokens per row, the token codes, the sorted vocabulary.
+_Encoded: TypeAlias = "tuple[np.ndarray, np.ndarray, np.ndarray]"
+#: Counts of one group: ``(n_contexts, i, j, n_ab, n_a)``.
+_GroupCounts: TypeAlias = "tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]"
+
 #: Association measures :func:`cooccurrence` can compute (``g2`` brings ``p`` and ``p_adj``).
-MEASURES = ("pmi", "npmi", "g2", "dice", "jaccard")
+MEASURES: tuple[Measure, ...] = ("pmi", "npmi", "g2", "dice", "jaccard")
 #: Named contexts accepted by ``window=`` besides an int.
-CONTEXTS = ("sentence", "paragraph", "document")
+CONTEXTS: tuple[Context, ...] = ("sentence", "paragraph", "document")
 #: All columns of :func:`cooccurrence` in order (``group`` first with ``by=``; measure columns
 #: only for the measures asked for).
 COOCCURRENCE_COLUMNS = ("term_a", "term_b", "n_ab", "n_a", "n_b", "n_contexts", "expected", "pmi", "npmi", "g2",
@@ -106,16 +127,16 @@ COOCCURRENCE_COLUMNS = ("term_a", "term_b", "n_ab", "n_a", "n_b", "n_contexts", 
 _MEASURE_COLUMNS = {"pmi": ("pmi",), "npmi": ("npmi",), "g2": ("g2", "p", "p_adj"), "dice": ("dice",),
                     "jaccard": ("jaccard",)}
 _ALL_GROUP = "all"
-_NETWORK_FORMATS = ("gexf", "graphml", "csv")
+_NETWORK_FORMATS: tuple[NetworkFormat, ...] = ("gexf", "graphml", "csv")
 
 
 # ----------------------------------------------------------------------------- input handling
-def _is_int(value) -> bool:
+def _is_int(value: object) -> bool:
     return isinstance(value, Integral) and not isinstance(value, bool)
 
 
-def _check_window(window):
-    if _is_int(window):
+def _check_window(window: object) -> int | Context:
+    if not isinstance(window, bool) and isinstance(window, Integral):
         if window < 2:
             raise ValueError(f"window={window!r}: a sliding window needs at least 2 tokens; pass an int >= 2 or "
                              f"one of {list(CONTEXTS)}.")
@@ -126,7 +147,7 @@ def _check_window(window):
                      f"got window={window!r}.")
 
 
-def _check_measures(measures) -> tuple[str, ...]:
+def _check_measures(measures: Measure | Iterable[Measure]) -> tuple[Measure, ...]:
     if isinstance(measures, str):
         measures = (measures,)
     try:
@@ -140,7 +161,7 @@ def _check_measures(measures) -> tuple[str, ...]:
     return tuple(m for m in MEASURES if m in measures)
 
 
-def _as_frame(tokens_or_units, where: str) -> tuple[pd.DataFrame, bool]:
+def _as_frame(tokens_or_units: TokenRows, where: str) -> tuple[pd.DataFrame, bool]:
     """A DataFrame with a ``tokens`` column; ``True`` if it came from plain token sequences."""
     if isinstance(tokens_or_units, pd.DataFrame):
         if "tokens" not in tokens_or_units.columns:
@@ -163,8 +184,8 @@ def _as_frame(tokens_or_units, where: str) -> tuple[pd.DataFrame, bool]:
     return pd.DataFrame({"tokens": rows}, index=index), True
 
 
-def _token_lists(frame: pd.DataFrame) -> list:
-    out = []
+def _token_lists(frame: pd.DataFrame) -> list[Sequence[str]]:
+    out: list[Sequence[str]] = []
     for toks in frame["tokens"].tolist():
         if toks is None or (isinstance(toks, float) and math.isnan(toks)):
             out.append(())
@@ -173,7 +194,7 @@ def _token_lists(frame: pd.DataFrame) -> list:
     return out
 
 
-def _group_codes(frame: pd.DataFrame, by, where: str) -> tuple[np.ndarray, list[str]]:
+def _group_codes(frame: pd.DataFrame, by: str | None, where: str) -> tuple[np.ndarray, list[str]]:
     if by is None:
         return np.zeros(len(frame), dtype=np.int64), [_ALL_GROUP]
     if not isinstance(by, str) or by not in frame.columns:
@@ -189,7 +210,7 @@ def _group_codes(frame: pd.DataFrame, by, where: str) -> tuple[np.ndarray, list[
     return codes.astype(np.int64), [str(u) for u in uniques]
 
 
-def _units_level(frame: pd.DataFrame, where: str) -> str | None:
+def _units_level(frame: pd.DataFrame, where: str) -> UnitLevel | None:
     """``"sentence"``/``"paragraph"`` for units of segment(), ``None`` for documents (:func:`unit_level`)."""
     level = unit_level(frame)
     if level == "document":
@@ -201,7 +222,7 @@ def _units_level(frame: pd.DataFrame, where: str) -> str | None:
     return level
 
 
-def _split_rows(frame: pd.DataFrame, level: str, lengths: np.ndarray, where: str) -> np.ndarray:
+def _split_rows(frame: pd.DataFrame, level: UnitLevel, lengths: np.ndarray, where: str) -> np.ndarray:
     """For every token, the index of the segment() unit (of its row) it starts in; -1 for none."""
     missing = [c for c in ("text", "token_spans") if c not in frame.columns]
     if missing:
@@ -219,7 +240,7 @@ def _split_rows(frame: pd.DataFrame, level: str, lengths: np.ndarray, where: str
                          token_rows, starts)
 
 
-def _encode(frame: pd.DataFrame):
+def _encode(frame: pd.DataFrame) -> _Encoded:
     """Token counts per row, every token as an int code, and the sorted vocabulary (code i = vocab[i])."""
     token_lists = _token_lists(frame)
     lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
@@ -229,8 +250,8 @@ def _encode(frame: pd.DataFrame):
     return lengths, codes.astype(np.int64), np.asarray(vocab, dtype=object)
 
 
-def _incidence(frame: pd.DataFrame, window, group_of_row: np.ndarray, where: str, from_sequences: bool,
-               encoded=None):
+def _incidence(frame: pd.DataFrame, window: int | Context, group_of_row: np.ndarray, where: str,
+               from_sequences: bool, encoded: _Encoded | None = None) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
     """Binary context × term matrix ``X``, the vocabulary (sorted) and the group of each context.
 
     Used for the named contexts; for sliding windows :func:`cooccurrence` uses the equivalent
@@ -251,7 +272,8 @@ def _incidence(frame: pd.DataFrame, window, group_of_row: np.ndarray, where: str
             win_first[1:] = np.cumsum(n_windows)[:-1]
         win_start = offsets[win_row] + (np.arange(n_ctx, dtype=np.int64) - win_first[win_row])
         win_end = offsets[win_row] + lengths[win_row]
-        ctx_parts, tok_parts = [], []
+        ctx_parts: list[np.ndarray] = []
+        tok_parts: list[np.ndarray] = []
         ids = np.arange(n_ctx, dtype=np.int64)
         for d in range(window):
             pos = win_start + d
@@ -268,7 +290,7 @@ def _incidence(frame: pd.DataFrame, window, group_of_row: np.ndarray, where: str
                              "window='document' / an int.")
         level = _units_level(frame, where)
         row_keys = pd.DataFrame({"group": group_of_row})
-        sub = None
+        sub: np.ndarray | None = None
         if window == "document":
             if level is not None:
                 row_keys["doc"] = frame["doc_id"].astype(str).to_numpy(dtype=object)
@@ -341,7 +363,7 @@ def _log_table(n: int) -> np.ndarray:
     return table
 
 
-def _g2_pairs(i, j, n_ab, n_a, n, L) -> np.ndarray:
+def _g2_pairs(i: np.ndarray, j: np.ndarray, n_ab: np.ndarray, n_a: np.ndarray, n: int, L: np.ndarray) -> np.ndarray:
     """G² = 2 Σ O ln(O/E) of every pair, from integer counts and a log table (no division, no log call).
 
     With ``E11 = n_a n_b / N`` etc., ``O ln(O/E) = O (ln O + ln N − ln row − ln column)``; the
@@ -367,7 +389,8 @@ def _g2_pairs(i, j, n_ab, n_a, n, L) -> np.ndarray:
     return out
 
 
-def _measures(n_ab, n_a, n_b, n, measures) -> dict:
+def _measures(n_ab: np.ndarray, n_a: np.ndarray, n_b: np.ndarray, n: float,
+              measures: Sequence[Measure]) -> dict[str, np.ndarray]:
     """Every measure but G² (and its p-values) for the reported pairs."""
     n_ab, n_a, n_b = (np.asarray(x, dtype=np.float64) for x in (n_ab, n_a, n_b))
     n = float(n)
@@ -386,7 +409,8 @@ def _measures(n_ab, n_a, n_b, n, measures) -> dict:
     return out
 
 
-def _window_pairs(codes: np.ndarray, lengths: np.ndarray, w: int, n_terms: int):
+def _window_pairs(codes: np.ndarray, lengths: np.ndarray, w: int, n_terms: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
     """Sliding-window counts without materializing the windows: a banded construction.
 
     Window ``s`` of a row covers positions ``s .. s+w-1`` (starts ``r0 .. L``, ``L = max(r0, r1 - w)``
@@ -425,7 +449,7 @@ def _window_pairs(codes: np.ndarray, lengths: np.ndarray, w: int, n_terms: int):
     n_a = np.bincount(codes, weights=np.maximum(hi - np.maximum(low, pos - (w - 1)) + 1, 0),
                       minlength=n_terms).astype(np.int64)
     n_windows = int((np.maximum(lengths - w, 0) + 1).sum())
-    C = None
+    C: sp.csr_matrix | None = None
     for d in range(1, w):
         p = pos[: n - d]
         ok = p + d < r1[: n - d]
@@ -448,12 +472,13 @@ def _window_pairs(codes: np.ndarray, lengths: np.ndarray, w: int, n_terms: int):
     return rows, C.indices, C.data, n_a, n_windows
 
 
-def _group_counts(frame, window, group_of_row, n_groups, where, from_sequences):
+def _group_counts(frame: pd.DataFrame, window: int | Context, group_of_row: np.ndarray, n_groups: int, where: str,
+                  from_sequences: bool) -> tuple[np.ndarray, Iterator[_GroupCounts]]:
     """The vocabulary and, per group, ``(n_contexts, i, j, n_ab, n_a)`` (a generator, one group at a time)."""
     encoded = _encode(frame)
     lengths, codes, vocab = encoded
 
-    def counts():
+    def counts() -> Iterator[_GroupCounts]:
         if isinstance(window, int):
             for g in range(n_groups):
                 rows = group_of_row == g
@@ -473,7 +498,7 @@ def _group_counts(frame, window, group_of_row, n_groups, where, from_sequences):
 _BLOCK_WORK = 1 << 25  # candidate products per block of X.T @ X (bounds the symmetric temporaries)
 
 
-def _pairs(X: sp.csr_matrix):
+def _pairs(X: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Upper-triangle co-occurrence counts ``(i, j, n_ab)`` with ``i < j`` and the term counts ``n_a``.
 
     ``X.T @ X`` is computed for blocks of terms (rows of ``X.T``) and only the entries right of the
@@ -486,7 +511,7 @@ def _pairs(X: sp.csr_matrix):
     bounds = np.searchsorted(np.cumsum(work), np.arange(_BLOCK_WORK, int(work.sum()) + _BLOCK_WORK, _BLOCK_WORK))
     edges = np.unique(np.concatenate([[0], np.minimum(bounds + 1, XT.shape[0]), [XT.shape[0]]]))
     rows_out, cols_out, data_out = [], [], []
-    for lo, hi in zip(edges[:-1], edges[1:]):
+    for lo, hi in itertools.pairwise(edges):
         C = XT[lo:hi] @ X
         rows = np.repeat(np.arange(lo, hi, dtype=C.indices.dtype), np.diff(C.indptr))
         upper = C.indices > rows
@@ -501,8 +526,9 @@ def _pairs(X: sp.csr_matrix):
 
 
 # ----------------------------------------------------------------------------- cooccurrence
-def cooccurrence(tokens_or_units, *, window=5, min_count: int = 2, measures=MEASURES, by: str | None = None,
-                 terms=None) -> pd.DataFrame:
+def cooccurrence(tokens_or_units: TokenRows, *, window: int | Context = 5, min_count: int = 2,
+                 measures: Measure | Iterable[Measure] = MEASURES, by: str | None = None,
+                 terms: str | Iterable[str] | None = None) -> pd.DataFrame:
     """Count co-occurring term pairs and score their association.
 
     Parameters
@@ -577,8 +603,8 @@ def cooccurrence(tokens_or_units, *, window=5, min_count: int = 2, measures=MEAS
     columns = (["group"] if by is not None else []) + [
         c for c in COOCCURRENCE_COLUMNS if c in ("term_a", "term_b", "n_ab", "n_a", "n_b", "n_contexts", "expected")
         or any(c in _MEASURE_COLUMNS[m] for m in measures)]
-    parts = []
-    n_contexts = {}
+    parts: list[pd.DataFrame] = []
+    n_contexts: dict[str, int] = {}
     for name, (n, i, j, n_ab, n_a) in zip(groups, counts):
         n_contexts[name] = n
         if n == 0:
@@ -596,9 +622,10 @@ def cooccurrence(tokens_or_units, *, window=5, min_count: int = 2, measures=MEAS
         order = np.lexsort((jk, ik, -nk))
         kept, ik, jk, nk = kept[order], ik[order], jk[order], nk[order]
         del order
-        part = {"group": pd.array(np.full(len(kept), name, dtype=object), dtype="string") if by is not None else None,
-                "term_a": pd.array(vocab[ik], dtype="string"), "term_b": pd.array(vocab[jk], dtype="string"),
-                "n_ab": nk, "n_a": n_a[ik], "n_b": n_a[jk], "n_contexts": np.full(len(kept), n, dtype=np.int64)}
+        part: dict[str, Any] = {
+            "group": pd.array(np.full(len(kept), name, dtype=object), dtype="string") if by is not None else None,
+            "term_a": pd.array(vocab[ik], dtype="string"), "term_b": pd.array(vocab[jk], dtype="string"),
+            "n_ab": nk, "n_a": n_a[ik], "n_b": n_a[jk], "n_contexts": np.full(len(kept), n, dtype=np.int64)}
         if "g2" in measures:
             family = _g2_pairs(i, j, n_ab, n_a, n, _log_table(n))  # G² of every pair, then in place its p
             part["g2"] = family[kept]
@@ -624,7 +651,7 @@ def cooccurrence(tokens_or_units, *, window=5, min_count: int = 2, measures=MEAS
 
 
 # ----------------------------------------------------------------------------- associates
-def _check_cooc(cooc, where: str, need=("term_a", "term_b", "n_ab", "n_a", "n_b")) -> None:
+def _check_cooc(cooc: object, where: str, need: Sequence[str] = ("term_a", "term_b", "n_ab", "n_a", "n_b")) -> None:
     if not isinstance(cooc, pd.DataFrame):
         raise TypeError(f"{where} expects the table of cooccurrence(); got {type(cooc).__name__}.")
     missing = [c for c in need if c not in cooc.columns]
@@ -633,7 +660,7 @@ def _check_cooc(cooc, where: str, need=("term_a", "term_b", "n_ab", "n_a", "n_b"
                          f"(columns: {list(cooc.columns)[:15]}).")
 
 
-def _group_column(cooc: pd.DataFrame, by, where: str) -> pd.Series:
+def _group_column(cooc: pd.DataFrame, by: str | None, where: str) -> pd.Series:
     if by is None:
         if "group" in cooc.columns:
             return cooc["group"].astype(str)
@@ -664,8 +691,9 @@ def _not_in_table(term: str, cooc: pd.DataFrame, where: str) -> ValueError:
                       f"contains it).{hint} Otherwise lower min_count or widen the window of cooccurrence().")
 
 
-def associates(cooc: pd.DataFrame, term, *, by: str | None = None, n: int = 10, alpha: float | None = 0.05,
-               min_g2: float | None = None, min_count: int | None = None, sort: str = "g2") -> pd.DataFrame:
+def associates(cooc: pd.DataFrame, term: str | Sequence[str], *, by: str | None = None, n: int = 10,
+               alpha: float | None = 0.05, min_g2: float | None = None, min_count: int | None = None,
+               sort: StatColumn = "g2") -> pd.DataFrame:
     """The strongest significant associates of a term, per group, with shared ones marked.
 
     An associate passes when the pair is *attracted* (``n_ab > expected``), ``p_adj <= alpha``,
@@ -730,7 +758,7 @@ def associates(cooc: pd.DataFrame, term, *, by: str | None = None, n: int = 10, 
         raise TypeError(f"{where}: term must be a str or a list of str; got {term!r}.")
     if not _is_int(n) or n < 1:
         raise ValueError(f"n must be a positive int (associates per group); got {n!r}.")
-    if alpha is not None and (isinstance(alpha, bool) or not isinstance(alpha, Real) or not 0 < alpha <= 1):
+    if alpha is not None and (not is_real(alpha) or not 0 < alpha <= 1):
         raise ValueError(f"alpha must be a number in (0, 1] or None; got {alpha!r}.")
     if alpha is not None and "p_adj" not in cooc.columns:
         raise ValueError(f"{where}: alpha={alpha} needs the p_adj column; compute the table with 'g2' among "
@@ -743,7 +771,8 @@ def associates(cooc: pd.DataFrame, term, *, by: str | None = None, n: int = 10, 
     group = _group_column(cooc, by, where)
     a, b = cooc["term_a"].astype(str), cooc["term_b"].astype(str)
     measure_cols = [c for c in COOCCURRENCE_COLUMNS[5:] if c in cooc.columns]
-    frames, empty = [], []
+    frames: list[pd.DataFrame] = []
+    empty: list[str] = []
     for t in targets:
         left, right = a == t, b == t
         if not (left | right).any():
@@ -782,7 +811,8 @@ def associates(cooc: pd.DataFrame, term, *, by: str | None = None, n: int = 10, 
                          f"min_g2={min_g2}, min_count={min_count}); relax them, or count in larger contexts.")
     if empty:
         warnings.warn(f"{where}: no associate of {empty} passes the filters (attraction, alpha={alpha}, "
-                      f"min_g2={min_g2}, min_count={min_count}); they have no rows.", UserWarning, stacklevel=user_stacklevel())
+                      f"min_g2={min_g2}, min_count={min_count}); they have no rows.", UserWarning,
+                      stacklevel=user_stacklevel())
     out = pd.concat(frames, ignore_index=True)
     order = ["group", "term", "rank", "associate", "n_ab", "n_term", "n_associate", *measure_cols, "n_groups", "shared"]
     position = {t: i for i, t in enumerate(dict.fromkeys(targets))}
@@ -802,9 +832,10 @@ def associates(cooc: pd.DataFrame, term, *, by: str | None = None, n: int = 10, 
 
 # ----------------------------------------------------------------------------- networks
 @renamed(top="n", seed="random_state")
-def cooccurrence_network(cooc: pd.DataFrame, *, terms=None, n: int = 80, group: str | None = None,
-                         alpha: float | None = 0.05, min_g2: float | None = None, min_count: int | None = None,
-                         min_frequency: int | None = None, weight: str = "g2", dictionary=None, random_state: int = 42):
+def cooccurrence_network(cooc: pd.DataFrame, *, terms: str | Sequence[str] | None = None, n: int = 80,
+                         group: str | None = None, alpha: float | None = 0.05, min_g2: float | None = None,
+                         min_count: int | None = None, min_frequency: int | None = None, weight: StatColumn = "g2",
+                         dictionary: DictionarySpec = None, random_state: int = 42) -> nx.Graph:
     """A networkx graph of the strongest attracted pairs, with measures, themes and communities.
 
     Edges are the pairs of ``cooc`` with ``n_ab > expected`` that pass ``alpha`` (on ``p_adj``),
@@ -931,9 +962,9 @@ def cooccurrence_network(cooc: pd.DataFrame, *, terms=None, n: int = 80, group: 
         row = rec._asdict()
         attrs = {c: (int(row[c]) if c.startswith("n_") else float(row[c])) for c in attr_cols}
         G.add_edge(str(row["term_a"]), str(row["term_b"]), weight=float(row[weight]), **attrs)
-    communities = nx.community.louvain_communities(G, weight="weight", seed=random_state) if G.number_of_edges() else [
+    found = nx.community.louvain_communities(G, weight="weight", seed=random_state) if G.number_of_edges() else [
         {v} for v in G.nodes]
-    communities = sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0]))
+    communities = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
     for k, members in enumerate(communities):
         for v in members:
             G.nodes[v]["community"] = k
@@ -945,7 +976,8 @@ def cooccurrence_network(cooc: pd.DataFrame, *, terms=None, n: int = 80, group: 
     return G
 
 
-def export_network(G, path_prefix, *, formats=_NETWORK_FORMATS) -> dict[str, Path]:
+def export_network(G: nx.Graph, path_prefix: str | os.PathLike[str], *,
+                   formats: NetworkFormat | Iterable[NetworkFormat] = _NETWORK_FORMATS) -> dict[str, Path]:
     """Write a network for Gephi (GEXF), Cytoscape (GraphML) and spreadsheets (CSV).
 
     Parameters
@@ -1011,7 +1043,7 @@ def export_network(G, path_prefix, *, formats=_NETWORK_FORMATS) -> dict[str, Pat
     return out
 
 
-def _plain(x):
+def _plain(x: object) -> object:
     if isinstance(x, np.generic):
         return x.item()
     return x

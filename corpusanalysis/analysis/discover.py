@@ -26,12 +26,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeAlias
 
 import pandas as pd
 
 from .._checks import describe, renamed
-from ..text.dictionary import PolicyDictionary, resolve_dictionary
+from ..text.dictionary import DictionarySpec, PolicyDictionary, resolve_dictionary
 from .concordance import line_context
 
 __all__ = ["CONTEXT_CHARS", "DISCOVER_COLUMNS", "PMI_CAP", "discover_terms"]
@@ -58,7 +58,15 @@ PMI_CAP = 10.0
 #: Characters of context shown on each side of an occurrence in ``examples``.
 CONTEXT_CHARS = 10
 
-_BY = ("tokens", "chars")
+#: Where candidates come from (``source=``).
+Source: TypeAlias = Literal["tokens", "chars"]
+#: The known terms of :func:`discover_terms`: what ``dictionary=`` accepts everywhere, a forms table (``form``,
+#: optionally ``term``), a mapping ``form -> term``, or an iterable of forms.
+KnownTerms: TypeAlias = "DictionarySpec | pd.DataFrame | Mapping[str, str] | Iterable[str]"
+#: Candidates: the most frequent split of every candidate string into units (tokens or characters).
+_Candidates: TypeAlias = dict[str, tuple[str, ...]]
+
+_BY: tuple[Source, ...] = ("tokens", "chars")
 
 # A "word character": Han ideograph (CJK unified, extension A, compatibility) or ASCII
 # letter/digit.  Candidates consist only of these; any other neighbour (punctuation, space,
@@ -168,7 +176,7 @@ def _surface(tokens: tuple[str, ...], spans: Any, text: str, doc_id: Any) -> tup
     return tuple(text[a:b] for a, b in spans)
 
 
-def _dictionary_forms(dictionary: Any) -> dict[str, str]:
+def _dictionary_forms(dictionary: KnownTerms) -> dict[str, str]:
     """Map every surface form of ``dictionary`` to its canonical term."""
     if isinstance(dictionary, str) and not Path(dictionary).is_file():
         raise TypeError(
@@ -296,7 +304,8 @@ def _pair_counts(texts: list[str]) -> Counter:
     return pairs
 
 
-def _token_candidates(token_lists: list[tuple[str, ...]], texts: list[str], max_n: int, min_count: int):
+def _token_candidates(token_lists: list[tuple[str, ...]], texts: list[str], max_n: int, min_count: int
+                      ) -> tuple[_Candidates, Counter[str]]:
     """Token n-grams (2..max_n) made of word characters; the most frequent split per string.
 
     Exact pruning: a string seen ``min_count`` times in the text has every two-character window
@@ -335,7 +344,8 @@ def _token_candidates(token_lists: list[tuple[str, ...]], texts: list[str], max_
     return best, unit_count
 
 
-def _char_candidates(texts: list[str], min_count: int, max_len: int):
+def _char_candidates(texts: list[str], min_count: int, max_len: int
+                     ) -> tuple[_Candidates, Counter[str], dict[str, int]]:
     """Han character n-grams (2..max_len) seen at least ``min_count`` times.
 
     Apriori: an n-gram can only be frequent where the (n-1)-grams starting at its first and
@@ -417,14 +427,14 @@ def _empty() -> pd.DataFrame:
 def discover_terms(
     corpus: pd.DataFrame,
     *,
-    dictionary: Any = None,
+    dictionary: KnownTerms = None,
     min_count: int = 3,
     max_n: int = 4,
     min_pmi: float = 1.0,
     min_entropy: float = 1.0,
     n: int | None = 100,
     examples: int = 2,
-    source: str = "tokens",
+    source: Source = "tokens",
 ) -> pd.DataFrame:
     """Propose candidate policy terms that are not yet in the policy-term dictionary.
 
@@ -567,7 +577,7 @@ def discover_terms(
     forms = _dictionary_forms(dictionary)
     total = sum(unit_count.values())
 
-    stats = {"source": source, "candidates": 0, "too_rare": 0, "dictionary_form": 0, "low_pmi": 0, "low_entropy": 0}
+    stats = {"candidates": 0, "too_rare": 0, "dictionary_form": 0, "low_pmi": 0, "low_entropy": 0}
     kept: dict[str, tuple[tuple[str, ...], int, float]] = {}
     for s, parts in best.items():
         if not _HAN_RE.search(s):
@@ -605,7 +615,8 @@ def discover_terms(
             if occ not in chosen:
                 chosen.append(occ)
         shown = tuple(_context(texts[d], i, i + len(s)) for d, i in sorted(chosen))
-        rows.append((s, len(parts), c, rec[1], pmi, left, right, boundary, score, _contained_term(s, forms, lengths), shown))
+        rows.append((s, len(parts), c, rec[1], pmi, left, right, boundary, score, _contained_term(s, forms, lengths),
+                     shown))
 
     rows.sort(key=lambda r: (-r[8], r[0]))
     if n is not None:
@@ -615,5 +626,5 @@ def discover_terms(
         out = pd.DataFrame.from_records(rows, columns=list(DISCOVER_COLUMNS)).astype(
             {"n_parts": "int64", "count": "int64", "n_rows": "int64"}
         )
-    out.attrs["discover_terms"] = stats
+    out.attrs["discover_terms"] = {"source": source, **stats}
     return out

@@ -21,22 +21,23 @@ A term is matched as a **token**, through the dictionary: any surface form of a 
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
-from numbers import Integral
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._checks import renamed
+from .._checks import is_int, renamed
 from ..errors import EmptyResultError
 from ..text.clean import clean
-from ..text.dictionary import resolve_dictionary
+from ..text.dictionary import DictionarySpec, resolve_dictionary
 from ..text.tokenize import tokenize
 from .concordance import forms_of, kwic
-from .cooccurrence import associates, cooccurrence
+from .cooccurrence import Context, StatColumn, associates, cooccurrence
 from .themes import assign_themes
 
 __all__ = [
@@ -70,7 +71,7 @@ ALL = "all"
 
 
 # ----------------------------------------------------------------------------- helpers
-def _check_frame(corpus, where: str, *, tokens: bool = True) -> None:
+def _check_frame(corpus: object, where: str, *, tokens: bool = True) -> None:
     if not isinstance(corpus, pd.DataFrame):
         raise TypeError(f"{where} expects a corpus DataFrame (clean() then tokenize()); got {type(corpus).__name__}.")
     if tokens and "tokens" not in corpus.columns:
@@ -78,20 +79,20 @@ def _check_frame(corpus, where: str, *, tokens: bool = True) -> None:
                          "tokenize() first, or pass it to explore(), which tokenizes for you.")
 
 
-def _check_term(term, where: str) -> str:
+def _check_term(term: object, where: str) -> str:
     if not isinstance(term, str) or not term.strip():
         raise TypeError(f"{where}: term must be a non-empty str (a dictionary term or a token); got {term!r}.")
     return term.strip()
 
 
-def _canonical(term: str, dictionary) -> str:
+def _canonical(term: str, dictionary: DictionarySpec) -> str:
     d = resolve_dictionary(dictionary)
     if d is None:
         return term
     return d.lookup(term) or term
 
 
-def _forms(term: str, dictionary) -> frozenset:
+def _forms(term: str, dictionary: DictionarySpec) -> frozenset[str]:
 
     return frozenset(forms_of(term, dictionary)) | {term}
 
@@ -112,7 +113,7 @@ def row_themes(corpus: pd.DataFrame, where: str) -> pd.Series:
     return corpus["theme"].astype("string").fillna("general").astype(str)
 
 
-def select_rows(corpus: pd.DataFrame, theme, doc_id, where: str) -> pd.DataFrame:
+def select_rows(corpus: pd.DataFrame, theme: str | None, doc_id: str | None, where: str) -> pd.DataFrame:
     """The rows of one theme and/or one document (``None``: all); unknown values are errors."""
     mask = np.ones(len(corpus), dtype=bool)
     if theme is not None:
@@ -131,7 +132,7 @@ def select_rows(corpus: pd.DataFrame, theme, doc_id, where: str) -> pd.DataFrame
     return corpus[mask]
 
 
-def selection_cooccurrence(sub: pd.DataFrame, window, min_count: int):
+def selection_cooccurrence(sub: pd.DataFrame, window: int | Context, min_count: int) -> pd.DataFrame | None:
     """:func:`corpusanalysis.cooccurrence` of a selection, ``None`` when no pair reaches ``min_count``."""
 
     if sub.empty:
@@ -144,13 +145,13 @@ def selection_cooccurrence(sub: pd.DataFrame, window, min_count: int):
         return None
 
 
-def _hits(corpus: pd.DataFrame, forms: frozenset) -> np.ndarray:
+def _hits(corpus: pd.DataFrame, forms: frozenset[str]) -> np.ndarray:
     return np.fromiter((sum(1 for t in (toks or ()) if t in forms) for toks in corpus["tokens"].tolist()),
                        dtype=np.int64, count=len(corpus))
 
 
 # ----------------------------------------------------------------------------- data functions
-def prepare_corpus(corpus: pd.DataFrame, *, dictionary=None) -> pd.DataFrame:
+def prepare_corpus(corpus: pd.DataFrame, *, dictionary: DictionarySpec = None) -> pd.DataFrame:
     """Bring a corpus to what the explorer needs: ``text``, ``tokens`` and ``theme``.
 
     Runs only the missing steps — :func:`corpusanalysis.clean` (when there is only ``raw``),
@@ -195,7 +196,7 @@ def prepare_corpus(corpus: pd.DataFrame, *, dictionary=None) -> pd.DataFrame:
 
 
 def term_frequency(corpus: pd.DataFrame, term: str, *, by: str = "theme", theme: str | None = None,
-                   doc_id: str | None = None, per: int = 10_000, dictionary=None) -> pd.DataFrame:
+                   doc_id: str | None = None, per: int = 10_000, dictionary: DictionarySpec = None) -> pd.DataFrame:
     """How often a term occurs per theme or per document: count and rate per ``per`` tokens.
 
     Parameters
@@ -243,7 +244,7 @@ def term_frequency(corpus: pd.DataFrame, term: str, *, by: str = "theme", theme:
     where = "term_frequency()"
     _check_frame(corpus, where)
     term = _check_term(term, where)
-    if isinstance(per, bool) or not isinstance(per, Integral) or per < 1:
+    if not is_int(per) or per < 1:
         raise ValueError(f"{where}: per must be a positive int (rate base); got {per!r}.")
     sub = select_rows(corpus, theme, doc_id, where)
     if by == "theme":
@@ -285,7 +286,7 @@ def _empty_concordance() -> pd.DataFrame:
 
 @renamed(window="context_chars")
 def term_concordance(corpus: pd.DataFrame, term: str, *, theme: str | None = None, doc_id: str | None = None,
-                     context_chars: int = 20, by_token: bool = True, dictionary=None) -> pd.DataFrame:
+                     context_chars: int = 20, by_token: bool = True, dictionary: DictionarySpec = None) -> pd.DataFrame:
     """The concordance (KWIC) of a term in one theme and/or document, each line with its theme.
 
     A wrapper of :func:`corpusanalysis.kwic` that restricts the corpus first and returns an empty
@@ -362,14 +363,14 @@ def term_concordance(corpus: pd.DataFrame, term: str, *, theme: str | None = Non
     out = pd.DataFrame({"doc_id": lines["doc_id"].astype("string"), "theme": themes.astype("string"),
                         "left": lines["left"], "match": lines["match"], "right": lines["right"],
                         "start": lines["start"], "end": lines["end"]})
-    out.attrs = {"term_concordance": {"term": canonical, "theme": theme, "doc_id": doc_id, "context_chars": context_chars,
-                                      "by_token": by_token}}
+    out.attrs = {"term_concordance": {"term": canonical, "theme": theme, "doc_id": doc_id,
+                                      "context_chars": context_chars, "by_token": by_token}}
     return out.reset_index(drop=True)
 
 
 def term_associates(corpus_or_cooc: pd.DataFrame, term: str, *, theme: str | None = None, doc_id: str | None = None,
-                    window="sentence", min_count: int = 2, n: int = 10, alpha: float | None = None,
-                    sort: str = "g2", dictionary=None) -> pd.DataFrame:
+                    window: int | Context = "sentence", min_count: int = 2, n: int = 10, alpha: float | None = None,
+                    sort: StatColumn = "g2", dictionary: DictionarySpec = None) -> pd.DataFrame:
     """The term's strongest co-occurring terms in a selection of the corpus.
 
     Parameters
@@ -457,7 +458,8 @@ def term_associates(corpus_or_cooc: pd.DataFrame, term: str, *, theme: str | Non
     return out
 
 
-def suggest_terms(prefix: str, dictionary=None, *, n: int = 20, corpus: pd.DataFrame | None = None) -> pd.DataFrame:
+def suggest_terms(prefix: str, dictionary: DictionarySpec = None, *, n: int = 20,
+                  corpus: pd.DataFrame | None = None) -> pd.DataFrame:
     """Dictionary terms for what a user has typed: prefix matches of any surface form, then infixes.
 
     Parameters
@@ -493,7 +495,7 @@ def suggest_terms(prefix: str, dictionary=None, *, n: int = 20, corpus: pd.DataF
     where = "suggest_terms()"
     if not isinstance(prefix, str):
         raise TypeError(f"{where}: prefix must be a str; got {type(prefix).__name__}.")
-    if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
+    if not is_int(n) or n < 1:
         raise ValueError(f"{where}: n must be a positive int; got {n!r}.")
     d = resolve_dictionary(dictionary, required=True, where=where)
     cols = list(SUGGEST_COLUMNS)
@@ -508,7 +510,7 @@ def suggest_terms(prefix: str, dictionary=None, *, n: int = 20, corpus: pd.DataF
     cand = cand[cand["_kind"] < 3]
     if cand.empty:
         return pd.DataFrame({c: pd.Series(dtype="string") for c in cols})
-    counts = {}
+    counts: dict[str, int] = {}
     if corpus is not None:
         _check_frame(corpus, where)
         wanted = set(cand["term"].astype(str))
@@ -545,7 +547,7 @@ class ExploreView:
     frequency_theme: pd.DataFrame
     frequency_document: pd.DataFrame
     associates: pd.DataFrame
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The four tables by name: concordance, frequency_theme, frequency_document, associates."""
@@ -565,8 +567,9 @@ class ExploreView:
 
 @renamed(kwic_window="context_chars", n_associates="n")
 def explore_view(corpus: pd.DataFrame, term: str, *, theme: str | None = None, doc_id: str | None = None,
-                 context_chars: int = 20, window="sentence", min_count: int = 2, n: int = 10,
-                 alpha: float | None = None, per: int = 10_000, dictionary=None, cooc=None) -> ExploreView:
+                 context_chars: int = 20, window: int | Context = "sentence", min_count: int = 2, n: int = 10,
+                 alpha: float | None = None, per: int = 10_000, dictionary: DictionarySpec = None,
+                 cooc: pd.DataFrame | None = None) -> ExploreView:
     """Every table of the explorer for one term and one selection.
 
     Parameters
@@ -614,7 +617,8 @@ def explore_view(corpus: pd.DataFrame, term: str, *, theme: str | None = None, d
     """
     term = _check_term(term, "explore_view()")
     canonical = _canonical(term, dictionary)
-    conc = term_concordance(corpus, term, theme=theme, doc_id=doc_id, context_chars=context_chars, dictionary=dictionary)
+    conc = term_concordance(corpus, term, theme=theme, doc_id=doc_id, context_chars=context_chars,
+                            dictionary=dictionary)
     f_theme = term_frequency(corpus, term, by="theme", theme=theme, doc_id=doc_id, per=per, dictionary=dictionary)
     f_doc = term_frequency(corpus, term, by="doc_id", theme=theme, doc_id=doc_id, per=per, dictionary=dictionary)
     if isinstance(cooc, pd.DataFrame):
@@ -637,7 +641,7 @@ def _slug(text: str) -> str:
     return _UNSAFE.sub("_", text).strip("._") or "term"
 
 
-def export_view(view: ExploreView, folder, *, prefix: str | None = None) -> dict[str, Path]:
+def export_view(view: ExploreView, folder: str | os.PathLike[str], *, prefix: str | None = None) -> dict[str, Path]:
     """Write the view's tables to CSV files (UTF-8 with BOM: Excel opens the Chinese correctly).
 
     Parameters
@@ -678,7 +682,7 @@ def export_view(view: ExploreView, folder, *, prefix: str | None = None) -> dict
         prefix = "_".join(["explore", _slug(view.term)] + [_slug(str(x)) for x in (view.theme, view.doc_id) if x])
     elif not isinstance(prefix, str) or not prefix:
         raise ValueError(f"export_view(): prefix must be a non-empty str or None; got {prefix!r}.")
-    out = {}
+    out: dict[str, Path] = {}
     for name, table in view.tables().items():
         path = folder / f"{prefix}_{name}.csv"
         table.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")

@@ -48,21 +48,29 @@ is visible as such; ``min_rows`` hides such terms.
 
 from __future__ import annotations
 
-from numbers import Integral
+from collections.abc import Iterable
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._checks import renamed
-from ..features import DocTermMatrix, check_dtm
+from .._checks import is_int, renamed
+from ..features import DocTermMatrix, RowSelection, check_dtm
 
 __all__ = ["CORRECTIONS", "KEYNESS_COLUMNS", "MEASURES", "keyness"]
 
+#: A keyness measure (see the module docstring).
+Measure: TypeAlias = Literal["g2", "chi2", "chi2_yates", "pmi", "log_ratio"]
+#: A multiple-testing correction, or ``None``.
+Correction: TypeAlias = Literal["fdr_bh", "bonferroni"] | None
+#: A target or reference: a boolean mask, row ids, or a ``(column, value)`` pair of the matrix's rows.
+Selection: TypeAlias = "RowSelection | tuple[str, object]"
+
 #: Keyness measures accepted by :func:`keyness`.
-MEASURES = ("g2", "chi2", "chi2_yates", "pmi", "log_ratio")
+MEASURES: tuple[Measure, ...] = ("g2", "chi2", "chi2_yates", "pmi", "log_ratio")
 #: Multiple-testing corrections accepted by :func:`keyness`.
-CORRECTIONS = ("fdr_bh", "bonferroni", None)
+CORRECTIONS: tuple[Correction, ...] = ("fdr_bh", "bonferroni", None)
 #: Columns of the table of :func:`keyness` (``group`` comes first with ``groups=``).
 KEYNESS_COLUMNS = ("term", "count_target", "count_reference", "freq_target", "freq_reference", "stat", "p", "p_adj",
                    "log_ratio", "n_rows_target", "share_rows_target", "n_rows_reference")
@@ -71,7 +79,8 @@ LOG_RATIO_ZERO = 0.5
 
 
 # ----------------------------------------------------------------------------- statistics
-def _expected(a, b, n_t, n_r):
+def _expected(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Expected counts of the four cells (a, b, c, d) under independence."""
     n = n_t + n_r
     row1 = a + b
@@ -79,7 +88,7 @@ def _expected(a, b, n_t, n_r):
     return row1 * n_t / n, row1 * n_r / n, row2 * n_t / n, row2 * n_r / n
 
 
-def _g2(a, b, n_t, n_r):
+def _g2(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
     observed = (a, b, n_t - a, n_r - b)
     total = np.zeros_like(a, dtype=np.float64)
     for o, e in zip(observed, _expected(a, b, n_t, n_r)):
@@ -90,7 +99,7 @@ def _g2(a, b, n_t, n_r):
     return 2.0 * total
 
 
-def _chi2(a, b, n_t, n_r, *, yates: bool):
+def _chi2(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int, *, yates: bool) -> np.ndarray:
     observed = (a, b, n_t - a, n_r - b)
     total = np.zeros_like(a, dtype=np.float64)
     for o, e in zip(observed, _expected(a, b, n_t, n_r)):
@@ -101,7 +110,7 @@ def _chi2(a, b, n_t, n_r, *, yates: bool):
     return total
 
 
-def _log_ratio(a, b, n_t, n_r):
+def _log_ratio(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
     observed = np.sign(np.asarray(a, dtype=np.float64) * n_r - np.asarray(b, dtype=np.float64) * n_t)
     a = np.where(a == 0, LOG_RATIO_ZERO, a).astype(np.float64)
     b = np.where(b == 0, LOG_RATIO_ZERO, b).astype(np.float64)
@@ -110,13 +119,13 @@ def _log_ratio(a, b, n_t, n_r):
     return np.where(np.sign(ratio) == observed, ratio, 0.0)
 
 
-def _pmi(a, b, n_t, n_r):
+def _pmi(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
     n = n_t + n_r
     with np.errstate(divide="ignore"):
         return np.log2(a * n / ((a + b) * n_t))
 
 
-def _adjust(p: np.ndarray, correction) -> np.ndarray:
+def _adjust(p: np.ndarray, correction: Correction) -> np.ndarray:
     if p.size == 0 or correction is None:
         return p.copy()
     if correction == "bonferroni":
@@ -125,7 +134,7 @@ def _adjust(p: np.ndarray, correction) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- selections
-def _select(dtm: DocTermMatrix, spec, name: str) -> np.ndarray:
+def _select(dtm: DocTermMatrix, spec: Selection, name: str) -> np.ndarray:
     """Resolve a target/reference specification into a boolean row mask."""
     if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], str) and spec[0] in dtm.rows.columns:
         column, value = spec
@@ -146,8 +155,9 @@ def _select(dtm: DocTermMatrix, spec, name: str) -> np.ndarray:
     return dtm._row_mask(spec, f"keyness() {name}")
 
 
-def _one_comparison(dtm, target_mask, reference_mask, *, measure, correction, min_count, min_rows, per,
-                    label: str):
+def _one_comparison(dtm: DocTermMatrix, target_mask: np.ndarray, reference_mask: np.ndarray, *, measure: Measure,
+                    correction: Correction, min_count: int, min_rows: int, per: int,
+                    label: str) -> tuple[pd.DataFrame, dict[str, int]]:
     n_rows_t, n_rows_r = int(target_mask.sum()), int(reference_mask.sum())
     if n_rows_t == 0:
         raise ValueError(f"keyness(): the target group{label} is empty (0 rows selected); "
@@ -214,9 +224,9 @@ def _one_comparison(dtm, target_mask, reference_mask, *, measure, correction, mi
 
 
 @renamed(groups="by", min_docs="min_rows")
-def keyness(dtm: DocTermMatrix, target=None, reference=None, *, measure: str = "g2", correction="fdr_bh",
-            min_count: int = 5, min_rows: int = 1, by: str | None = None, terms=None,
-            per: int = 10_000) -> pd.DataFrame:
+def keyness(dtm: DocTermMatrix, target: Selection | None = None, reference: Selection | None = None, *,
+            measure: Measure = "g2", correction: Correction = "fdr_bh", min_count: int = 5, min_rows: int = 1,
+            by: str | None = None, terms: str | Iterable[str] | None = None, per: int = 10_000) -> pd.DataFrame:
     """Keyness of every term in a target group of rows against a reference (quanteda-style, exact).
 
     Parameters
@@ -292,7 +302,7 @@ def keyness(dtm: DocTermMatrix, target=None, reference=None, *, measure: str = "
     if correction not in CORRECTIONS:
         raise ValueError(f"correction must be one of {list(CORRECTIONS)}; got {correction!r}.")
     for name, value in (("min_count", min_count), ("min_rows", min_rows), ("per", per)):
-        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        if not is_int(value) or value < 1:
             raise ValueError(f"{name} must be a positive int; got {value!r}.")
     wanted = None
     if terms is not None:
@@ -302,9 +312,10 @@ def keyness(dtm: DocTermMatrix, target=None, reference=None, *, measure: str = "
         if unknown:
             raise ValueError(f"keyness(): unknown term(s) {unknown} in terms=; they are not in the matrix's "
                              "vocabulary (never used, pruned by min_df/max_df/min_count, or tokenized differently).")
-    settings = {"measure": measure, "correction": correction, "min_count": int(min_count),
-                "min_rows": int(min_rows), "per": int(per), "log_ratio_zero": LOG_RATIO_ZERO}
-    options = dict(measure=measure, correction=correction, min_count=min_count, min_rows=min_rows, per=per)
+    settings: dict[str, Any] = {"measure": measure, "correction": correction, "min_count": int(min_count),
+                                "min_rows": int(min_rows), "per": int(per), "log_ratio_zero": LOG_RATIO_ZERO}
+    options: dict[str, Any] = dict(measure=measure, correction=correction, min_count=min_count, min_rows=min_rows,
+                                   per=per)
     if by is not None:
         if target is not None or reference is not None:
             raise ValueError("keyness(): pass either by= (one-vs-rest for every value of a column) or "
@@ -318,7 +329,8 @@ def keyness(dtm: DocTermMatrix, target=None, reference=None, *, measure: str = "
             raise ValueError(f"keyness(): by={by!r} has {len(levels)} distinct value(s) {levels}; "
                              "one-vs-rest needs at least two.")
         keys = values.astype("string")
-        tables, infos = [], {}
+        tables: list[pd.DataFrame] = []
+        infos: dict[str, dict[str, int]] = {}
         for level in levels:
             mask = (keys == level).fillna(False).to_numpy(dtype=bool)
             table, info = _one_comparison(dtm, mask, ~mask, label=f" {by}={level!r}", **options)

@@ -38,14 +38,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from numbers import Integral, Real
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from .._checks import renamed
+from .._checks import is_int, is_real, renamed
 from ..features import DocTermMatrix, check_dtm
-from ..text.dictionary import resolve_dictionary
+from ..text.dictionary import DictionarySpec, resolve_dictionary
 from ..text.matcher import Matcher, trie_regex
 from ..text.tokenize import Tokenizer, check_tokenized
 
@@ -59,9 +60,10 @@ _OWN_COLUMNS = ("theme_rule", "theme_source")
 _PREFIXES = ("hits_", "terms_", "rate_")
 
 
-def _count(tokens, term_themes, themes) -> tuple[dict, dict]:
+def _count(tokens: Iterable[str], term_themes: Mapping[str, Iterable[str]], themes: Iterable[str]
+           ) -> tuple[dict[str, int], dict[str, int]]:
     hits = dict.fromkeys(themes, 0)
-    distinct: dict[str, set] = {t: set() for t in themes}
+    distinct: dict[str, set[str]] = {t: set() for t in themes}
     for tok, k in Counter(t for t in tokens if t in term_themes).items():
         for theme in term_themes[tok]:
             hits[theme] += k
@@ -69,7 +71,7 @@ def _count(tokens, term_themes, themes) -> tuple[dict, dict]:
     return hits, {t: len(v) for t, v in distinct.items()}
 
 
-def _top(hits: dict) -> tuple[str | None, int, float]:
+def _top(hits: dict[str, int]) -> tuple[str | None, int, float]:
     total = sum(hits.values())
     if total == 0:
         return None, 0, 0.0
@@ -80,7 +82,8 @@ def _top(hits: dict) -> tuple[str | None, int, float]:
     return leaders[0], best, best / total
 
 
-def _doc_rule(hits, terms, n_tokens, *, min_hits, min_terms, min_rate, min_share, per):
+def _doc_rule(hits: dict[str, int], terms: dict[str, int], n_tokens: int, *, min_hits: int, min_terms: int,
+              min_rate: float, min_share: float, per: int) -> tuple[str, str]:
     theme, h, share = _top(hits)
     if theme is None:
         if h == 0:
@@ -90,7 +93,8 @@ def _doc_rule(hits, terms, n_tokens, *, min_hits, min_terms, min_rate, min_share
     rate = h / n_tokens * per if n_tokens else 0.0
     checks = [
         (h >= min_hits, f"{h} hit{'s' if h != 1 else ''}", f"{'≥' if h >= min_hits else '<'} {min_hits}"),
-        (terms[theme] >= min_terms, f"{terms[theme]} term{'s' if terms[theme] != 1 else ''}", f"{'≥' if terms[theme] >= min_terms else '<'} {min_terms}"),
+        (terms[theme] >= min_terms, f"{terms[theme]} term{'s' if terms[theme] != 1 else ''}",
+         f"{'≥' if terms[theme] >= min_terms else '<'} {min_terms}"),
         (rate >= min_rate, f"{rate:.1f} per {per:,} tokens", f"{'≥' if rate >= min_rate else '<'} {min_rate:g}"),
         (share >= min_share, f"{share:.0%} of theme hits", f"{'≥' if share >= min_share else '<'} {min_share:.0%}"),
     ]
@@ -100,24 +104,29 @@ def _doc_rule(hits, terms, n_tokens, *, min_hits, min_terms, min_rate, min_share
     return GENERAL, f"dictionary: no theme passes (best {theme}: {detail})"
 
 
-def _naming(tokens, theme, term_themes) -> list[str]:
+def _naming(tokens: Iterable[str], theme: str, term_themes: Mapping[str, Iterable[str]]) -> list[str]:
     """Terms of ``theme`` among ``tokens`` that contain the theme's name (容错纠错机制 names 容错纠错)."""
     return sorted({tok for tok in tokens if theme in tok and theme in term_themes.get(tok, ())})
 
 
-def _unit_rule(tokens, hits, terms, term_themes, *, unit_min_hits, unit_min_terms, min_share, where):
+def _unit_rule(tokens: Iterable[str], hits: dict[str, int], terms: dict[str, int],
+               term_themes: Mapping[str, Iterable[str]], *, unit_min_hits: int, unit_min_terms: int, min_share: float,
+               where: str) -> tuple[str, str] | None:
+    """The unit rule: ``(theme, reason)``, or ``None`` when no theme passes."""
     theme, h, share = _top(hits)
     if theme is None or h < unit_min_hits or share < min_share:
-        return None, None
+        return None
     named = _naming(tokens, theme, term_themes)
     used = sorted({tok for tok in tokens if theme in term_themes.get(tok, ())})
     if terms[theme] >= unit_min_terms or named:
         why = f"{terms[theme]} terms ≥ {unit_min_terms}" if terms[theme] >= unit_min_terms else f"names {theme}"
-        return theme, f"{where}: {theme} {h} hits ≥ {unit_min_hits}, {why}, {share:.0%} of theme hits ({'、'.join(used)})"
-    return None, None
+        return theme, (f"{where}: {theme} {h} hits ≥ {unit_min_hits}, {why}, {share:.0%} of theme hits "
+                       f"({'、'.join(used)})")
+    return None
 
 
-def assign_themes(frame: pd.DataFrame, *, dictionary=None, column: str | None = None, level: str | None = None,
+def assign_themes(frame: pd.DataFrame, *, dictionary: DictionarySpec = None, column: str | None = None,
+                  level: Literal["document", "unit"] | None = None,
                   min_hits: int = 5, min_terms: int = 3, min_rate: float = 50.0, min_share: float = 0.5,
                   unit_min_hits: int = 2, unit_min_terms: int = 2, headings: bool = True, inherit: bool = False,
                   per: int = 10_000) -> pd.DataFrame:
@@ -183,11 +192,11 @@ def assign_themes(frame: pd.DataFrame, *, dictionary=None, column: str | None = 
         raise ValueError(f"level must be 'document', 'unit' or None (detect); got {level!r}.")
     for name, value in (("min_hits", min_hits), ("min_terms", min_terms), ("unit_min_hits", unit_min_hits),
                         ("unit_min_terms", unit_min_terms), ("per", per)):
-        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        if not is_int(value) or value < 1:
             raise ValueError(f"{name} must be a positive int; got {value!r}.")
-    if isinstance(min_rate, bool) or not isinstance(min_rate, Real) or min_rate < 0:
+    if not is_real(min_rate) or min_rate < 0:
         raise ValueError(f"min_rate must be a number >= 0 (hits per {per} tokens); got {min_rate!r}.")
-    if isinstance(min_share, bool) or not isinstance(min_share, Real) or not 0 <= min_share <= 1:
+    if not is_real(min_share) or not 0 <= min_share <= 1:
         raise ValueError(f"min_share must be a share in [0, 1]; got {min_share!r}.")
     if "theme" in frame.columns and column is None:
         raise ValueError(
@@ -198,7 +207,8 @@ def assign_themes(frame: pd.DataFrame, *, dictionary=None, column: str | None = 
     if column is not None and column not in frame.columns:
         raise ValueError(f"assign_themes(): column={column!r} is not a column of the frame; "
                          f"columns: {list(frame.columns)[:12]}.")
-    if level == "unit" and ((headings and "section" not in frame.columns) or (inherit and "doc_id" not in frame.columns)):
+    if level == "unit" and ((headings and "section" not in frame.columns)
+                            or (inherit and "doc_id" not in frame.columns)):
         missing = "section" if headings and "section" not in frame.columns else "doc_id"
         raise ValueError(f"assign_themes(level='unit'): the frame has no {missing!r} column; pass units from "
                          "segment() (or headings=False / inherit=False).")
@@ -219,10 +229,12 @@ def assign_themes(frame: pd.DataFrame, *, dictionary=None, column: str | None = 
     token_lists = frame["tokens"].tolist()
     counts = [_count(t if t is not None else (), term_themes, themes) for t in token_lists]
     n_tokens = np.array([len(t) if t is not None else 0 for t in token_lists], dtype=np.int64)
-    rule_opts = dict(min_hits=min_hits, min_terms=min_terms, min_rate=float(min_rate), min_share=float(min_share),
-                     per=per)
-    labels, rules, sources = [], [], []
-    heading_cache: dict[str, tuple] = {}
+    rule_opts: dict[str, Any] = dict(min_hits=min_hits, min_terms=min_terms, min_rate=float(min_rate),
+                                     min_share=float(min_share), per=per)
+    labels: list[str] = []
+    rules: list[str] = []
+    sources: list[str] = []
+    heading_cache: dict[str, tuple[str, str] | None] = {}
     doc_labels: dict[str, tuple[str, str]] = {}
     if level == "unit" and inherit:
         doc_ids = frame["doc_id"].astype(str).tolist()
@@ -250,10 +262,11 @@ def assign_themes(frame: pd.DataFrame, *, dictionary=None, column: str | None = 
             rules.append(prefix + rule)
             sources.append("document" if label != GENERAL else "none")
             continue
-        unit_opts = dict(unit_min_hits=unit_min_hits, unit_min_terms=unit_min_terms, min_share=float(min_share))
-        label, rule = _unit_rule(token_lists[i] or (), hits, terms, term_themes, where="unit text", **unit_opts)
+        unit_opts: dict[str, Any] = dict(unit_min_hits=unit_min_hits, unit_min_terms=unit_min_terms,
+                                         min_share=float(min_share))
+        found = _unit_rule(token_lists[i] or (), hits, terms, term_themes, where="unit text", **unit_opts)
         source = "unit"
-        if label is None and headings:
+        if found is None and headings:
             section = frame["section"].iloc[i]
             if isinstance(section, str) and section:
                 if section not in heading_cache:
@@ -264,19 +277,20 @@ def assign_themes(frame: pd.DataFrame, *, dictionary=None, column: str | None = 
                     h_hits, h_terms = _count(toks, term_themes, themes)
                     heading_cache[section] = _unit_rule(toks, h_hits, h_terms, term_themes, where="heading path",
                                                         **unit_opts)
-                label, rule = heading_cache[section]
+                found = heading_cache[section]
                 source = "heading"
-        if label is None and inherit:
+        if found is None and inherit:
             doc = str(frame["doc_id"].iloc[i])
             doc_label, doc_rule = doc_labels[doc]
             if doc_label != GENERAL:
-                label, rule, source = doc_label, f"document {doc}: {doc_rule}", "inherited"
-        if label is None:
+                found, source = (doc_label, f"document {doc}: {doc_rule}"), "inherited"
+        if found is None:
             total = sum(hits.values())
-            label, source = GENERAL, "none"
-            rule = (f"unit text: {total} theme hit{'s' if total != 1 else ''}, no theme with ≥ {unit_min_hits} hits "
-                    f"of ≥ {unit_min_terms} terms (or naming it) and ≥ {min_share:.0%} of them"
-                    + ("; nor in the heading path" if headings else ""))
+            found, source = (GENERAL, (
+                f"unit text: {total} theme hit{'s' if total != 1 else ''}, no theme with ≥ {unit_min_hits} hits "
+                f"of ≥ {unit_min_terms} terms (or naming it) and ≥ {min_share:.0%} of them"
+                + ("; nor in the heading path" if headings else ""))), "none"
+        label, rule = found
         labels.append(label)
         rules.append(prefix + rule)
         sources.append(source)
@@ -298,11 +312,12 @@ def assign_themes(frame: pd.DataFrame, *, dictionary=None, column: str | None = 
     out.attrs = {**frame.attrs, "assign_themes": {
         "level": level, "column": column, "dictionary_version": d.version, "min_hits": min_hits,
         "min_terms": min_terms, "min_rate": float(min_rate), "min_share": float(min_share),
-        "unit_min_hits": unit_min_hits, "unit_min_terms": unit_min_terms, "headings": headings, "inherit": inherit, "per": per}}
+        "unit_min_hits": unit_min_hits, "unit_min_terms": unit_min_terms, "headings": headings, "inherit": inherit,
+        "per": per}}
     return out
 
 
-def theme_term_rates(dtm: DocTermMatrix, *, by: str | None = "theme", dictionary=None, n: int = 6,
+def theme_term_rates(dtm: DocTermMatrix, *, by: str | None = "theme", dictionary: DictionarySpec = None, n: int = 6,
                      per: int = 10_000) -> pd.DataFrame:
     """Frequency of each theme's most frequent terms, per group (or per row), per ``per`` tokens.
 
@@ -342,7 +357,7 @@ def theme_term_rates(dtm: DocTermMatrix, *, by: str | None = "theme", dictionary
     19  general      0      2002    0.00
     """
     check_dtm(dtm, "theme_term_rates()")
-    if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
+    if not is_int(n) or n < 1:
         raise ValueError(f"n must be a positive int (terms per theme); got {n!r}.")
     d = resolve_dictionary(dictionary, required=True, where="theme_term_rates()")
     grouped = dtm if by is None else dtm.group_sums(by)
@@ -370,10 +385,10 @@ def theme_term_rates(dtm: DocTermMatrix, *, by: str | None = "theme", dictionary
                 tok = int(tokens[g])
                 records.append((theme, rank, term, g, c, tok, round(c / tok * per, 2) if tok else 0.0))
     out = pd.DataFrame(records, columns=["term_theme", "rank", "term", "group", "count", "n_tokens", "rate"])
-    for col in ("term_theme", "term", "group"):
-        out[col] = out[col].astype("string")
-    for col in ("rank", "count", "n_tokens"):
-        out[col] = out[col].astype("int64")
+    for name in ("term_theme", "term", "group"):
+        out[name] = out[name].astype("string")
+    for name in ("rank", "count", "n_tokens"):
+        out[name] = out[name].astype("int64")
     out["rate"] = out["rate"].astype("float64")
     out.attrs = {"theme_term_rates": {"by": by if by is not None else dtm.id_name, "per": per, "n": n}}
     return out
@@ -381,7 +396,8 @@ def theme_term_rates(dtm: DocTermMatrix, *, by: str | None = "theme", dictionary
 
 # ----------------------------------------------------------------------------- dictionary content analysis
 # ----------------------------------------------------------------------------- dictionary analyses
-def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *, dictionary=None) -> pd.DataFrame:
+def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *,
+                     dictionary: DictionarySpec = None) -> pd.DataFrame:
     """For every dictionary term: occurrences in ``text`` vs tokens emitted, with the reasons.
 
     An occurrence is a position where any surface form of the term starts in ``text`` (the
@@ -437,7 +453,8 @@ def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *
         emitted_by_term: dict[str, list[tuple[int, int]]] = {}
         for es, ee, eterm in emitted:
             emitted_by_term.setdefault(eterm, []).append((es, ee))
-        seen_terms = set()
+        seen_starts: set[tuple[int, str]] = set()  # (start, term): each term once per start
+        doc_terms: set[str] = set()  # the terms of this row
         last_end: dict[str, int] = {}  # overlapping occurrences of one term ("十四五" in "“十四五”") count once
         for t in toks:
             if t in by_term:
@@ -449,12 +466,12 @@ def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *
             for k in range(len(form), 0, -1):
                 cand = text[s:s + k]
                 term = matcher.form_to_term.get(cand)
-                if term is None or (s, term, "seen") in seen_terms or s < last_end.get(term, -1):
+                if term is None or (s, term) in seen_starts or s < last_end.get(term, -1):
                     continue
-                seen_terms.add((s, term, "seen"))
+                seen_starts.add((s, term))
                 last_end[term] = s + k
                 n_text[term] = n_text.get(term, 0) + 1
-                seen_terms.add(("doc", term))
+                doc_terms.add(term)
                 if any(es < s + k and s < ee for es, ee in emitted_by_term.get(term, ())):
                     continue  # emitted as this term (possibly through an overlapping longer form)
                 why = "tokens differ"
@@ -469,15 +486,14 @@ def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *
                         why = "latin word boundary"
                 reasons.setdefault(term, {})
                 reasons[term][why] = reasons[term].get(why, 0) + 1
-        for key in seen_terms:
-            if key[0] == "doc":
-                n_docs[key[1]] = n_docs.get(key[1], 0) + 1
+        for doc_term in doc_terms:
+            n_docs[doc_term] = n_docs.get(doc_term, 0) + 1
     terms = d.terms
     rows = []
     for term, category in zip(terms["term"], terms["category"]):
         nt, nk = n_text.get(term, 0), n_tok.get(term, 0)
-        why = reasons.get(term, {})
-        unexplained = why.get("tokens differ", 0)
+        counted = reasons.get(term, {})
+        unexplained = counted.get("tokens differ", 0)
         rows.append({
             "term": term,
             "category": category,
@@ -485,9 +501,9 @@ def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *
             "n_rows": n_docs.get(term, 0),
             "n_tokens": nk,
             "shortfall": nt - nk,
-            "explained": sum(v for k, v in why.items() if k != "tokens differ"),
+            "explained": sum(v for k, v in counted.items() if k != "tokens differ"),
             "unexplained": unexplained,
-            "reasons": "; ".join(f"{k}: {v}" for k, v in sorted(why.items())),
+            "reasons": "; ".join(f"{k}: {v}" for k, v in sorted(counted.items())),
         })
     out = pd.DataFrame(rows)
     for col in ("term", "category", "reasons"):
@@ -496,7 +512,8 @@ def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *
 
 
 @renamed(by="scheme")
-def theme_scores(corpus: pd.DataFrame, *, dictionary=None, scheme: str = "theme", per: int = 10_000) -> pd.DataFrame:
+def theme_scores(corpus: pd.DataFrame, *, dictionary: DictionarySpec = None,
+                 scheme: Literal["theme", "category"] = "theme", per: int = 10_000) -> pd.DataFrame:
     """Dictionary content analysis: hits per ``per`` tokens for every theme or category per row.
 
     Parameters

@@ -11,14 +11,17 @@ produce.  :func:`choose_k` applies a documented rule to that table.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from numbers import Integral
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .._checks import check_int, check_seed, renamed
+from ..features import DocTermMatrix
 from . import _lda
-from ._lda import EMPTY_TOPIC_TOKENS, LdaData
+from ._lda import EMPTY_TOPIC_TOKENS, BowDoc, CoherenceMeasure, LdaData
 from .topics import COHERENCE_MEASURES, TopicModel
 
 __all__ = ["SELECT_K_COLUMNS", "choose_k", "select_k"]
@@ -30,7 +33,7 @@ SELECT_K_COLUMNS = ("k", "seed", "c_v", "c_npmi", "u_mass", "perplexity", "diver
 
 
 # ----------------------------------------------------------------------------- choosing k
-def _shuffled(data: LdaData, seed: int) -> list:
+def _shuffled(data: LdaData, seed: int) -> list[BowDoc]:
     """Bag-of-words of a null corpus: the same row lengths and term totals, tokens dealt at random."""
     counts = data.counts
     rows = data.nonempty
@@ -51,15 +54,17 @@ def _diversity(phi: np.ndarray, vocab: np.ndarray, n: int = 25) -> float:
 
 
 @renamed(seeds="random_state", topn="n")
-def select_k(data, ks=range(3, 9), *, random_state=(0, 1, 2), n: int = 10, null: bool = True,
-             measures=COHERENCE_MEASURES, **params) -> pd.DataFrame:
+def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range(3, 9), *,
+             random_state: int | Iterable[int] = (0, 1, 2), n: int = 10, null: bool = True,
+             measures: CoherenceMeasure | Sequence[CoherenceMeasure] = COHERENCE_MEASURES,
+             **params: Any) -> pd.DataFrame:
     """Fit every k with every seed and tabulate the evidence for choosing k.
 
     Parameters
     ----------
     data : pandas.DataFrame or DocTermMatrix
         As for :meth:`TopicModel.fit` (prepared and pruned once, shared by all fits).
-    ks : iterable of int, default 3..8
+    ks : int or iterable of int, default 3..8
         Numbers of topics to try (each >= 2).
     random_state : int or sequence of int, default (0, 1, 2)
         Random seeds; each (k, seed) is one fit.  At least two are needed for stability.
@@ -112,30 +117,37 @@ def select_k(data, ks=range(3, 9), *, random_state=(0, 1, 2), n: int = 10, null:
     >>> table[["k", "seed", "n_empty_topics"]].to_numpy().tolist()
     [[2, 0, 0], [2, 1, 0], [3, 0, 1], [3, 1, 1], [9, 0, 0], [9, 1, 0]]
     >>> table["note"].iloc[2]
-    'top 5 terms per topic (the whole vocabulary), not 10; T3 is empty (0.03 expected tokens): its top terms are arbitrary, coherence not computed; coherence is the mean over 2 of 3 topics'
+    'top 5 terms per topic (the whole vocabulary), not 10; T3 is empty (0.03 expected tokens): its top terms are
+    arbitrary, coherence not computed; coherence is the mean over 2 of 3 topics'
     >>> table["note"].iloc[-1]
-    'k=9 exceeds the 5 rows with terms: more topics than documents cannot be estimated (fit on smaller units, or choose k <= 5)'
+    'k=9 exceeds the 5 rows with terms: more topics than documents cannot be estimated (fit on smaller units, or
+    choose k <= 5)'
     """
     where = "select_k()"
     measures = _lda.check_measures(measures)
-    if isinstance(ks, Integral):
+    # isinstance(x, (int, Integral)) is isinstance(x, Integral) (numpy ints included); int is named for mypy, which
+    # does not count int as an Integral.
+    if isinstance(ks, (int, Integral)):
         ks = [ks]
-    ks = sorted({int(_check_k_value(k)) for k in ks})
-    if not ks:
+    k_values = sorted({int(_check_k_value(k)) for k in ks})
+    if not k_values:
         raise ValueError("select_k(): ks is empty; pass the numbers of topics to try, e.g. range(3, 9).")
-    seeds = [random_state] if isinstance(random_state, Integral) else list(random_state)
-    seeds = [check_seed(s, "random_state") for s in seeds]
+    given = [random_state] if isinstance(random_state, (int, Integral)) else list(random_state)
+    seeds = [check_seed(s, "random_state") for s in given]
     if not seeds or len(set(seeds)) != len(seeds):
-        raise ValueError(f"random_state must be distinct int seeds (at least one; two or more for stability); got {seeds!r}.")
+        raise ValueError(
+            f"random_state must be distinct int seeds (at least one; two or more for stability); got {seeds!r}."
+        )
     n = check_int(n, "n", 2)
     base = TopicModel(**{**params, "n_topics": 2})
     fit_params = base._check_params(where)
     prepared = _lda.prepare(data, unit=base.unit, min_df=base.min_df, max_df=base.max_df, where=where)
     dictionary = _lda.gensim_dictionary(prepared)
     vocab = np.asarray(prepared.vocabulary, dtype=object)
-    records, runs = [], []  # runs: (record, top-term lists, topic masses) awaiting coherence
+    records: list[dict[str, Any]] = []
+    runs: list[tuple[dict[str, Any], list[list[str]], np.ndarray]] = []  # (record, top terms, masses) for coherence
     topn_used = min(n, len(vocab))
-    for k in ks:
+    for k in k_values:
         problem = _lda.k_problem(k, prepared)
         if problem:
             for s in seeds:
@@ -147,8 +159,8 @@ def select_k(data, ks=range(3, 9), *, random_state=(0, 1, 2), n: int = 10, null:
             models.append(m._fit_prepared(prepared, dictionary, fit_params))
         phis = [m.topic_term_.to_numpy() for m in models]
         for j, (s, m) in enumerate(zip(seeds, models)):
-            rec = {"k": k, "seed": s, "perplexity": m.perplexity(), "diversity": _diversity(phis[j], vocab),
-                   "note": []}
+            rec: dict[str, Any] = {"k": k, "seed": s, "perplexity": m.perplexity(),
+                                   "diversity": _diversity(phis[j], vocab), "note": []}
             if len(models) > 1:
                 sims, overlaps = [], []
                 for jj in range(len(models)):
@@ -176,7 +188,7 @@ def select_k(data, ks=range(3, 9), *, random_state=(0, 1, 2), n: int = 10, null:
     offset = 0
     for rec, lists, mass in runs:
         k = len(lists)
-        raw = {meas: values[meas][offset:offset + k] for meas in measures}
+        raw: dict[str, np.ndarray] = {meas: values[meas][offset:offset + k] for meas in measures}
         offset += k
         per_topic, notes, model_notes = _lda.coherence_notes(lists, mass, raw, measures, n, prepared)
         note = list(model_notes) + [n for n in notes if n]
@@ -205,13 +217,13 @@ def select_k(data, ks=range(3, 9), *, random_state=(0, 1, 2), n: int = 10, null:
     return table
 
 
-def _check_k_value(k):
+def _check_k_value(k: object) -> Integral:
     if isinstance(k, bool) or not isinstance(k, Integral) or k < 2:
         raise ValueError(f"ks must hold ints >= 2 (numbers of topics); got {k!r}.")
     return k
 
 
-def choose_k(table: pd.DataFrame, *, metric: str = "c_npmi", min_stability: float = 0.7,
+def choose_k(table: pd.DataFrame, *, metric: CoherenceMeasure = "c_npmi", min_stability: float = 0.7,
              decimals: int = 3) -> tuple[int, str]:
     """Pick k from a :func:`select_k` table by a fixed, documented rule.
 
@@ -249,7 +261,9 @@ def choose_k(table: pd.DataFrame, *, metric: str = "c_npmi", min_stability: floa
     >>> choose_k(table)[0]
     4
     >>> choose_k(table)[1]
-    'k=4: highest mean c_npmi (0.140 over 2 seeds) among the k whose topics are stable across seeds (mean 1 − JSD ≥ 0.7 and above the shuffled-corpus baseline): eligible k = 3, 4 (not eligible: 5); its stability 0.800 (baseline 0.500).'
+    'k=4: highest mean c_npmi (0.140 over 2 seeds) among the k whose topics are stable across seeds (mean 1 − JSD
+    ≥ 0.7 and above the shuffled-corpus baseline): eligible k = 3, 4 (not eligible: 5); its stability 0.800
+    (baseline 0.500).'
     """
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"choose_k() expects the table of select_k(); got {type(table).__name__}.")
@@ -273,7 +287,7 @@ def choose_k(table: pd.DataFrame, *, metric: str = "c_npmi", min_stability: floa
     rest = [int(k) for k in summary.index if int(k) not in ks]
     baseline = " and above the shuffled-corpus baseline" if null else ""
 
-    def _fmt(k):
+    def _fmt(k: int) -> str:
         base = f" (baseline {summary.loc[k, 'stability_null']:.3f})" if null else ""
         return f"its stability {summary.loc[k, 'stability']:.3f}{base}"
 

@@ -49,15 +49,24 @@ texts, a single seed for stability) it is NaN and a ``note`` column says why.
 from __future__ import annotations
 
 import html
-from numbers import Integral, Real
+import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
 
-from .._checks import check_int, check_seed, renamed
+from .._checks import check_int, check_seed, is_int, is_real, renamed
+from ..features import DfLimit, DocTermMatrix
+from ..text.segment import RowLevel
 from . import _lda
-from ._lda import COHERENCE_MEASURES, LdaData
+from ._lda import COHERENCE_MEASURES, CoherenceMeasure, LdaData
+
+if TYPE_CHECKING:
+    from gensim.corpora import Dictionary
+    from gensim.models import LdaModel
+    from pyLDAvis import PreparedData
 
 __all__ = [
     "COHERENCE_MEASURES",
@@ -75,6 +84,11 @@ __all__ = [
 TOPIC_TERMS_COLUMNS = ("topic", "label", "rank", "term", "prob", "relevance", "count")
 #: Columns of :func:`topic_prevalence`.
 PREVALENCE_COLUMNS = ("group", "topic", "label", "share", "ci_low", "ci_high", "n_units", "n_tokens", "note")
+
+#: gensim's document-topic prior ``alpha``: a name, one value for every topic, or one value per topic.
+AlphaPrior: TypeAlias = "Literal['symmetric', 'asymmetric', 'auto'] | float | Sequence[float] | np.ndarray"
+#: gensim's topic-term prior ``eta``: ``None`` (1/k), a name, one value, or values per term (or topic × term).
+EtaPrior: TypeAlias = "Literal['symmetric', 'auto'] | float | Sequence[float] | np.ndarray | None"
 
 
 # ----------------------------------------------------------------------------- the model
@@ -154,9 +168,10 @@ class TopicModel:
     True
     """
 
-    def __init__(self, n_topics: int = 5, *, unit: str | None = "paragraph", min_df=2, max_df=1.0,
-                 passes: int = 20, iterations: int = 400, alpha="symmetric", eta=None, chunksize: int = 2000,
-                 random_state: int = 0, label_terms: int = 3, relevance_lambda: float = 0.6):
+    def __init__(self, n_topics: int = 5, *, unit: RowLevel | None = "paragraph", min_df: DfLimit = 2,
+                 max_df: DfLimit = 1.0, passes: int = 20, iterations: int = 400, alpha: AlphaPrior = "symmetric",
+                 eta: EtaPrior = None, chunksize: int = 2000, random_state: int = 0, label_terms: int = 3,
+                 relevance_lambda: float = 0.6) -> None:
         self.n_topics = n_topics
         self.unit = unit
         self.min_df = min_df
@@ -174,11 +189,11 @@ class TopicModel:
                "random_state", "label_terms", "relevance_lambda")
 
     # -- scikit-learn protocol
-    def get_params(self, deep: bool = True) -> dict:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Parameters as a dict (scikit-learn protocol)."""
         return {name: getattr(self, name) for name in self._PARAMS}
 
-    def set_params(self, **params) -> TopicModel:
+    def set_params(self, **params: Any) -> TopicModel:
         """Set parameters (scikit-learn protocol); unknown names raise."""
         for name, value in params.items():
             if name not in self._PARAMS:
@@ -191,22 +206,21 @@ class TopicModel:
         shown = [f"{k}={v!r}" for k, v in self.get_params().items() if k == "n_topics" or not _same(v, defaults[k])]
         return f"TopicModel({', '.join(shown)})"
 
-    def _check_params(self, where: str) -> dict:
-        if isinstance(self.n_topics, bool) or not isinstance(self.n_topics, Integral) or self.n_topics < 2:
+    def _check_params(self, where: str) -> dict[str, Any]:
+        if not is_int(self.n_topics) or self.n_topics < 2:
             raise ValueError(f"{where}: n_topics must be an int >= 2 (the number of topics k); got {self.n_topics!r}.")
         check_int(self.passes, "passes", 1)
         check_int(self.iterations, "iterations", 1)
         check_int(self.chunksize, "chunksize", 1)
         check_int(self.label_terms, "label_terms", 1)
         check_seed(self.random_state)
-        if isinstance(self.relevance_lambda, bool) or not isinstance(self.relevance_lambda, Real) or not (
-                0.0 <= self.relevance_lambda <= 1.0):
+        if not is_real(self.relevance_lambda) or not 0.0 <= self.relevance_lambda <= 1.0:
             raise ValueError(f"relevance_lambda must be a float in [0, 1]; got {self.relevance_lambda!r}.")
         return {"passes": int(self.passes), "iterations": int(self.iterations), "alpha": self.alpha,
                 "eta": self.eta, "chunksize": int(self.chunksize)}
 
     # -- fitting
-    def fit(self, X, y=None) -> TopicModel:
+    def fit(self, X: pd.DataFrame | DocTermMatrix, y: object = None) -> TopicModel:
         """Fit the model on a tokenized frame (documents or units) or a DocTermMatrix.
 
         Parameters
@@ -246,7 +260,7 @@ class TopicModel:
         self._fit_prepared(data, _lda.gensim_dictionary(data), params)
         return self
 
-    def _fit_prepared(self, data: LdaData, dictionary, params: dict) -> TopicModel:
+    def _fit_prepared(self, data: LdaData, dictionary: Dictionary, params: dict[str, Any]) -> TopicModel:
         k, seed = int(self.n_topics), int(self.random_state)
         rows = data.nonempty
         bow = data.bow(rows)  # streamed from the counts (measured: less peak memory than a list, same time)
@@ -262,7 +276,7 @@ class TopicModel:
         self._set_fitted(lda, data, gamma)
         return self
 
-    def _set_fitted(self, lda, data: LdaData, gamma: np.ndarray) -> None:
+    def _set_fitted(self, lda: LdaModel, data: LdaData, gamma: np.ndarray) -> None:
         k = lda.num_topics
         topics = pd.Index(range(1, k + 1), name="topic")
         rows = data.nonempty
@@ -298,7 +312,7 @@ class TopicModel:
             raise ValueError(f"{where}: this TopicModel instance is not fitted yet; call fit() with a tokenized "
                              "frame first.")
 
-    def transform(self, X) -> pd.DataFrame:
+    def transform(self, X: pd.DataFrame | DocTermMatrix) -> pd.DataFrame:
         """Topic shares of new rows (same unit handling; terms outside the vocabulary are ignored).
 
         Inference starts every row from the same constant (no random state), so a row's shares do
@@ -337,7 +351,7 @@ class TopicModel:
         index = pd.Index(pd.array(data.row_ids, dtype="string"), name=data.id_name)
         return pd.DataFrame(theta, index=index, columns=self.doc_topic_.columns)
 
-    def fit_transform(self, X, y=None) -> pd.DataFrame:
+    def fit_transform(self, X: pd.DataFrame | DocTermMatrix, y: object = None) -> pd.DataFrame:
         """``fit(X).doc_topic_``."""
         return self.fit(X).doc_topic_
 
@@ -361,7 +375,7 @@ class TopicModel:
         bound = self.model_.bound(data.bow(rows), gamma=self._gamma[:, None, :], subsample_ratio=1.0)
         return float(np.exp2(-bound / n_words))
 
-    def _top_term_lists(self, topn: int) -> list:
+    def _top_term_lists(self, topn: int) -> list[list[str]]:
         """The top ``topn`` terms of every topic (ties by term)."""
         vocab = np.asarray(self.vocabulary_, dtype=object)
         top = _lda.top_indices(self.topic_term_.to_numpy(), vocab, topn)
@@ -372,14 +386,14 @@ class TopicModel:
         return self._expected.sum(axis=0)
 
 
-def _same(a, b) -> bool:
+def _same(a: object, b: object) -> bool:
     try:
         return bool(a == b) if not isinstance(a, np.ndarray) else False
     except Exception:
         return False
 
 
-def _check_model(model, where: str) -> TopicModel:
+def _check_model(model: object, where: str) -> TopicModel:
     if not isinstance(model, TopicModel):
         raise TypeError(f"{where} expects a fitted TopicModel; got {type(model).__name__}.")
     model._check_fitted(where)
@@ -388,7 +402,8 @@ def _check_model(model, where: str) -> TopicModel:
 
 # ----------------------------------------------------------------------------- tidy outputs
 @renamed(by="sort")
-def topic_terms(model: TopicModel, *, n: int = 10, relevance_lambda: float = 0.6, sort: str = "relevance") -> pd.DataFrame:
+def topic_terms(model: TopicModel, *, n: int = 10, relevance_lambda: float = 0.6,
+                sort: Literal["relevance", "prob"] = "relevance") -> pd.DataFrame:
     """Top terms of every topic, by LDAvis relevance (default) or by probability.
 
     Relevance (Sievert & Shirley 2014) is ``λ·log p(w|t) + (1 − λ)·log(p(w|t) / p(w))``, with p(w)
@@ -432,7 +447,7 @@ def topic_terms(model: TopicModel, *, n: int = 10, relevance_lambda: float = 0.6
     where = "topic_terms()"
     _check_model(model, where)
     n = check_int(n, "n", 1)
-    if isinstance(relevance_lambda, bool) or not isinstance(relevance_lambda, Real) or not 0 <= relevance_lambda <= 1:
+    if not is_real(relevance_lambda) or not 0 <= relevance_lambda <= 1:
         raise ValueError(f"relevance_lambda must be a float in [0, 1]; got {relevance_lambda!r}.")
     if sort not in ("relevance", "prob"):
         raise ValueError(f"sort must be 'relevance' or 'prob'; got sort={sort!r}.")
@@ -492,7 +507,7 @@ def doc_topics(model: TopicModel, *, n: int | None = None, min_share: float = 0.
     _check_model(model, where)
     if n is not None:
         n = check_int(n, "n", 1)
-    if isinstance(min_share, bool) or not isinstance(min_share, Real) or not 0 <= min_share <= 1:
+    if not is_real(min_share) or not 0 <= min_share <= 1:
         raise ValueError(f"min_share must be a float in [0, 1]; got {min_share!r}.")
     theta = model.doc_topic_
     keep = ~theta.isna().any(axis=1).to_numpy()
@@ -520,7 +535,8 @@ def doc_topics(model: TopicModel, *, n: int | None = None, min_share: float = 0.
 
 
 @renamed(topn="n")
-def topic_coherence(model: TopicModel, *, measures=COHERENCE_MEASURES, n: int = 10) -> pd.DataFrame:
+def topic_coherence(model: TopicModel, *, measures: CoherenceMeasure | Sequence[CoherenceMeasure] = COHERENCE_MEASURES,
+                    n: int = 10) -> pd.DataFrame:
     """Coherence of every topic of a fitted model (gensim ``CoherenceModel``, ``processes=1``).
 
     The reference texts are the rows the model was fitted on (their full token sequences, so
@@ -630,8 +646,8 @@ def align_topics(a: TopicModel, b: TopicModel, *, n: int = 10) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- prevalence
 @renamed(groups="by")
-def topic_prevalence(model: TopicModel, by, *, n_boot: int = 1000, ci: float = 0.95, random_state: int = 0,
-                     weight: str = "tokens") -> pd.DataFrame:
+def topic_prevalence(model: TopicModel, by: str | pd.Series, *, n_boot: int = 1000, ci: float = 0.95,
+                     random_state: int = 0, weight: Literal["tokens", "units"] = "tokens") -> pd.DataFrame:
     """Each topic's share in every group, with percentile bootstrap confidence intervals.
 
     Parameters
@@ -690,7 +706,7 @@ def topic_prevalence(model: TopicModel, by, *, n_boot: int = 1000, ci: float = 0
     where = "topic_prevalence()"
     _check_model(model, where)
     n_boot = check_int(n_boot, "n_boot", 1)
-    if isinstance(ci, bool) or not isinstance(ci, Real) or not 0 < ci < 1:
+    if not is_real(ci) or not 0 < ci < 1:
         raise ValueError(f"ci must be a confidence level in (0, 1), e.g. 0.95; got {ci!r}.")
     random_state = check_seed(random_state)
     if weight not in ("tokens", "units"):
@@ -760,7 +776,7 @@ def topic_prevalence(model: TopicModel, by, *, n_boot: int = 1000, ci: float = 0
 
 
 # ----------------------------------------------------------------------------- pyLDAvis
-def _ldavis_prepared(model: TopicModel, *, n: int, lambda_step: float):
+def _ldavis_prepared(model: TopicModel, *, n: int, lambda_step: float) -> PreparedData:
     try:
         import pyLDAvis
     except ImportError as err:  # pragma: no cover - depends on the environment
@@ -780,7 +796,8 @@ def _ldavis_prepared(model: TopicModel, *, n: int, lambda_step: float):
 
 
 @renamed(R="n")
-def export_ldavis(model: TopicModel, path, *, n: int = 30, lambda_step: float = 0.01, inline: bool = True) -> Path:
+def export_ldavis(model: TopicModel, path: str | os.PathLike[str], *, n: int = 30, lambda_step: float = 0.01,
+                  inline: bool = True) -> Path:
     """Write an interactive pyLDAvis page of a fitted model, with the model's topic ids.
 
     pyLDAvis is told not to re-sort topics (``sort_topics=False``, ``start_index=1``), so its

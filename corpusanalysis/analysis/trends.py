@@ -7,12 +7,14 @@ counts), and :func:`first_use` the first, last and peak year each is used.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
 from .._checks import renamed
 from ..features import DocTermMatrix, check_dtm
-from ..text.dictionary import PolicyDictionary, resolve_dictionary
+from ..text.dictionary import DictionarySpec, PolicyDictionary, resolve_dictionary
 
 __all__ = ["TIME_COLUMNS", "TREND_COLUMNS", "first_use", "time_periods", "trends"]
 
@@ -44,7 +46,9 @@ def time_periods(rows: pd.DataFrame, column: str | None = None) -> tuple[str | N
         if column is None:
             return None, None
     elif column not in rows.columns:
-        raise ValueError(f"time column {column!r} is not a column of the documents; columns: {list(rows.columns)[:15]}.")
+        raise ValueError(
+            f"time column {column!r} is not a column of the documents; columns: {list(rows.columns)[:15]}."
+        )
     values = rows[column]
     if pd.api.types.is_integer_dtype(values.dtype):
         years = values.astype("Int64")
@@ -61,8 +65,8 @@ def _theme_families(d: PolicyDictionary) -> dict[str, tuple[str, ...]]:
 
 
 @renamed(n_terms="n")
-def trends(dtm: DocTermMatrix, *, column: str | None = None, dictionary=None, terms=None, n: int = 3,
-           per: int = 10_000) -> pd.DataFrame:
+def trends(dtm: DocTermMatrix, *, column: str | None = None, dictionary: DictionarySpec = None,
+           terms: str | Iterable[str] | None = None, n: int = 3, per: int = 10_000) -> pd.DataFrame:
     """Rates of the mission themes and of key terms per year, with raw counts.
 
     Parameters
@@ -102,7 +106,7 @@ def trends(dtm: DocTermMatrix, *, column: str | None = None, dictionary=None, te
     """
     check_dtm(dtm, "trends()")
     name, years = time_periods(dtm.rows, column)
-    if name is None:
+    if name is None or years is None:  # both or neither
         raise ValueError(f"trends(): the documents have no time column (looked for {list(TIME_COLUMNS)}); "
                          f"columns: {list(dtm.rows.columns)[:15]}. Add a year to the metadata or pass column=.")
     d = resolve_dictionary(dictionary, required=True, where="trends()")
@@ -120,7 +124,7 @@ def trends(dtm: DocTermMatrix, *, column: str | None = None, dictionary=None, te
     position = {t: i for i, t in enumerate(dtm.vocabulary)}
     totals = np.asarray(m.sum(axis=0)).ravel()
 
-    def column_stats(cols):
+    def column_stats(cols: list[int]) -> tuple[np.ndarray, np.ndarray]:
         cols = [c for c in cols]
         counts = np.zeros(len(order), dtype=np.int64)
         users = np.zeros(len(order), dtype=np.int64)

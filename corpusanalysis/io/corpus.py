@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,9 @@ from ..errors import CorpusLoadError, MetadataWarning
 from .decode import decode_bytes
 from .sources import (
     TABLE_SUFFIXES,
+    FileSource,
+    MetadataSpec,
+    TableKind,
     check_unique,
     is_glob,
     metadata_problems,
@@ -38,10 +42,20 @@ from .sources import (
 __all__ = ["CHUNK_CHARS", "ChunkPlan", "corpus_summary", "load_chunk", "load_corpus", "load_seeds", "plan_chunks"]
 
 
+def _table_source(source: object) -> tuple[Path, TableKind] | None:
+    """The path and format of a source that is one table file (by its suffix); None for other sources."""
+    if isinstance(source, (str, os.PathLike)) and not is_glob(os.fspath(source)):
+        path = Path(os.fspath(source))
+        kind = TABLE_SUFFIXES.get(path.suffix.lower())
+        if kind is not None:
+            return path, kind
+    return None
+
+
 def load_corpus(
-    source,
+    source: FileSource,
     *,
-    metadata=None,
+    metadata: MetadataSpec = None,
     text_column: str = "text",
     encoding: str | None = None,
 ) -> pd.DataFrame:
@@ -100,11 +114,9 @@ def load_corpus(
     a       加快形成新质生产力    utf-8        9
     b          建设创新型县  gb18030        6
     """
-    kind = None
-    if isinstance(source, (str, os.PathLike)) and not is_glob(os.fspath(source)):
-        kind = TABLE_SUFFIXES.get(Path(os.fspath(source)).suffix.lower())
-    if kind is not None:
-        path = Path(os.fspath(source))
+    table = _table_source(source)
+    if table is not None:
+        path, kind = table
         if not path.is_file():
             raise CorpusLoadError(f"source={str(path)!r} does not exist.")
         corpus = read_table(path, kind, text_column, encoding)
@@ -114,7 +126,7 @@ def load_corpus(
         files, base_dir = resolve_files(source)
         ids = [p.stem for p in files]
         check_unique(ids, "the source files")
-        rows = []
+        rows: list[tuple[str, str, str]] = []
         for path in files:
             text, used = decode_bytes(path.read_bytes(), name=str(path), encoding=encoding)
             rows.append((text, str(path), used))
@@ -221,14 +233,17 @@ CHUNK_CHARS = 2_000_000
 # ----------------------------------------------------------------------------- chunks of a source
 @dataclass
 class ChunkPlan:
-    chunks: list            # each: list of file paths, or a DataFrame (table sources)
+    """The chunks of a source (:func:`plan_chunks`), and the metadata to merge into the whole."""
+
+    # each chunk: a list of file paths, or a DataFrame (table sources; a generator for CSV and Parquet files)
+    chunks: list[list[Path]] | list[pd.DataFrame] | Iterator[pd.DataFrame]
     metadata: pd.DataFrame | None
     metadata_name: str | None
     n_chars: int | None     # bytes of the files (an estimate of the size), characters of a table, None: not known
 
 
-def plan_chunks(source, *, metadata=None, chunk_chars: int = CHUNK_CHARS, text_column: str = "text",
-                encoding: str | None = None) -> ChunkPlan:
+def plan_chunks(source: FileSource | pd.DataFrame, *, metadata: MetadataSpec = None, chunk_chars: int = CHUNK_CHARS,
+                text_column: str = "text", encoding: str | None = None) -> ChunkPlan:
     """Split a source into chunks of about ``chunk_chars`` characters without reading the files.
 
     File sources (folder, glob, list of paths) become lists of paths, read later where the chunk is
@@ -237,52 +252,54 @@ def plan_chunks(source, *, metadata=None, chunk_chars: int = CHUNK_CHARS, text_c
     is then a generator of DataFrames; JSONL files and DataFrames are read whole and sliced by rows.  Metadata
     (``metadata=`` or a ``metadata.csv`` beside the files) is read once and returned for merging.
     """
-    kind = None
-    if isinstance(source, (str, os.PathLike)) and not is_glob(os.fspath(source)):
-        kind = TABLE_SUFFIXES.get(Path(os.fspath(source)).suffix.lower())
-    if kind in ("csv", "parquet"):
-        path = Path(os.fspath(source))
+    table = _table_source(source)
+    if table is not None and table[1] in ("csv", "parquet"):
+        path, kind = table
         if not path.is_file():
             raise CorpusLoadError(f"source={str(path)!r} does not exist.")
         meta, meta_name = read_metadata(metadata, None if metadata is None else path.parent)
         chunks = _by_chars(_table_corpora(path, kind, text_column, encoding, meta, meta_name), chunk_chars)
         return ChunkPlan(chunks, None, None, None)
-    if kind is not None or isinstance(source, pd.DataFrame):
+    if table is not None or isinstance(source, pd.DataFrame):
         corpus = source if isinstance(source, pd.DataFrame) else load_corpus(
             source, metadata=metadata, text_column=text_column, encoding=encoding)
         sizes = corpus["raw"].str.len().to_numpy()
-        chunks, start, acc = [], 0, 0
+        frames: list[pd.DataFrame] = []
+        start, acc = 0, 0
         for i, n in enumerate(sizes):
             acc += int(n)
             if acc >= chunk_chars:
-                chunks.append(corpus.iloc[start:i + 1])
+                frames.append(corpus.iloc[start:i + 1])
                 start, acc = i + 1, 0
-        if start < len(corpus) or not chunks:
-            chunks.append(corpus.iloc[start:])
-        return ChunkPlan(chunks, None, None, int(sizes.sum()))
+        if start < len(corpus) or not frames:
+            frames.append(corpus.iloc[start:])
+        return ChunkPlan(frames, None, None, int(sizes.sum()))
     files, base_dir = resolve_files(source)
     check_unique([p.stem for p in files], "the source files")
     meta, meta_name = read_metadata(metadata, base_dir)
     # UTF-8 Chinese is ~3 bytes per character; legacy encodings ~2.  Bytes/3 is close enough to plan.
     budget = chunk_chars * 3
-    chunks, current, acc, total = [], [], 0, 0
+    groups: list[list[Path]] = []
+    current: list[Path] = []
+    acc, total = 0, 0
     for path in files:
         size = path.stat().st_size
         total += size
         current.append(path)
         acc += size
         if acc >= budget:
-            chunks.append(current)
+            groups.append(current)
             current, acc = [], 0
     if current:
-        chunks.append(current)
-    return ChunkPlan(chunks, meta, meta_name, total)
+        groups.append(current)
+    return ChunkPlan(groups, meta, meta_name, total)
 
 
-def _table_corpora(path: Path, kind: str, text_column: str, encoding: str | None, meta, meta_name):
+def _table_corpora(path: Path, kind: TableKind, text_column: str, encoding: str | None, meta: pd.DataFrame | None,
+                   meta_name: str | None) -> Iterator[pd.DataFrame]:
     """The corpus of a CSV or Parquet file piece by piece, as :func:`load_corpus` builds it whole."""
-    ids: list = []
-    empty: list = []
+    ids: list[str] = []
+    empty: list[str] = []
     start = 0
     for rows, n_rows in table_batches(path, kind, text_column, encoding):
         corpus = table_corpus(rows, path, kind, text_column, encoding, n_rows=n_rows, start=start)
@@ -310,9 +327,9 @@ def _table_corpora(path: Path, kind: str, text_column: str, encoding: str | None
             warnings.warn(message, MetadataWarning, stacklevel=user_stacklevel())
 
 
-def _by_chars(corpora, chunk_chars: int):
+def _by_chars(corpora: Iterable[pd.DataFrame], chunk_chars: int) -> Iterator[pd.DataFrame]:
     """Regroup corpus pieces into chunks of about ``chunk_chars`` characters (same cuts as slicing the whole)."""
-    pending: list = []
+    pending: list[pd.DataFrame] = []
     acc = 0
     emitted = False
     for corpus in corpora:
@@ -329,7 +346,8 @@ def _by_chars(corpora, chunk_chars: int):
         yield pd.concat(pending) if len(pending) > 1 else pending[0]
 
 
-def load_chunk(spec, encoding) -> pd.DataFrame:
+def load_chunk(spec: Iterable[str | os.PathLike[str]] | pd.DataFrame, encoding: str | None) -> pd.DataFrame:
+    """The corpus of one chunk of :func:`plan_chunks` (files are read here), without its metadata."""
     if isinstance(spec, pd.DataFrame):
         return spec
     with warnings.catch_warnings(record=True) as caught:

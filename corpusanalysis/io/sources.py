@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import glob as _glob
 import os
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any, Literal, TypeAlias
 
 import pandas as pd
 
@@ -34,11 +35,19 @@ __all__ = [
 ]
 
 
+#: Files of documents: a folder, a glob, one file (a text file or a table) or a list of paths.
+FileSource: TypeAlias = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+#: Document metadata: a CSV file, a DataFrame, or ``None`` (a ``metadata.csv`` beside the files, if any).
+MetadataSpec: TypeAlias = str | os.PathLike[str] | pd.DataFrame | None
+#: The formats of a table source.
+TableKind: TypeAlias = Literal["csv", "jsonl", "parquet"]
+
 #: Columns that :func:`load_corpus` always creates.
 CORE_COLUMNS = ("raw", "path", "encoding", "n_chars", "empty")
 
 
-TABLE_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
+TABLE_SUFFIXES: dict[str, TableKind] = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet",
+                                        ".pq": "parquet"}
 
 
 TEXT_SUFFIXES = (".txt", ".text")
@@ -48,7 +57,7 @@ def is_glob(pattern: str) -> bool:
     return any(ch in pattern for ch in "*?[")
 
 
-def resolve_files(source) -> tuple[list[Path], Path | None]:
+def resolve_files(source: FileSource) -> tuple[list[Path], Path | None]:
     """Return the text files a source names and the folder to look for metadata.csv in."""
     if isinstance(source, (str, os.PathLike)) and not isinstance(source, bytes):
         text = os.fspath(source)
@@ -74,7 +83,8 @@ def resolve_files(source) -> tuple[list[Path], Path | None]:
             return files, path
         return [path], path.parent
     if isinstance(source, Iterable):
-        files = [Path(os.fspath(p)) for p in source]
+        items: Iterable[Any] = source  # unchecked: os.fspath refuses what is not a path
+        files = [Path(os.fspath(p)) for p in items]
         if not files:
             raise CorpusLoadError("source is an empty list; expected at least one path.")
         missing = [str(p) for p in files if not p.is_file()]
@@ -87,7 +97,7 @@ def resolve_files(source) -> tuple[list[Path], Path | None]:
     )
 
 
-def read_table(path: Path, kind: str, text_column: str, encoding: str | None) -> pd.DataFrame:
+def read_table(path: Path, kind: TableKind, text_column: str, encoding: str | None) -> pd.DataFrame:
     if kind == "csv":
         table = pd.read_csv(path, encoding=encoding or "utf-8-sig", dtype={"doc_id": str}, keep_default_na=True)
     elif kind == "jsonl":
@@ -97,7 +107,7 @@ def read_table(path: Path, kind: str, text_column: str, encoding: str | None) ->
     return table_corpus(table, path, kind, text_column, encoding)
 
 
-def table_corpus(table: pd.DataFrame, path: Path, kind: str, text_column: str, encoding: str | None, *,
+def table_corpus(table: pd.DataFrame, path: Path, kind: TableKind, text_column: str, encoding: str | None, *,
                   n_rows: int | None = None, start: int = 0) -> pd.DataFrame:
     """The corpus rows of a table (or of rows ``start …`` of a table of ``n_rows`` rows, read in pieces)."""
     if text_column not in table.columns:
@@ -155,7 +165,7 @@ def integer_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def read_metadata(metadata, base_dir: Path | None) -> tuple[pd.DataFrame | None, str | None]:
+def read_metadata(metadata: MetadataSpec, base_dir: Path | None) -> tuple[pd.DataFrame | None, str | None]:
     if metadata is None:
         if base_dir is None or not (base_dir / "metadata.csv").is_file():
             return None, None
@@ -185,8 +195,8 @@ def read_metadata(metadata, base_dir: Path | None) -> tuple[pd.DataFrame | None,
     return meta.set_index("doc_id"), name
 
 
-def metadata_problems(ids, columns, meta: pd.DataFrame, meta_name: str, *, ignore=(), limit: int | None = None,
-                       check_ids: bool = True) -> list[str]:
+def metadata_problems(ids: Iterable[Any], columns: Container[Any], meta: pd.DataFrame, meta_name: str | None, *,
+                      ignore: Container[Any] = (), limit: int | None = None, check_ids: bool = True) -> list[str]:
     """The warnings of merging ``meta`` into documents ``ids``; CorpusLoadError if it repeats ``columns``.
 
     ``ignore``: columns both may have (metadata wins); ``limit``: ids listed per message;
@@ -194,7 +204,8 @@ def metadata_problems(ids, columns, meta: pd.DataFrame, meta_name: str, *, ignor
     """
     clash = [c for c in meta.columns if c in columns and c not in ignore]
     if clash:
-        raise CorpusLoadError(f"{meta_name!r} repeats columns {clash} that the source already has; drop them from one side.")
+        raise CorpusLoadError(f"{meta_name!r} repeats columns {clash} that the source already has; drop them from "
+                              "one side.")
     if not check_ids:
         return []
     no_meta = sorted(set(ids) - set(meta.index))
@@ -225,7 +236,8 @@ def seeds_dir() -> Path:
 TABLE_BATCH_ROWS = 2_000
 
 
-def table_batches(path: Path, kind: str, text_column: str, encoding: str | None):
+def table_batches(path: Path, kind: TableKind, text_column: str,
+                  encoding: str | None) -> Iterator[tuple[pd.DataFrame, int | None]]:
     """``(rows, n_rows)`` pieces of a CSV or Parquet file, read lazily; ``n_rows`` is the table's row count
     (it sets the width of the generated ids)."""
     if kind == "parquet":

@@ -22,13 +22,15 @@ on an unchanged corpus neither cleans nor tokenizes again.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import os
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -44,8 +46,9 @@ from ..features import (
     merge_counts,
 )
 from ..io.corpus import CHUNK_CHARS, ChunkPlan, corpus_summary, load_chunk, plan_chunks
-from ..io.sources import check_unique, metadata_problems
-from ..text.clean import clean, cleaning_summary
+from ..io.sources import FileSource, MetadataSpec, check_unique, metadata_problems
+from ..text.clean import CleaningRules, clean, cleaning_summary
+from ..text.dictionary import DictionarySpec
 from ..text.tokenize import Tokenizer
 
 __all__ = ["PipelineResult", "iter_parts", "process_chunk", "run_pipeline"]
@@ -56,14 +59,15 @@ _DROPPED = ("raw", "token_spans")
 
 
 # ----------------------------------------------------------------------------- one chunk
-def _settings_key(tokenizer: Tokenizer, rules, skip, audit: bool, keep_text: bool) -> str:
+def _settings_key(tokenizer: Tokenizer, rules: CleaningRules | None, skip: Iterable[str], audit: bool,
+                  keep_text: bool) -> str:
     rules_bytes = Path(rules).read_bytes() if isinstance(rules, (str, os.PathLike)) else repr(rules).encode()
     payload = {
         "tokenizer": tokenizer.settings_key,
         "rules": hashlib.sha256(rules_bytes).hexdigest(),
         "bundled_rules": hashlib.sha256((resources.files("corpusanalysis") / "data" / "cleaning_rules.yaml")
                                         .read_bytes()).hexdigest(),
-        "cleaner": hashlib.sha256(Path(sys.modules[clean.__module__].__file__).read_bytes()).hexdigest(),
+        "cleaner": hashlib.sha256(Path(inspect.getfile(sys.modules[clean.__module__])).read_bytes()).hexdigest(),
         "skip": sorted(skip),
         "audit": audit,
         "keep_text": keep_text,
@@ -93,8 +97,10 @@ def _from_parquet_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def process_chunk(spec, tokenizer: Tokenizer, *, rules=None, skip=(), audit: bool = True, keep_text: bool = False,
-                  cache=None, encoding: str | None = None, settings: str | None = None) -> dict:
+def process_chunk(spec: Iterable[str | os.PathLike[str]] | pd.DataFrame, tokenizer: Tokenizer, *,
+                  rules: CleaningRules | None = None, skip: Iterable[str] = (), audit: bool = True,
+                  keep_text: bool = False, cache: str | os.PathLike[str] | bool | None = None,
+                  encoding: str | None = None, settings: str | None = None) -> dict[str, Any]:
     """Clean, tokenize and count one chunk (a list of file paths or a corpus DataFrame).
 
     Returns a dict with ``docs`` (one row per document: metadata, page columns, ``tokens``,
@@ -111,7 +117,7 @@ def process_chunk(spec, tokenizer: Tokenizer, *, rules=None, skip=(), audit: boo
     key = _chunk_key(corpus, settings) if store is not None else None
     docs = cleaning = None
     new = store.read(f"chunk-{key}-docs") if store is not None else None
-    if new is not None:
+    if store is not None and new is not None:
         new = _from_parquet_frame(new)
         new.index = pd.Index(new.index.astype(object), name="doc_id")
         base = corpus.drop(columns=[c for c in new.columns if c in corpus.columns])
@@ -150,8 +156,8 @@ def process_chunk(spec, tokenizer: Tokenizer, *, rules=None, skip=(), audit: boo
         scores = theme_scores(docs.assign(text="", token_spans=[()] * len(docs)), dictionary=tokenizer.dictionary_)
     summary = corpus_summary(corpus)
     summary["n_tokens"] = docs["n_tokens"].reindex(summary.index).astype("int64")
-    return {"docs": docs, "summary": summary, "cleaning": cleaning, "counts": compact_counts(count_tokens(docs["tokens"].tolist())),
-            "themes": themes, "theme_scores": scores,
+    return {"docs": docs, "summary": summary, "cleaning": cleaning,
+            "counts": compact_counts(count_tokens(docs["tokens"].tolist())), "themes": themes, "theme_scores": scores,
             "warnings": caught, "cached": cached}
 
 
@@ -188,16 +194,16 @@ class PipelineResult:
     summary: pd.DataFrame
     cleaning: pd.DataFrame | None
     theme_scores: pd.DataFrame | None = None
-    parts: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-    stats: dict = field(default_factory=dict)
+    parts: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
 
 
 #: Columns written to the part files with ``spill=`` (``n_tokens`` is also kept in ``docs``).
 _SPILLED = ("text", "tokens")
 
 
-def _spill(i: int, res: dict, spill_dir) -> dict:
+def _spill(i: int, res: dict[str, Any], spill_dir: str | os.PathLike[str]) -> dict[str, Any]:
     """Write the large columns of a chunk (clean text, tokens) to its part file; drop them from ``docs``."""
     docs = res["docs"]
     path = Path(spill_dir) / f"tokens-{i:05d}.parquet"
@@ -206,12 +212,14 @@ def _spill(i: int, res: dict, spill_dir) -> dict:
     return {**res, "docs": docs.drop(columns=[c for c in _SPILLED if c in docs.columns]), "part": str(path)}
 
 
-def _process_spill(i: int, spec, tokenizer, options, spill_dir):
+def _process_spill(i: int, spec: Iterable[str | os.PathLike[str]] | pd.DataFrame, tokenizer: Tokenizer,
+                   options: dict[str, Any], spill_dir: str | None) -> dict[str, Any]:
     res = process_chunk(spec, tokenizer, **options)
     return _spill(i, res, spill_dir) if spill_dir is not None else res
 
 
-def _run_chunk(shared: tuple, job: tuple) -> tuple:
+def _run_chunk(shared: tuple[Tokenizer, dict[str, Any], str | None],
+               job: tuple[int, Iterable[str | os.PathLike[str]] | pd.DataFrame]) -> tuple[int, dict[str, Any]]:
     """The worker function of :func:`run_pipeline` (local processes and Dask alike): the worker writes the
     part file itself, so the tokens never travel back to the main process."""
     tokenizer, options, spill_dir = shared
@@ -219,7 +227,7 @@ def _run_chunk(shared: tuple, job: tuple) -> tuple:
     return i, _process_spill(i, spec, tokenizer, options, spill_dir)
 
 
-def _resolve_tokenizer(dictionary, tokenizer) -> Tokenizer:
+def _resolve_tokenizer(dictionary: DictionarySpec, tokenizer: Tokenizer | None) -> Tokenizer:
     if tokenizer is not None:
         if not isinstance(tokenizer, Tokenizer):
             raise TypeError(f"tokenizer must be a corpusanalysis.Tokenizer; got {type(tokenizer).__name__}.")
@@ -230,9 +238,11 @@ def _resolve_tokenizer(dictionary, tokenizer) -> Tokenizer:
     return Tokenizer(dictionary)
 
 
-def run_pipeline(source, *, metadata=None, dictionary=None, tokenizer: Tokenizer | None = None, rules=None, skip=(),
+def run_pipeline(source: FileSource | pd.DataFrame, *, metadata: MetadataSpec = None, dictionary: DictionarySpec = None,
+                 tokenizer: Tokenizer | None = None, rules: CleaningRules | None = None, skip: Iterable[str] = (),
                  audit: bool = True, keep_text: bool = False, chunk_chars: int = CHUNK_CHARS, workers: int = 1,
-                 cache=None, spill=None, backend: str = "local", scheduler=None, text_column: str = "text",
+                 cache: str | os.PathLike[str] | None = None, spill: str | os.PathLike[str] | None = None,
+                 backend: Literal["local", "dask"] = "local", scheduler: Any = None, text_column: str = "text",
                  encoding: str | None = None, progress: bool = False) -> PipelineResult:
     """Clean → tokenize → count a corpus chunk by chunk, locally or on a Dask cluster.
 
@@ -292,8 +302,8 @@ def run_pipeline(source, *, metadata=None, dictionary=None, tokenizer: Tokenizer
     tok = _resolve_tokenizer(dictionary, tokenizer)
     plan = plan_chunks(source, metadata=metadata, chunk_chars=chunk_chars, text_column=text_column, encoding=encoding)
     settings = _settings_key(tok, rules, skip, audit, keep_text)
-    options = dict(rules=rules, skip=tuple(skip), audit=audit, keep_text=keep_text,
-                   cache=str(cache) if cache else None, encoding=encoding, settings=settings)
+    options: dict[str, Any] = dict(rules=rules, skip=tuple(skip), audit=audit, keep_text=keep_text,
+                                   cache=str(cache) if cache else None, encoding=encoding, settings=settings)
     spill_dir = Path(spill) if spill is not None else None
     if spill_dir is not None:
         spill_dir.mkdir(parents=True, exist_ok=True)
@@ -301,10 +311,10 @@ def run_pipeline(source, *, metadata=None, dictionary=None, tokenizer: Tokenizer
             old.unlink()
     n = len(plan.chunks) if isinstance(plan.chunks, list) else None
     bar = tqdm(total=n, desc="clean+tokenize+count", unit="chunk", disable=not progress, leave=False)
-    results: list = []
+    results: list[dict[str, Any]] = []
     parts: list[Path] = []
 
-    def keep(i, res):
+    def keep(i: int, res: dict[str, Any]) -> None:
         # chunks arrive in order; only the small per-document columns and the sparse counts stay here
         if spill_dir is not None and "part" not in res:
             res = _spill(i, res, spill_dir)
@@ -322,7 +332,8 @@ def run_pipeline(source, *, metadata=None, dictionary=None, tokenizer: Tokenizer
     return _assemble(results, plan, sorted(parts), backend, workers)
 
 
-def _assemble(results, plan: ChunkPlan, parts, backend, workers) -> PipelineResult:
+def _assemble(results: list[dict[str, Any]], plan: ChunkPlan, parts: list[Path], backend: str,
+              workers: int) -> PipelineResult:
     docs = pd.concat([r["docs"] for r in results])
     summary = pd.concat([r["summary"] for r in results])
     cleanings = [r["cleaning"] for r in results if r["cleaning"] is not None]
@@ -358,12 +369,13 @@ def _assemble(results, plan: ChunkPlan, parts, backend, workers) -> PipelineResu
     dtm = DocTermMatrix.from_counts(matrix, vocab, rows)
     stats = {"chunks": len(results), "cached_chunks": sum(bool(r["cached"]) for r in results),
              "documents": len(docs),
-             "size": plan.n_chars if plan.n_chars is not None else int(summary["n_chars"].sum()), "backend": backend, "workers": workers}
+             "size": plan.n_chars if plan.n_chars is not None else int(summary["n_chars"].sum()), "backend": backend,
+             "workers": workers}
     return PipelineResult(docs, dtm, summary.sort_index(), cleaning.sort_index() if cleaning is not None else None,
                           theme_table, list(parts), caught, stats)
 
 
-def iter_parts(parts) -> Iterator[pd.DataFrame]:
+def iter_parts(parts: Iterable[str | os.PathLike[str]]) -> Iterator[pd.DataFrame]:
     """Read back the token part files of a spilled :func:`run_pipeline` one at a time."""
     for path in parts:
         frame = pd.read_parquet(path)

@@ -19,21 +19,25 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import html
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from .._version import __version__
 from ..analysis.cooccurrence import cooccurrence, cooccurrence_network, export_network
 from ..analysis.keyness import keyness
 from ..analysis.themes import theme_term_rates
 from ..analysis.trends import first_use, time_periods, trends
-from ..text.dictionary import resolve_dictionary
+from ..text.dictionary import DictionarySpec, resolve_dictionary
 from ..viz.corpus import plot_cleaning_removals, plot_document_lengths, plot_trends
 from ..viz.network import plot_network
 from ..viz.style import save_figure
 from ..viz.terms import plot_keyness, plot_theme_heatmap, plot_theme_term_frequencies
-from .chunked import iter_parts
+from .chunked import PipelineResult, iter_parts
 
 __all__ = ["MAX_COOC_TOKENS", "MAX_DOC_ROWS", "write_report"]
 
@@ -47,7 +51,7 @@ MAX_COOC_TOKENS = 3_000_000
 
 
 # ----------------------------------------------------------------------------- writing
-def _write_table(frame: pd.DataFrame, folder: Path, name: str, written: dict) -> None:
+def _write_table(frame: pd.DataFrame, folder: Path, name: str, written: dict[str, tuple[Path, Path]]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     frame = frame.copy()
     frame.attrs = {}
@@ -82,9 +86,10 @@ border-bottom:1px solid #eee;text-align:right}table.t th{background:#f6f6f6}
 """
 
 
-def write_report(result, out, *, dictionary=None, title: str | None = None, source: str | None = None,
-                 time_column: str | None = None, cooc_window: int = 5, max_cooc_tokens: int = MAX_COOC_TOKENS,
-                 token_parts=None, progress: bool = False) -> dict:
+def write_report(result: PipelineResult, out: str | os.PathLike[str], *, dictionary: DictionarySpec = None,
+                 title: str | None = None, source: str | None = None, time_column: str | None = None,
+                 cooc_window: int = 5, max_cooc_tokens: int = MAX_COOC_TOKENS,
+                 token_parts: Iterable[str | os.PathLike[str]] | None = None, progress: bool = False) -> dict[str, Any]:
     """Write the tables, figures, network and HTML page of a corpus into ``out``.
 
     Parameters
@@ -120,17 +125,17 @@ def write_report(result, out, *, dictionary=None, title: str | None = None, sour
     tables_dir, fig_dir = out / "tables", out / "figures"
     d = resolve_dictionary(dictionary, required=True, where="write_report()")
     docs, dtm = result.docs, result.dtm
-    tables: dict = {}
-    figures: dict = {}
+    tables: dict[str, tuple[Path, Path]] = {}
+    figures: dict[str, Path] = {}
     notes: list[str] = []
     sections: list[tuple[str, str]] = []
     steps = ["documents", "cleaning", "themes", "keyness", "theme terms", "co-occurrence", "trends", "html"]
     bar = tqdm(total=len(steps), desc="report", unit="step", disable=not progress, leave=False)
 
-    def step(name):
+    def step(name: str) -> None:
         bar.set_postfix_str(name)
 
-    def figure(name, make):
+    def figure(name: str, make: Callable[[], Figure]) -> str:
         try:
             fig = make()
         except ValueError as exc:  # e.g. nothing to draw on a tiny corpus: say so on the page
@@ -153,7 +158,8 @@ def write_report(result, out, *, dictionary=None, title: str | None = None, sour
     intro = (f"<p>{len(summary):,} documents, {int(summary['n_chars'].sum()):,} characters, {n_tokens:,} tokens, "
              f"{dtm.shape[1]:,} distinct terms.</p>")
     if big:
-        intro += f'<p class="note">The figure shows the {MAX_DOC_ROWS} longest documents; all are in tables/documents.csv.</p>'
+        intro += (f'<p class="note">The figure shows the {MAX_DOC_ROWS} longest documents; all are in '
+                  "tables/documents.csv.</p>")
     sections.append(("Documents 文档", intro + img + _table_html(doc_table)))
     bar.update()
 
@@ -217,7 +223,7 @@ def write_report(result, out, *, dictionary=None, title: str | None = None, sour
 
     # co-occurrence network
     step("co-occurrence")
-    network = {}
+    network: dict[str, Path] = {}
     token_lists = _token_sample(docs, token_parts, max_cooc_tokens)
     try:
         cooc = cooccurrence(token_lists, window=cooc_window, min_count=2, measures=("npmi", "g2"))
@@ -239,7 +245,7 @@ def write_report(result, out, *, dictionary=None, title: str | None = None, sour
     # trends
     step("trends")
     column, years = time_periods(dtm.rows, time_column)
-    if column is not None and years.notna().sum() >= 2 and years.dropna().nunique() >= 2:
+    if column is not None and years is not None and years.notna().sum() >= 2 and years.dropna().nunique() >= 2:
         trend = trends(dtm, column=column, dictionary=d)
         firsts = first_use(trend)
         _write_table(trend, tables_dir, "trends", tables)
@@ -264,12 +270,14 @@ def write_report(result, out, *, dictionary=None, title: str | None = None, sour
     return {"html": page, "tables": tables, "figures": figures, "network": network, "notes": notes}
 
 
-def _token_sample(docs: pd.DataFrame, parts, limit: int) -> list:
-    lists, total = [], 0
+def _token_sample(docs: pd.DataFrame, parts: Iterable[str | os.PathLike[str]] | None,
+                  limit: int) -> list[tuple[str, ...]]:
+    lists: list[tuple[str, ...]] = []
+    total = 0
+    source: Iterable[list[Any]]
     if "tokens" in docs.columns:
         source = [docs["tokens"].tolist()]
     else:
-
         source = (frame["tokens"].tolist() for frame in iter_parts(parts or []))
     for chunk in source:
         for toks in chunk:
@@ -280,8 +288,8 @@ def _token_sample(docs: pd.DataFrame, parts, limit: int) -> list:
     return lists
 
 
-def _page(title, source, sections, notes, result, tables) -> str:
-
+def _page(title: str, source: str | None, sections: list[tuple[str, str]], notes: list[str], result: PipelineResult,
+          tables: dict[str, tuple[Path, Path]]) -> str:
     parts = [f"<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
              f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"]
     meta = f"corpusanalysis {__version__}"

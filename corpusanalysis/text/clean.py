@@ -33,10 +33,11 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -61,8 +62,14 @@ REDACTION_PLACEHOLDER = "□"
 #: What a mojibake span becomes: the Chinese typesetters' mark for a character that could not be set.
 MOJIBAKE_MARKER = "〓"
 
+#: A step of the cleaning pipeline (see :data:`STEPS`).
+CleaningStep: TypeAlias = Literal["mojibake", "pinyin", "t2s", "width", "furniture", "redaction", "watermark",
+                                  "linebreaks", "whitespace", "punctuation"]
+#: Extra cleaning rules: a YAML file, a table, one rule (or ``{"rules": [...]}``), or a list of rules.
+CleaningRules: TypeAlias = str | Path | pd.DataFrame | dict[str, Any] | Iterable[dict[str, Any]]
+
 #: The pipeline steps, in the order they run.
-STEPS = (
+STEPS: tuple[CleaningStep, ...] = (
     "mojibake",
     "pinyin",
     "t2s",
@@ -121,7 +128,8 @@ _FINALS = ["a", "o", "e", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "ong
            "ie", "iao", "iu", "ian", "in", "iang", "ing", "iong", "u", "ua", "uo", "uai", "ui",
            "uan", "un", "uang", "ueng", "ü", "üe", "üan", "ün", "ue", "io", "ê", "m", "n", "ng"]
 _SYLLABLES = frozenset(i + f for i in _INITIALS for f in _FINALS)
-_NEUTRAL = frozenset(["men", "de", "le", "zi", "me", "zhe", "ge", "ma", "ba", "ne", "li", "tou", "lai", "qu", "shang", "xia"])
+_NEUTRAL = frozenset(["men", "de", "le", "zi", "me", "zhe", "ge", "ma", "ba", "ne", "li", "tou", "lai", "qu", "shang",
+                      "xia"])
 _TONE_STRIP = str.maketrans(
     "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ", "aaaaeeeeiiiioooouuuuüüüü"
 )
@@ -142,7 +150,7 @@ def _pinyin_syllable(s: str) -> tuple[bool, bool]:
 class _Rule:
     name: str
     step: str
-    pattern: re.Pattern
+    pattern: re.Pattern[str]
     replacement: str
     extract: tuple[str, ...]
     sets: tuple[tuple[str, object], ...]
@@ -156,7 +164,7 @@ _INT_COLUMNS = ("omitted_chars", "total_chars_claimed", "shown_chars_claimed")
 _STR_COLUMNS = ("page_title", "page_source_site", "page_url", "keywords")
 
 
-def _compile_rule(entry: dict, source: str, index: int) -> _Rule:
+def _compile_rule(entry: Any, source: str, index: int) -> _Rule:
     where = f"rule #{index} in {source}"
     if not isinstance(entry, dict):
         raise ValueError(f"{where}: expected a mapping with keys name, step, pattern; got {entry!r}.")
@@ -198,7 +206,8 @@ def _applies(rule: _Rule, text: str) -> bool:
     return not rule.requires or any(r in text for r in rule.requires)
 
 
-def _read_rule_entries(rules, source: str) -> list[dict]:
+def _read_rule_entries(rules: CleaningRules, source: str) -> list[Any]:
+    entries: Any
     if isinstance(rules, (str, Path)):
         path = Path(rules)
         if not path.is_file():
@@ -225,7 +234,7 @@ def _bundled_rules() -> tuple[_Rule, ...]:
     return tuple(_compile_rule(e, "cleaning_rules.yaml", i) for i, e in enumerate(entries))
 
 
-def _resolve_rules(rules) -> tuple[_Rule, ...]:
+def _resolve_rules(rules: CleaningRules | None) -> tuple[_Rule, ...]:
     bundled = _bundled_rules()
     if rules is None:
         return bundled
@@ -241,7 +250,7 @@ def _resolve_rules(rules) -> tuple[_Rule, ...]:
     return tuple(extra) + tuple(r for r in bundled if r.name not in replaced)
 
 
-def cleaning_rules(rules=None) -> pd.DataFrame:
+def cleaning_rules(rules: CleaningRules | None = None) -> pd.DataFrame:
     """The cleaning rules as a table: bundled rules plus any extra ``rules``.
 
     Parameters
@@ -261,7 +270,7 @@ def cleaning_rules(rules=None) -> pd.DataFrame:
     >>> table = cleaning_rules()
     >>> table.loc[table["name"] == "keywords_line", "example"].item()
     '關(guān)鍵詞: 江門規(guī)上工業(yè)企業(yè)研發(fā)機(jī)構(gòu)覆蓋率 五個(gè)行動(dòng)具體內(nèi)容 位居省內(nèi)第一 提升科創(chuàng)水平'
-    """
+    """  # noqa: E501 (the doctest output is one line)
     resolved = _resolve_rules(rules)
     return pd.DataFrame(
         {
@@ -287,8 +296,9 @@ class _Work:
     text: str
     starts: np.ndarray
     ends: np.ndarray
-    rows: list = field(default_factory=list)
-    meta: dict = field(default_factory=dict)
+    #: audit rows: (step, rule, action, start, end, removed, replacement, n_removed, n_added)
+    rows: list[tuple[str, str, str, int, int, str, str, int, int]] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, raw: str) -> _Work:
@@ -359,7 +369,8 @@ class _Work:
         return len(edges) // 2
 
 
-def _regex_edits(pattern: re.Pattern, text: str, replacement) -> list[tuple[int, int, str]]:
+def _regex_edits(pattern: re.Pattern[str], text: str,
+                 replacement: str | Callable[[re.Match[str]], str | None]) -> list[tuple[int, int, str]]:
     out = []
     for m in pattern.finditer(text):
         rep = replacement(m) if callable(replacement) else replacement
@@ -408,7 +419,7 @@ def _step_pinyin(w: _Work) -> None:
 
 
 @functools.lru_cache(maxsize=1)
-def _t2s():
+def _t2s() -> Any:
     import opencc
 
     return opencc.OpenCC("t2s")
@@ -423,7 +434,7 @@ def _convert_t2s(text: str) -> str:
         return _t2s().convert(text)
     except UnicodeEncodeError:  # lone surrogates (only when the mojibake step is skipped)
         parts = _SURROGATES.split(text)
-        marks = _SURROGATES.findall(text) + [""]
+        marks = [*_SURROGATES.findall(text), ""]
         return "".join(_t2s().convert(p) + m for p, m in zip(parts, marks))
 
 
@@ -443,7 +454,7 @@ def _step_t2s(w: _Work) -> None:
         w.apply_same_length("t2s", "opencc_t2s", new)
     else:  # a phrase conversion changed the length: align line by line
         changed = 0
-        edits = []
+        edits: list[tuple[int, int, str]] = []
         pos = 0
         for line in old.split("\n"):
             conv = _convert_t2s(line)
@@ -485,7 +496,7 @@ def _step_width(w: _Work) -> None:
     w.apply_same_length("width", "full_width_to_ascii", w.text.translate(_WIDTH_TABLE))
 
 
-def _merge_meta(meta: dict, rule: _Rule, match: re.Match) -> None:
+def _merge_meta(meta: dict[str, Any], rule: _Rule, match: re.Match[str]) -> None:
     for col in rule.extract:
         value = match.group(col)
         if value is None or not value.strip():
@@ -552,7 +563,8 @@ def _title_lines(w: _Work) -> None:
     if len(target) < 4:
         return
     w.meta.setdefault("_title_norm", target)
-    splits, removals = [], []
+    splits: list[tuple[int, int, str]] = []
+    removals: list[tuple[int, int, str]] = []
     seen = False
     pos = 0
     for line in text.split("\n"):
@@ -580,11 +592,11 @@ def _title_lines(w: _Work) -> None:
     w.apply("furniture", "repeated_title", removals)
 
 
-def _step_furniture(w: _Work, rules: tuple[_Rule, ...], skip: frozenset) -> None:
+def _step_furniture(w: _Work, rules: tuple[_Rule, ...], skip: frozenset[str]) -> None:
     for rule in rules:
         if rule.step != "furniture" or rule.name in skip or not _applies(rule, w.text):
             continue
-        edits = []
+        edits: list[tuple[int, int, str]] = []
         text = w.text
         for m in rule.pattern.finditer(text):
             start, end = m.span()
@@ -600,7 +612,7 @@ def _step_furniture(w: _Work, rules: tuple[_Rule, ...], skip: frozenset) -> None
         _title_lines(w)
 
 
-def _step_redaction(w: _Work, rules: tuple[_Rule, ...], skip: frozenset) -> None:
+def _step_redaction(w: _Work, rules: tuple[_Rule, ...], skip: frozenset[str]) -> None:
     for rule in rules:
         if rule.step != "redaction" or rule.name in skip or not _applies(rule, w.text):
             continue
@@ -626,7 +638,7 @@ def _heading_like(line: str) -> bool:
     return bool(s) and len(s) <= 80 and bool(_HEADING_RE.match(s)) and "。" not in s
 
 
-def _step_linebreaks(w: _Work, skip: frozenset) -> None:
+def _step_linebreaks(w: _Work, skip: frozenset[str]) -> None:
     w.apply("linebreaks", "line_separator", _regex_edits(_LINE_SEPARATORS, w.text, "\n"))
     text = w.text
     if "\n" not in text:
@@ -634,7 +646,7 @@ def _step_linebreaks(w: _Work, skip: frozenset) -> None:
     lines = text.split("\n")
     title_norm = w.meta.get("_title_norm", "")
     flag_watermarks = "watermark" not in skip and len(title_norm) >= 3
-    edits = []
+    edits: list[tuple[int, int, str]] = []
     pos = 0
     first_content = next((k for k, ln in enumerate(lines) if ln.strip(_SPACE_CHARS)), -1)
     for k in range(len(lines) - 1):
@@ -677,7 +689,7 @@ def _step_whitespace(w: _Work) -> None:
     w.apply("whitespace", "line_edge_space", _regex_edits(_LINE_EDGE, w.text, ""))
     text = w.text
 
-    edits = []
+    edits: list[tuple[int, int, str]] = []
     last_break = 0
     prev_end = 0
     for m in _INLINE_SPACE.finditer(text):
@@ -693,14 +705,15 @@ def _step_whitespace(w: _Work) -> None:
             if m.group(0) != " ":
                 edits.append((i, j, " "))
             continue
-        if before in _FINAL or _HEADING_RE.match(text, j) or (i - last_break <= 90 and _heading_like(text[last_break:i])):
+        if (before in _FINAL or _HEADING_RE.match(text, j)
+                or (i - last_break <= 90 and _heading_like(text[last_break:i]))):
             edits.append((i, j, "\n"))
             last_break = j
         else:
             edits.append((i, j, ""))
     w.apply("whitespace", "inline_space", edits)
     w.apply("whitespace", "blank_lines", _regex_edits(_BLANK_LINES, w.text, "\n"))
-    edge = []
+    edge: list[tuple[int, int, str]] = []
     lead = len(w.text) - len(w.text.lstrip("\n"))
     if lead:
         edge.append((0, lead, ""))
@@ -720,7 +733,7 @@ def _step_punctuation(w: _Work) -> None:
             _regex_edits(_PARENS, w.text, lambda m: "(" if m.group(0) == "（" else ")"))
     text = w.text
 
-    def to_cjk(m: re.Match):
+    def to_cjk(m: re.Match[str]) -> str | None:
         i = m.start()
         before = text[i - 1] if i else ""
         after = text[i + 1] if i + 1 < len(text) else ""
@@ -731,7 +744,7 @@ def _step_punctuation(w: _Work) -> None:
         return None
 
     w.apply("punctuation", "ascii_punctuation_in_chinese", _regex_edits(_ASCII_PUNCT, text, to_cjk))
-    edits = []
+    edits: list[tuple[int, int, str]] = []
     pos = 0
     for line in w.text.split("\n"):
         if '"' not in line:
@@ -745,7 +758,7 @@ def _step_punctuation(w: _Work) -> None:
 
 
 # ----------------------------------------------------------------------------- driver
-def _check_skip(skip) -> frozenset:
+def _check_skip(skip: str | Iterable[str] | None) -> frozenset[str]:
     if skip is None:
         return frozenset()
     if isinstance(skip, str):
@@ -753,7 +766,7 @@ def _check_skip(skip) -> frozenset:
     return frozenset(skip)
 
 
-def _run(raw: str, rules: tuple[_Rule, ...], skip: frozenset) -> _Work:
+def _run(raw: str, rules: tuple[_Rule, ...], skip: frozenset[str]) -> _Work:
     w = _Work.of(raw)
     for _ in range(_MAX_PASSES):
         before = w.text
@@ -783,7 +796,7 @@ def _run(raw: str, rules: tuple[_Rule, ...], skip: frozenset) -> _Work:
     return w
 
 
-def _validate_skip(skip: frozenset, rules: tuple[_Rule, ...]) -> None:
+def _validate_skip(skip: frozenset[str], rules: tuple[_Rule, ...]) -> None:
     known = set(STEPS) | {r.name for r in rules} | {"repeated_title"}
     unknown = sorted(skip - known)
     if unknown:
@@ -791,7 +804,7 @@ def _validate_skip(skip: frozenset, rules: tuple[_Rule, ...]) -> None:
                          f"steps are {list(STEPS)} and rule names are listed by cleaning_rules().")
 
 
-def clean_text(text: str, *, rules=None, skip=()) -> str:
+def clean_text(text: str, *, rules: CleaningRules | None = None, skip: str | Iterable[str] | None = ()) -> str:
     """Clean one string: the same pipeline as :func:`clean`, without the audit trail.
 
     Parameters
@@ -842,7 +855,7 @@ _PAGE_COLUMNS = [
 ]
 
 
-def _page_record(w: _Work) -> dict:
+def _page_record(w: _Work) -> dict[str, Any]:
     meta = w.meta
     text = w.text
     evidence = list(meta.get("truncation_evidence", []))
@@ -868,7 +881,7 @@ def _page_record(w: _Work) -> dict:
     }
 
 
-def _check_corpus(corpus, where: str) -> None:
+def _check_corpus(corpus: Any, where: str) -> None:
     if not isinstance(corpus, pd.DataFrame):
         raise TypeError(f"{where} expects a corpus DataFrame (from load_corpus), got {type(corpus).__name__}.")
     if "raw" not in corpus.columns:
@@ -880,7 +893,8 @@ def _raw_values(corpus: pd.DataFrame) -> list[str]:
     return [r if isinstance(r, str) else "" for r in corpus["raw"].tolist()]
 
 
-def clean(corpus: pd.DataFrame, *, rules=None, skip=()) -> pd.DataFrame:
+def clean(corpus: pd.DataFrame, *, rules: CleaningRules | None = None,
+          skip: str | Iterable[str] | None = ()) -> pd.DataFrame:
     """Clean every document: add ``text`` and page-furniture columns, leave ``raw`` untouched.
 
     Parameters
@@ -942,7 +956,8 @@ def clean(corpus: pd.DataFrame, *, rules=None, skip=()) -> pd.DataFrame:
     return out
 
 
-def _works_for(corpus: pd.DataFrame, rules, skip) -> tuple[list[_Work], object, frozenset]:
+def _works_for(corpus: pd.DataFrame, rules: CleaningRules | None,
+               skip: str | Iterable[str] | None) -> tuple[list[_Work], CleaningRules | None, frozenset[str]]:
     _check_corpus(corpus, "cleaning_report()")
     used = corpus.attrs.get("cleaning", {})
     if rules is None:
@@ -965,7 +980,8 @@ def _works_for(corpus: pd.DataFrame, rules, skip) -> tuple[list[_Work], object, 
     return works, rules, skipped
 
 
-def cleaning_report(corpus: pd.DataFrame, *, rules=None, skip=None) -> pd.DataFrame:
+def cleaning_report(corpus: pd.DataFrame, *, rules: CleaningRules | None = None,
+                    skip: str | Iterable[str] | None = None) -> pd.DataFrame:
     """Every change cleaning makes, one row per change, with offsets into ``raw``.
 
     ``raw[start:end] == removed`` holds for every row.  Rows with ``action == "flag"`` mark
@@ -1026,8 +1042,8 @@ def cleaning_report(corpus: pd.DataFrame, *, rules=None, skip=None) -> pd.DataFr
     return report
 
 
-def cleaning_summary(corpus: pd.DataFrame, *, report: pd.DataFrame | None = None, rules=None,
-                     skip=None) -> pd.DataFrame:
+def cleaning_summary(corpus: pd.DataFrame, *, report: pd.DataFrame | None = None, rules: CleaningRules | None = None,
+                     skip: str | Iterable[str] | None = None) -> pd.DataFrame:
     """Per-document summary: characters before and after, changes and characters removed per step.
 
     Parameters
@@ -1069,7 +1085,8 @@ def cleaning_summary(corpus: pd.DataFrame, *, report: pd.DataFrame | None = None
     changes = changes.reindex(index=corpus.index, columns=list(STEPS), fill_value=0)
     summary["chars_removed"] = removed.sum(axis=1).astype("int64")
     summary.insert(1, "chars_clean", (summary["chars_raw"] - summary["chars_removed"]).astype("int64"))
-    summary["share_removed"] = (summary["chars_removed"] / summary["chars_raw"].where(summary["chars_raw"] > 0)).round(4)
+    summary["share_removed"] = (summary["chars_removed"]
+                                / summary["chars_raw"].where(summary["chars_raw"] > 0)).round(4)
     for step in STEPS:
         summary[f"changes_{step}"] = changes[step].astype("int64")
     for step in STEPS:
@@ -1079,8 +1096,9 @@ def cleaning_summary(corpus: pd.DataFrame, *, report: pd.DataFrame | None = None
 
 
 @renamed(context="context_chars")
-def cleaning_diff(corpus: pd.DataFrame, doc_id: str, *, steps=None, context_chars: int = 12,
-                  rules=None, skip=None, include_conversions: bool = False) -> pd.DataFrame:
+def cleaning_diff(corpus: pd.DataFrame, doc_id: str, *, steps: CleaningStep | Iterable[CleaningStep] | None = None,
+                  context_chars: int = 12, rules: CleaningRules | None = None, skip: str | Iterable[str] | None = None,
+                  include_conversions: bool = False) -> pd.DataFrame:
     """A readable diff of one document: each change with raw context on both sides.
 
     Parameters
@@ -1118,16 +1136,17 @@ def cleaning_diff(corpus: pd.DataFrame, doc_id: str, *, steps=None, context_char
         raise ValueError(f"context_chars must be a non-negative int, got {context_chars!r}.")
     one = corpus.loc[[doc_id]]
     report = cleaning_report(one, rules=rules, skip=skip)
+    shown: list[str]
     if steps is None:
         excluded = set() if include_conversions else {"t2s", "width", "punctuation"}
-        steps = [s for s in STEPS if s not in excluded]
+        shown = [s for s in STEPS if s not in excluded]
     else:
-        steps = [steps] if isinstance(steps, str) else list(steps)
-        unknown = sorted(set(steps) - set(STEPS))
+        shown = [steps] if isinstance(steps, str) else list(steps)
+        unknown = sorted(set(shown) - set(STEPS))
         if unknown:
             raise ValueError(f"steps contains unknown step name(s) {unknown}; steps are {list(STEPS)}.")
     raw = _raw_values(one)[0]
-    rows = report[report["step"].isin(steps)]
+    rows = report[report["step"].isin(shown)]
 
     def show(s: str) -> str:
         return s.replace("\n", "⏎")

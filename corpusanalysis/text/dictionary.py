@@ -31,16 +31,17 @@ File format (one block per term)::
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeAlias, TypedDict, overload
 
 import pandas as pd
 import yaml
@@ -84,9 +85,9 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe loader that refuses duplicate mapping keys (PyYAML silently keeps the last one)."""
 
 
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     loader.flatten_mapping(node)
-    mapping: dict = {}
+    mapping: dict[Any, tuple[Any, int]] = {}  # key -> (value, line of the key)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
         try:
@@ -126,12 +127,13 @@ def _parse_yaml(data: bytes, source: str) -> Any:
     return doc
 
 
-def _read_source(path: str | os.PathLike | None) -> tuple[bytes, str]:
+def _read_source(path: str | os.PathLike[str] | None) -> tuple[bytes, str]:
     if path is None:
         resource = resources.files("corpusanalysis") / "data" / BUNDLED_NAME
         return resource.read_bytes(), str(resource)
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or os.PathLike (or None for the bundled file), got {type(path).__name__}.")
+        raise TypeError(f"path must be a str or os.PathLike (or None for the bundled file), "
+                        f"got {type(path).__name__}.")
     p = Path(path)
     if not p.is_file():
         what = "a directory" if p.is_dir() else "missing"
@@ -156,6 +158,17 @@ class _Entry:
     note: str | None
 
 
+class _Validated(TypedDict):
+    """A validated native-format document (what :func:`_validate` returns)."""
+
+    name: str
+    version: str
+    description: str
+    sources: tuple[str, ...]
+    categories: dict[str, tuple[str, str]]  # id -> (label, description)
+    entries: tuple[_Entry, ...]
+
+
 def _where(i: int, raw: Any) -> str:
     if isinstance(raw, Mapping) and isinstance(raw.get("term"), str) and raw.get("term"):
         return f"terms[{i}] (term {raw['term']!r})"
@@ -169,7 +182,8 @@ def _check_form(value: Any, *, source: str, where: str, what: str) -> str:
             "Quote numbers and special values in YAML (e.g. '2035')."
         )
     if not value.strip():
-        raise DictionaryError(f"{source}: {where}: {what} is empty; expected a term of at least {_MIN_FORM_LENGTH} characters.")
+        raise DictionaryError(f"{source}: {where}: {what} is empty; expected a term of at least {_MIN_FORM_LENGTH} "
+                              "characters.")
     if value != value.strip():
         raise DictionaryError(
             f"{source}: {where}: {what} {value!r} has leading or trailing whitespace; expected {value.strip()!r}."
@@ -184,7 +198,7 @@ def _check_form(value: Any, *, source: str, where: str, what: str) -> str:
     return value
 
 
-def _check_str_list(value: Any, *, source: str, where: str, key: str) -> list:
+def _check_str_list(value: Any, *, source: str, where: str, key: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
@@ -195,7 +209,7 @@ def _check_str_list(value: Any, *, source: str, where: str, key: str) -> list:
     return value
 
 
-def _validate(doc: Any, source: str) -> dict:
+def _validate(doc: Any, source: str) -> _Validated:
     """Validate a native-format document; return normalised metadata, categories and entries."""
     if not isinstance(doc, Mapping):
         raise DictionaryError(
@@ -242,7 +256,8 @@ def _validate(doc: Any, source: str) -> dict:
     categories: dict[str, tuple[str, str]] = {}
     for cid, spec in raw_categories.items():
         if not isinstance(cid, str) or not cid.strip() or cid != cid.strip():
-            raise DictionaryError(f"{source}: category id {cid!r} must be a non-empty string without surrounding spaces.")
+            raise DictionaryError(f"{source}: category id {cid!r} must be a non-empty string without surrounding "
+                                  "spaces.")
         if not isinstance(spec, Mapping):
             raise DictionaryError(
                 f"{source}: category {cid!r} must be a mapping with 'label' and 'description', got {describe(spec)}."
@@ -255,7 +270,8 @@ def _validate(doc: Any, source: str) -> dict:
             )
         label = spec.get("label")
         if not isinstance(label, str) or not label.strip():
-            raise DictionaryError(f"{source}: category {cid!r}: 'label' must be a non-empty string, got {describe(label)}.")
+            raise DictionaryError(f"{source}: category {cid!r}: 'label' must be a non-empty string, "
+                                  f"got {describe(label)}.")
         cdesc = spec.get("description", "")
         if cdesc is None:
             cdesc = ""
@@ -321,7 +337,8 @@ def _validate(doc: Any, source: str) -> dict:
         pos = raw.get("pos")
         if pos is not None and (not isinstance(pos, str) or not _POS.match(pos)):
             raise DictionaryError(
-                f"{source}: {where}: 'pos' must be a jieba part-of-speech tag such as 'nz', 'n' or 'l', got {describe(pos)}."
+                f"{source}: {where}: 'pos' must be a jieba part-of-speech tag such as 'nz', 'n' or 'l', "
+                f"got {describe(pos)}."
             )
         note = raw.get("note")
         if note is not None and not isinstance(note, str):
@@ -466,8 +483,20 @@ class PolicyDictionary:
         "_terms",
         "_version",
     )
+    # the slots (set once, through object.__setattr__, in __init__)
+    _categories: dict[str, tuple[str, str]]  # id -> (label, description)
+    _description: str
+    _entries: tuple[_Entry, ...]
+    _forms: pd.DataFrame
+    _lookup: dict[str, str]  # form -> canonical term
+    _name: str
+    _semver: str
+    _source: str | None
+    _sources: tuple[str, ...]
+    _terms: pd.DataFrame
+    _version: str
 
-    def __init__(self, *, validated: dict, digest: str, source: str | None) -> None:
+    def __init__(self, *, validated: _Validated, digest: str, source: str | None) -> None:
         """Internal: use :func:`load_dictionary` or :meth:`PolicyDictionary.from_dict`."""
         setter = object.__setattr__
         setter(self, "_name", validated["name"])
@@ -512,7 +541,7 @@ class PolicyDictionary:
     # -- construction ---------------------------------------------------------------------
 
     @classmethod
-    def from_dict(cls, data: Mapping, *, source: str = "<dict>") -> PolicyDictionary:
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "<dict>") -> PolicyDictionary:
         """Validate a mapping in the native file format and build a dictionary.
 
         Parameters
@@ -551,7 +580,8 @@ class PolicyDictionary:
     # -- immutability and dunders ---------------------------------------------------------
 
     def __setattr__(self, key: str, value: Any) -> None:
-        raise AttributeError(f"PolicyDictionary is immutable; cannot set {key!r}. Use add_terms() or merge() for a new one.")
+        raise AttributeError(f"PolicyDictionary is immutable; cannot set {key!r}. Use add_terms() or merge() for a "
+                             "new one.")
 
     def __delattr__(self, key: str) -> None:
         raise AttributeError(f"PolicyDictionary is immutable; cannot delete {key!r}.")
@@ -581,7 +611,8 @@ class PolicyDictionary:
     def __hash__(self) -> int:
         return hash((self._name, self._semver, self._entries))
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[dict[str, Any], str, str | None], PolicyDictionary],
+                                  tuple[dict[str, Any], str, str | None]]:
         return (_rebuild, (self.to_dict(), self._version.split("+", 1)[1], self._source))
 
     # -- attributes -----------------------------------------------------------------------
@@ -729,7 +760,7 @@ class PolicyDictionary:
 
     # -- conversion -----------------------------------------------------------------------
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The dictionary in the native file structure (plain dicts and lists, file order).
 
         Examples
@@ -762,7 +793,7 @@ class PolicyDictionary:
             "terms": terms,
         }
 
-    def to_yaml(self, path: str | os.PathLike | None = None) -> str:
+    def to_yaml(self, path: str | os.PathLike[str] | None = None) -> str:
         """Serialise in the native format (one block per term), optionally writing ``path``.
 
         The output is deterministic and loads back with :func:`load_dictionary` to an equal
@@ -809,9 +840,9 @@ class PolicyDictionary:
 
     def add_terms(
         self,
-        entries: Iterable[Mapping],
+        entries: Iterable[Mapping[str, Any]],
         *,
-        categories: Mapping[str, Mapping] | None = None,
+        categories: Mapping[str, Mapping[str, Any]] | None = None,
         name: str | None = None,
     ) -> PolicyDictionary:
         """Return a NEW dictionary with extra entries (and categories); ``self`` is unchanged.
@@ -840,7 +871,7 @@ class PolicyDictionary:
         >>> len(d2) - len(d), d2.lookup("科技小院"), "科技小院" in d
         (1, '科技小院', False)
         """
-        entries = list(entries)
+        new_entries = list(entries)
         data = self.to_dict()
         for cid, spec in (categories or {}).items():
             if cid in data["categories"]:
@@ -854,11 +885,11 @@ class PolicyDictionary:
                 continue
             data["categories"][cid] = spec
         start = len(data["terms"])
-        data["terms"].extend(entries)
+        data["terms"].extend(new_entries)
         if name is not None:
             data["name"] = name
         return PolicyDictionary.from_dict(
-            data, source=f"{self._name} + add_terms(entries {start}..{start + len(entries) - 1})"
+            data, source=f"{self._name} + add_terms(entries {start}..{start + len(new_entries) - 1})"
         )
 
     def merge(self, other: PolicyDictionary, *, name: str | None = None) -> PolicyDictionary:
@@ -904,14 +935,14 @@ class PolicyDictionary:
         return PolicyDictionary.from_dict(data, source=f"{self._name} + merge({other._name})")
 
 
-def _rebuild(data: dict, digest: str, source: str | None) -> PolicyDictionary:
+def _rebuild(data: dict[str, Any], digest: str, source: str | None) -> PolicyDictionary:
     return PolicyDictionary(validated=_validate(data, source or "<pickle>"), digest=digest, source=source)
 
 
 # ----------------------------------------------------------------------------- public functions
 
 
-def load_dictionary(path: str | os.PathLike | None = None) -> PolicyDictionary:
+def load_dictionary(path: str | os.PathLike[str] | None = None) -> PolicyDictionary:
     """Load and strictly validate a policy-term dictionary file.
 
     Parameters
@@ -947,6 +978,12 @@ def load_dictionary(path: str | os.PathLike | None = None) -> PolicyDictionary:
     ('创新型县', '新质生产力')
     """
     data, source = _read_source(path)
+    return _parsed(data, source)
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(data: bytes, source: str) -> PolicyDictionary:
+    """Parse and validate once per file content: a PolicyDictionary is immutable, so equal bytes share one."""
     doc = _parse_yaml(data, source)
     return PolicyDictionary(validated=_validate(doc, source), digest=_digest(data), source=source)
 
@@ -955,7 +992,7 @@ def _is_glob(value: str) -> bool:
     return "*" in value or "?" in value
 
 
-def read_quanteda_yaml(path: str | os.PathLike, *, name: str | None = None) -> PolicyDictionary:
+def read_quanteda_yaml(path: str | os.PathLike[str], *, name: str | None = None) -> PolicyDictionary:
     """Import a quanteda-style YAML dictionary.
 
     A quanteda dictionary is a mapping of keys to lists of values, possibly nested
@@ -991,7 +1028,8 @@ def read_quanteda_yaml(path: str | os.PathLike, *, name: str | None = None) -> P
     --------
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "lexicon.yml"
-    >>> _ = p.write_text("人才:\\n  - 海河英才\\n  - 科技特派员\\n改革:\\n  项目:\\n    - 揭榜挂帅\\n", encoding="utf-8")
+    >>> _ = p.write_text("人才:\\n  - 海河英才\\n  - 科技特派员\\n改革:\\n  项目:\\n    - 揭榜挂帅\\n",
+    ...                  encoding="utf-8")
     >>> d = read_quanteda_yaml(p)
     >>> d.terms[["term", "category"]].values.tolist()
     [['海河英才', '人才'], ['科技特派员', '人才'], ['揭榜挂帅', '改革.项目']]
@@ -1000,9 +1038,10 @@ def read_quanteda_yaml(path: str | os.PathLike, *, name: str | None = None) -> P
     doc = _parse_yaml(data, source)
     if not isinstance(doc, Mapping) or not doc:
         raise DictionaryError(
-            f"{source}: expected a quanteda YAML dictionary (a mapping of keys to lists of values), got {describe(doc)}."
+            f"{source}: expected a quanteda YAML dictionary (a mapping of keys to lists of values), "
+            f"got {describe(doc)}."
         )
-    categories: dict[str, dict] = {}
+    categories: dict[str, dict[str, str]] = {}  # id -> {label, description}
     values: list[tuple[str, str]] = []  # (value, category id)
 
     def walk(node: Any, keys: tuple[str, ...]) -> None:
@@ -1025,7 +1064,8 @@ def read_quanteda_yaml(path: str | os.PathLike, *, name: str | None = None) -> P
                 f"{source}: key {cid!r}: expected a list of strings or nested keys, got {describe(node)}."
             )
         categories.setdefault(
-            cid, {"label": keys[-1], "description": f"quanteda key {' > '.join(keys)} (imported from {Path(source).name})"}
+            cid,
+            {"label": keys[-1], "description": f"quanteda key {' > '.join(keys)} (imported from {Path(source).name})"},
         )
         for item in node:
             if isinstance(item, Mapping):
@@ -1034,7 +1074,8 @@ def read_quanteda_yaml(path: str | os.PathLike, *, name: str | None = None) -> P
                 values.append((_check_form(item, source=source, where=f"key {cid!r}", what="value"), cid))
             else:
                 raise DictionaryError(
-                    f"{source}: key {cid!r}: values must be strings, got {describe(item)}. Quote numbers in YAML (e.g. '5G')."
+                    f"{source}: key {cid!r}: values must be strings, got {describe(item)}. Quote numbers in YAML "
+                    "(e.g. '5G')."
                 )
 
     walk(doc, ())
@@ -1042,7 +1083,7 @@ def read_quanteda_yaml(path: str | os.PathLike, *, name: str | None = None) -> P
         raise DictionaryError(f"{source}: the dictionary has keys but no values; expected at least one term.")
 
     first: dict[str, str] = {}
-    entries: list[dict] = []
+    entries: list[dict[str, str]] = []
     repeated: list[str] = []
     globs: list[str] = []
     for value, cid in values:
@@ -1083,7 +1124,7 @@ def read_quanteda_yaml(path: str | os.PathLike, *, name: str | None = None) -> P
     return PolicyDictionary(validated=_validate(doc_native, source), digest=_digest(data), source=source)
 
 
-def write_quanteda_yaml(dictionary: PolicyDictionary, path: str | os.PathLike) -> Path:
+def write_quanteda_yaml(dictionary: PolicyDictionary, path: str | os.PathLike[str]) -> Path:
     """Export a dictionary as quanteda YAML: ``category: [all surface forms]``.
 
     Categories are written in id order (each preceded by a ``#`` comment with its label);
@@ -1132,16 +1173,37 @@ def write_quanteda_yaml(dictionary: PolicyDictionary, path: str | os.PathLike) -
     return out
 
 
-def _load_any(path: str | os.PathLike) -> PolicyDictionary:
+def _load_any(path: str | os.PathLike[str]) -> PolicyDictionary:
     """A dictionary file in either format: native (``name``, ``version``, ``terms`` …) or quanteda YAML."""
     data, source = _read_source(path)
     doc = _parse_yaml(data, source)
     if isinstance(doc, dict) and {"name", "version", "terms"} <= set(doc):
-        return PolicyDictionary(validated=_validate(doc, source), digest=_digest(data), source=source)
+        return _parsed(data, source)
     return read_quanteda_yaml(path)
 
 
-def resolve_dictionary(dictionary=None, *, frame=None, required: bool = False, where: str = "dictionary"):
+#: What every ``dictionary=`` argument of the package takes (see :func:`resolve_dictionary`).
+DictionarySpec: TypeAlias = PolicyDictionary | str | os.PathLike[str] | Literal[False] | None
+
+
+@overload  # required=True: a dictionary, or an error
+def resolve_dictionary(dictionary: DictionarySpec = ..., *, frame: pd.DataFrame | None = ..., required: Literal[True],
+                       where: str = ...) -> PolicyDictionary: ...
+
+
+@overload  # anything but False: a dictionary
+def resolve_dictionary(dictionary: PolicyDictionary | str | os.PathLike[str] | None = ..., *,
+                       frame: pd.DataFrame | None = ..., required: bool = ...,
+                       where: str = ...) -> PolicyDictionary: ...
+
+
+@overload
+def resolve_dictionary(dictionary: DictionarySpec = ..., *, frame: pd.DataFrame | None = ..., required: bool = ...,
+                       where: str = ...) -> PolicyDictionary | None: ...
+
+
+def resolve_dictionary(dictionary: DictionarySpec = None, *, frame: pd.DataFrame | None = None, required: bool = False,
+                       where: str = "dictionary") -> PolicyDictionary | None:
     """The one reading of every ``dictionary=`` argument of the package.
 
     Parameters

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -20,14 +21,14 @@ __all__ = ["Matcher", "trie_regex"]
 # ----------------------------------------------------------------------------- the matcher
 def trie_regex(words: Iterable[str]) -> str:
     """A regex matching any of ``words``, shaped as a trie so matching is fast and longest-first."""
-    trie: dict = {}
+    trie: dict[str, Any] = {}  # char -> sub-trie; "" -> True at the end of a word
     for word in words:
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = True
 
-    def build(node: dict) -> str:
+    def build(node: dict[str, Any]) -> str:
         end = "" in node
         alts = [re.escape(ch) + build(child) for ch, child in sorted((k, v) for k, v in node.items() if k)]
         if not alts:
@@ -41,12 +42,13 @@ def trie_regex(words: Iterable[str]) -> str:
 class Matcher:
     """Leftmost-longest matching of dictionary forms, with ASCII word boundaries for Latin forms."""
 
-    def __init__(self, forms: pd.DataFrame):
-        self.form_to_term = dict(zip(forms["form"], forms["term"]))
+    def __init__(self, forms: pd.DataFrame) -> None:
+        self.form_to_term: dict[str, str] = dict(zip(forms["form"], forms["term"]))
         words = sorted(self.form_to_term, key=lambda w: (-len(w), w))
         self.pattern = re.compile(trie_regex(words)) if words else None
 
     def matches(self, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, term)`` of every dictionary form in ``text``, leftmost-longest, in order."""
         out: list[tuple[int, int, str]] = []
         if self.pattern is None:
             return out
@@ -62,7 +64,8 @@ class Matcher:
                 pos = s + 1
                 continue
             form = m.group(0)
-            left_bad = form[0].isascii() and form[0].isalnum() and s > 0 and text[s - 1].isascii() and text[s - 1].isalnum()
+            left_bad = (form[0].isascii() and form[0].isalnum() and s > 0
+                        and text[s - 1].isascii() and text[s - 1].isalnum())
             right_bad = form[-1].isascii() and form[-1].isalnum() and e < n and text[e].isascii() and text[e].isalnum()
             if left_bad or right_bad:
                 # a Latin/digit form inside a longer Latin word ("AI" in "MAIL"): try shorter forms here
@@ -75,12 +78,13 @@ class Matcher:
             pos = e
         return out
 
-    def _shorter_at(self, text: str, s: int, e: int):
+    def _shorter_at(self, text: str, s: int, e: int) -> tuple[int, str] | None:
         for end in range(e - 1, s, -1):
             form = text[s:end]
             if form in self.form_to_term:
                 right_bad = form[-1].isascii() and form[-1].isalnum() and text[end].isascii() and text[end].isalnum()
-                left_bad = form[0].isascii() and form[0].isalnum() and s > 0 and text[s - 1].isascii() and text[s - 1].isalnum()
+                left_bad = (form[0].isascii() and form[0].isalnum() and s > 0
+                            and text[s - 1].isascii() and text[s - 1].isalnum())
                 if not (right_bad or left_bad):
                     return end, form
         return None

@@ -47,13 +47,27 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterator
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from .._checks import user_stacklevel
 
-__all__ = ["MAX_HEADING_CHARS", "UNIT_COLUMNS", "locate_tokens", "segment", "split_sentences", "tokens_to_units", "unit_level"]
+__all__ = [
+    "MAX_HEADING_CHARS",
+    "UNIT_COLUMNS",
+    "locate_tokens",
+    "segment",
+    "split_sentences",
+    "tokens_to_units",
+    "unit_level",
+]
+
+#: What a unit of :func:`segment` is (its ``level=``).
+UnitLevel: TypeAlias = Literal["sentence", "paragraph"]
+#: What a row of a frame is (:func:`unit_level`): a document, or a unit of :func:`segment`.
+RowLevel: TypeAlias = Literal["document", "paragraph", "sentence"]
 
 #: The unit columns of :func:`segment`, in order; metadata columns follow.
 UNIT_COLUMNS = (
@@ -76,7 +90,7 @@ MAX_HEADING_CHARS = 60
 #: Separator between the headings of a section path.
 SECTION_SEPARATOR = " > "
 
-_LEVELS = ("sentence", "paragraph")
+_LEVELS: tuple[UnitLevel, ...] = ("sentence", "paragraph")
 # Columns never copied onto units (besides the text column itself).
 _DROPPED_COLUMNS = ("raw", "text", "tokens")
 
@@ -245,9 +259,13 @@ def _is_single_line_heading(text: str, start: int, end: int, bad_endings: frozen
     return not any(ch in _END_MARKS for ch in text[start:end])
 
 
-def _doc_units(text: str, level: str) -> list[tuple]:
+#: One unit of a document: (para_id, sent_id, unit_type, heading, section, heading_level, start, end).
+_Unit: TypeAlias = tuple[int, int, str, str, str, int | None, int, int]
+
+
+def _doc_units(text: str, level: UnitLevel) -> list[_Unit]:
     """Units of one document: (para_id, sent_id, unit_type, heading, section, heading_level, start, end)."""
-    units: list[tuple] = []
+    units: list[_Unit] = []
     path: list[str] = ["", "", "", ""]  # heading texts of levels 1..4
     sticky_level4 = False  # a standalone level-4 heading line scopes forward like levels 1-3
     queue = _paragraph_spans(text)
@@ -312,7 +330,7 @@ def _is_list_like_column(col: pd.Series) -> bool:
     return bool(col.map(pd.api.types.is_list_like).any())
 
 
-def segment(corpus: pd.DataFrame, *, level: str = "sentence", text_column: str = "text") -> pd.DataFrame:
+def segment(corpus: pd.DataFrame, *, level: UnitLevel = "sentence", text_column: str = "text") -> pd.DataFrame:
     """Split each document's clean text into paragraphs or sentences.
 
     Every unit gets its position (paragraph and sentence number, character
@@ -440,7 +458,7 @@ def segment(corpus: pd.DataFrame, *, level: str = "sentence", text_column: str =
     # Metadata: everything but the texts and list-like columns, renamed on a clash.
     dropped = {*_DROPPED_COLUMNS, text_column}
     meta_cols = [c for c in corpus.columns if c not in dropped and not _is_list_like_column(corpus[c])]
-    renames = {}
+    renames: dict[Any, str] = {}
     for c in meta_cols:
         if c in UNIT_COLUMNS:
             new = f"doc_{c}"
@@ -451,7 +469,7 @@ def segment(corpus: pd.DataFrame, *, level: str = "sentence", text_column: str =
                 )
             renames[c] = new
 
-    rows: dict[str, list] = {name: [] for name in UNIT_COLUMNS}
+    rows: dict[str, list[Any]] = {name: [] for name in UNIT_COLUMNS}
     unit_ids: list[str] = []
     empty_docs: list[str] = []
     for doc_id, text in texts.items():
@@ -502,7 +520,7 @@ def segment(corpus: pd.DataFrame, *, level: str = "sentence", text_column: str =
 
 
 # ----------------------------------------------------------------------------- units of tokenized frames
-def unit_level(frame: pd.DataFrame) -> str:
+def unit_level(frame: pd.DataFrame) -> RowLevel:
     """What a row of ``frame`` is: ``"document"``, ``"paragraph"`` or ``"sentence"``.
 
     The one rule of the package: a frame without a ``unit_type`` column is a corpus (one row per
@@ -559,7 +577,7 @@ def locate_tokens(unit_rows: np.ndarray, unit_starts: np.ndarray, unit_ends: np.
     return np.where(inside, pos, -1).astype(np.int64)
 
 
-def tokens_to_units(frame: pd.DataFrame, level: str, *, where: str = "tokens_to_units()") -> pd.DataFrame:
+def tokens_to_units(frame: pd.DataFrame, level: UnitLevel, *, where: str = "tokens_to_units()") -> pd.DataFrame:
     """Tokenized documents → tokenized paragraphs or sentences, without tokenizing again.
 
     Each document of ``frame`` (a tokenized corpus: ``text``, ``tokens``, ``token_spans``) is split
@@ -616,7 +634,7 @@ def tokens_to_units(frame: pd.DataFrame, level: str, *, where: str = "tokens_to_
                       UserWarning, stacklevel=user_stacklevel())
     flat_tokens = [t for toks in frame["tokens"].tolist() for t in (toks or ())]
     has_pos = "pos" in frame.columns
-    flat_pos = [p for tags in frame["pos"].tolist() for p in (tags or ())] if has_pos else None
+    flat_pos: list[str] = [p for tags in frame["pos"].tolist() for p in (tags or ())] if has_pos else []
     unit_start = units["start"].to_numpy(dtype=np.int64)
     buckets: list[list[int]] = [[] for _ in range(len(units))]
     for k, u in enumerate(unit_of.tolist()):

@@ -27,8 +27,10 @@ import logging
 import os
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -36,7 +38,7 @@ import pandas as pd
 from .._cache import ContentCache, text_key
 from .._parallel import bounded_map
 from .clean import MOJIBAKE_MARKER, REDACTION_PLACEHOLDER
-from .dictionary import resolve_dictionary
+from .dictionary import DictionarySpec, PolicyDictionary, resolve_dictionary
 from .matcher import Matcher
 
 __all__ = [
@@ -49,11 +51,20 @@ __all__ = [
 ]
 
 
+#: A token kind.
+TokenKind: TypeAlias = Literal["term", "word", "number", "punct", "space", "placeholder"]
+#: A token kind that is dropped by default and that ``keep=`` can keep.
+DroppableKind: TypeAlias = Literal["number", "punct", "space", "placeholder"]
+#: What ``stopwords=`` takes (see :func:`load_stopwords`).
+StopwordsSpec: TypeAlias = str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | Literal[False] | None
+#: The kept tokens of one text: tokens, their ``(start, end)`` offsets and their tags.
+TokensWithSpans: TypeAlias = tuple[tuple[str, ...], tuple[tuple[int, int], ...], tuple[str, ...]]
+
 #: Token kinds. ``keep=`` takes any of the droppable ones.
-KINDS = ("term", "word", "number", "punct", "space", "placeholder")
+KINDS: tuple[TokenKind, ...] = ("term", "word", "number", "punct", "space", "placeholder")
 
 
-_DROPPABLE = ("number", "punct", "space", "placeholder")
+_DROPPABLE: tuple[DroppableKind, ...] = ("number", "punct", "space", "placeholder")
 
 
 _PLACEHOLDERS = frozenset(REDACTION_PLACEHOLDER + MOJIBAKE_MARKER)
@@ -68,7 +79,7 @@ _STOPWORD_LISTS = {"zh": "stopwords_zh.txt", "speech": "stopwords_speech.txt"}
 # ----------------------------------------------------------------------------- stopwords
 @functools.lru_cache(maxsize=8)
 def _read_word_file(text: str) -> frozenset[str]:
-    words = set()
+    words: set[str] = set()
     for line in text.splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
@@ -76,7 +87,7 @@ def _read_word_file(text: str) -> frozenset[str]:
     return frozenset(words)
 
 
-def load_stopwords(stopwords="default") -> frozenset[str]:
+def load_stopwords(stopwords: StopwordsSpec = "default") -> frozenset[str]:
     """Resolve a stopword specification into a set of words.
 
     Parameters
@@ -127,7 +138,8 @@ def load_stopwords(stopwords="default") -> frozenset[str]:
     out: set[str] = set()
     for item in items:
         if (isinstance(item, str) and (item in _STOPWORD_LISTS or item == "default" or
-                                      (("/" in item or item.endswith(".txt")) and Path(item).is_file()))) or isinstance(item, os.PathLike):
+                                      (("/" in item or item.endswith(".txt")) and Path(item).is_file()))) \
+                or isinstance(item, os.PathLike):
             out |= load_stopwords(item)
         else:
             out.add(str(item))
@@ -135,7 +147,7 @@ def load_stopwords(stopwords="default") -> frozenset[str]:
 
 
 @contextlib.contextmanager
-def _quiet_jieba():
+def _quiet_jieba() -> Iterator[None]:
     logger = logging.getLogger("jieba")
     level = logger.level
     logger.setLevel(logging.WARNING)
@@ -146,7 +158,7 @@ def _quiet_jieba():
 
 
 @functools.lru_cache(maxsize=1)
-def _jieba_tokenizer():
+def _jieba_tokenizer() -> Any:
     """One private, initialized jieba tokenizer per process (never ``jieba.dt``)."""
     import jieba
 
@@ -157,7 +169,7 @@ def _jieba_tokenizer():
 
 
 @functools.lru_cache(maxsize=1)
-def _rjieba_tokenizer():
+def _rjieba_tokenizer() -> Any:
     try:
         import rjieba
     except ImportError:
@@ -174,7 +186,7 @@ def _rjieba_version() -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _jieba_pos_tokenizer():
+def _jieba_pos_tokenizer() -> Any:
     import jieba.posseg
 
     with _quiet_jieba():
@@ -182,7 +194,7 @@ def _jieba_pos_tokenizer():
 
 
 @functools.lru_cache(maxsize=500_000)  # tokens repeat: classify each distinct string once
-def _kind(token: str) -> str:
+def _kind(token: str) -> TokenKind:
     if token.isspace():
         return "space"
     if all(c in _PLACEHOLDERS for c in token):
@@ -192,6 +204,15 @@ def _kind(token: str) -> str:
     if all(unicodedata.category(c)[0] in "PSZC" for c in token):
         return "punct"
     return "word"
+
+
+@functools.lru_cache(maxsize=16)
+def _matcher(d: PolicyDictionary | None, canonical: bool) -> Matcher:
+    """The compiled matcher of a dictionary (one per dictionary and setting: compiling it takes ~30 ms)."""
+    forms = d.forms() if d is not None else pd.DataFrame({"form": [], "term": []})
+    if not canonical:
+        forms = forms.assign(term=forms["form"])
+    return Matcher(forms)
 
 
 # ----------------------------------------------------------------------------- the tokenizer
@@ -230,8 +251,9 @@ class Tokenizer:
     ['要', '加快', '形成', '新质生产力', '建设', '创新型县', '健全', '容错纠错机制']
     """
 
-    def __init__(self, dictionary=None, *, stopwords="default", pos: bool = False, keep=(), hmm: bool = True,
-                 canonical: bool = True, backend: str = "jieba"):
+    def __init__(self, dictionary: DictionarySpec = None, *, stopwords: StopwordsSpec = "default", pos: bool = False,
+                 keep: DroppableKind | Iterable[DroppableKind] | None = (), hmm: bool = True, canonical: bool = True,
+                 backend: Literal["jieba", "rjieba"] = "jieba") -> None:
         self.dictionary = dictionary
         self.stopwords = stopwords
         self.pos = pos
@@ -250,12 +272,9 @@ class Tokenizer:
                 raise ValueError("backend='rjieba' does not tag parts of speech; use pos=False or backend='jieba'.")
             _rjieba_tokenizer()  # fail early with a clear message when it is not installed
         d = resolve_dictionary(self.dictionary, where="Tokenizer")
-        self.dictionary_ = d
-        forms = d.forms() if d is not None else pd.DataFrame({"form": [], "term": []})
-        if not self.canonical:
-            forms = forms.assign(term=forms["form"])
-        self._matcher = Matcher(forms)
-        self._term_pos = {}
+        self.dictionary_: PolicyDictionary | None = d
+        self._matcher = _matcher(d, bool(self.canonical))
+        self._term_pos: dict[str, str] = {}
         if d is not None:
             terms = d.terms
             for term, pos in zip(terms["term"], terms["pos"]):
@@ -263,19 +282,20 @@ class Tokenizer:
             if not self.canonical:
                 for form, term in zip(d.forms()["form"], d.forms()["term"]):
                     self._term_pos[form] = self._term_pos.get(term, "nz")
-        keep = (self.keep,) if isinstance(self.keep, str) else tuple(self.keep or ())
+        keep: tuple[str, ...] = (self.keep,) if isinstance(self.keep, str) else tuple(self.keep or ())
         unknown = sorted(set(keep) - set(_DROPPABLE))
         if unknown:
-            raise ValueError(f"keep={keep!r} contains unknown token kind(s) {unknown}; choose from {list(_DROPPABLE)}.")
-        self._keep = frozenset(keep) | {"term", "word"}
+            raise ValueError(f"keep={keep!r} contains unknown token kind(s) {unknown}; "
+                             f"choose from {list(_DROPPABLE)}.")
+        self._keep: frozenset[str] = frozenset(keep) | {"term", "word"}
         self.stopwords_ = load_stopwords(self.stopwords)
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("dictionary", "stopwords", "pos", "keep", "hmm", "canonical",
                                                "backend")} | {
             "dictionary_": self.dictionary_}
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: dict[str, Any]) -> None:
         d = state.pop("dictionary_")
         self.__dict__.update(state)
         original = self.dictionary
@@ -308,7 +328,7 @@ class Tokenizer:
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
     # -- tokenizing -----------------------------------------------------------------------------
-    def _gap(self, text: str, offset: int, out: list) -> None:
+    def _gap(self, text: str, offset: int, out: list[tuple[str, int, int, str, str]]) -> None:
         if not text:
             return
         if self.pos:
@@ -332,10 +352,10 @@ class Tokenizer:
         >>> from corpusanalysis import Tokenizer
         >>> Tokenizer(stopwords=None).analyze("“揭榜挂帅”□项目")
         [('“', 0, 1, 'punct', ''), ('揭榜挂帅', 1, 5, 'term', ''), ('”', 5, 6, 'punct', ''), ('□', 6, 7, 'placeholder', ''), ('项目', 7, 9, 'word', '')]
-        """
+        """  # noqa: E501 (the doctest output is one line)
         if not isinstance(text, str):
             raise TypeError(f"expected a str of clean text, got {type(text).__name__}.")
-        out: list = []
+        out: list[tuple[str, int, int, str, str]] = []
         pos = 0
         for s, e, term in self._matcher.matches(text):
             self._gap(text[pos:s], pos, out)
@@ -344,7 +364,7 @@ class Tokenizer:
         self._gap(text[pos:], pos, out)
         return out
 
-    def tokens_with_spans(self, text: str) -> tuple[tuple, tuple, tuple]:
+    def tokens_with_spans(self, text: str) -> TokensWithSpans:
         """The kept tokens of ``text`` with their ``(start, end)`` offsets and their tags (``""`` without ``pos``).
 
         Examples
@@ -354,7 +374,9 @@ class Tokenizer:
         (('建设', '创新型县'), ((0, 2), (2, 6)), ('', ''))
         """
         keep, stop = self._keep, self.stopwords_
-        toks, spans, tags = [], [], []
+        toks: list[str] = []
+        spans: list[tuple[int, int]] = []
+        tags: list[str] = []
         for token, s, e, kind, tag in self.analyze(text):
             if kind not in keep or (kind != "term" and token in stop):
                 continue
@@ -378,7 +400,7 @@ class Tokenizer:
 # ----------------------------------------------------------------------------- corpus level
 
 
-def _tokenize_batch(tokenizer: Tokenizer, texts: list[str]) -> list[tuple]:
+def _tokenize_batch(tokenizer: Tokenizer, texts: list[str]) -> list[TokensWithSpans]:
     return [tokenizer.tokens_with_spans(t) for t in texts]
 
 
@@ -386,17 +408,18 @@ def _cache_name(tokenizer: Tokenizer) -> str:
     return f"tokens-{tokenizer.settings_key}"
 
 
-def _read_cache(cache: ContentCache | None, tokenizer: Tokenizer) -> dict:
+def _read_cache(cache: ContentCache | None, tokenizer: Tokenizer) -> dict[str, TokensWithSpans]:
     frame = cache.read(_cache_name(tokenizer)) if cache is not None else None
     if frame is None:
         return {}
-    out = {}
-    for key, toks, starts, ends, tags in zip(frame["key"], frame["tokens"], frame["starts"], frame["ends"], frame["pos"]):
+    out: dict[str, TokensWithSpans] = {}
+    for key, toks, starts, ends, tags in zip(frame["key"], frame["tokens"], frame["starts"], frame["ends"],
+                                             frame["pos"]):
         out[key] = (tuple(toks), tuple(zip(starts.tolist(), ends.tolist())), tuple(tags))
     return out
 
 
-def _write_cache(cache: ContentCache, tokenizer: Tokenizer, entries: dict) -> None:
+def _write_cache(cache: ContentCache, tokenizer: Tokenizer, entries: dict[str, TokensWithSpans]) -> None:
     keys = sorted(entries)
     frame = pd.DataFrame({
         "key": keys,
@@ -408,16 +431,18 @@ def _write_cache(cache: ContentCache, tokenizer: Tokenizer, entries: dict) -> No
     cache.write(_cache_name(tokenizer), frame, index=False)
 
 
-def _same_option(value, default) -> bool:
+def _same_option(value: object, default: object) -> bool:
     try:
         return bool(value == default) or (value is None and default is None)
     except Exception:  # an array or the like: not the default
         return False
 
 
-def tokenize(corpus: pd.DataFrame, *, dictionary=None, stopwords="default", pos: bool = False, keep=(),
-             hmm: bool = True, canonical: bool = True, backend: str = "jieba", tokenizer: Tokenizer | None = None,
-             cache=None, workers: int = 1, text_column: str = "text") -> pd.DataFrame:
+def tokenize(corpus: pd.DataFrame, *, dictionary: DictionarySpec = None, stopwords: StopwordsSpec = "default",
+             pos: bool = False, keep: DroppableKind | Iterable[DroppableKind] | None = (), hmm: bool = True,
+             canonical: bool = True, backend: Literal["jieba", "rjieba"] = "jieba", tokenizer: Tokenizer | None = None,
+             cache: str | os.PathLike[str] | bool | None = None, workers: int = 1,
+             text_column: str = "text") -> pd.DataFrame:
     """Add ``tokens`` (and their offsets) to every document or unit.
 
     Parameters
@@ -466,20 +491,22 @@ def tokenize(corpus: pd.DataFrame, *, dictionary=None, stopwords="default", pos:
         )
     if not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive int, got {workers!r}.")
-    options = dict(dictionary=dictionary, stopwords=stopwords, pos=pos, keep=keep, hmm=hmm, canonical=canonical,
-                   backend=backend)
+    options: dict[str, object] = dict(dictionary=dictionary, stopwords=stopwords, pos=pos, keep=keep, hmm=hmm,
+                                      canonical=canonical, backend=backend)
     if tokenizer is not None:
         if not isinstance(tokenizer, Tokenizer):
             raise TypeError(f"tokenizer must be a corpusanalysis.Tokenizer; got {type(tokenizer).__name__}.")
-        defaults = dict(dictionary=None, stopwords="default", pos=False, keep=(), hmm=True, canonical=True,
-                        backend="jieba")
+        defaults: dict[str, object] = dict(dictionary=None, stopwords="default", pos=False, keep=(), hmm=True,
+                                           canonical=True, backend="jieba")
         clash = sorted(k for k, v in options.items() if not _same_option(v, defaults[k]))
         if clash:
             raise ValueError(
-                f"tokenize(): tokenizer= is a ready Tokenizer, so {', '.join(f'{k}=' for k in clash)} would be ignored; "
-                "set them on the Tokenizer (Tokenizer(dictionary, stopwords=..., ...)) or leave out tokenizer=."
+                f"tokenize(): tokenizer= is a ready Tokenizer, so {', '.join(f'{k}=' for k in clash)} would be "
+                "ignored; set them on the Tokenizer (Tokenizer(dictionary, stopwords=..., ...)) or leave out "
+                "tokenizer=."
             )
-    tok = tokenizer or Tokenizer(**options)
+    tok = tokenizer or Tokenizer(dictionary, stopwords=stopwords, pos=pos, keep=keep, hmm=hmm, canonical=canonical,
+                                 backend=backend)
     texts = [t if isinstance(t, str) else "" for t in corpus[text_column].tolist()]
     store = ContentCache.from_option(cache)
     cached = _read_cache(store, tok)
@@ -521,7 +548,8 @@ def tokenize(corpus: pd.DataFrame, *, dictionary=None, stopwords="default", pos:
     return out
 
 
-def check_tokenized(corpus, where: str) -> None:
+def check_tokenized(corpus: Any, where: str) -> None:
+    """TypeError unless ``corpus`` is a DataFrame; ValueError naming ``where`` unless it has text and tokens."""
     if not isinstance(corpus, pd.DataFrame):
         raise TypeError(f"{where} expects a tokenized corpus DataFrame, got {type(corpus).__name__}.")
     missing = [c for c in ("text", "tokens", "token_spans") if c not in corpus.columns]
@@ -544,9 +572,9 @@ def tokens_table(corpus: pd.DataFrame) -> pd.DataFrame:
     """
     check_tokenized(corpus, "tokens_table()")
     id_name = corpus.index.name or "doc_id"
-    rows = {id_name: [], "i": [], "token": [], "start": [], "end": []}
+    rows: dict[str, list[Any]] = {id_name: [], "i": [], "token": [], "start": [], "end": []}
     has_pos = "pos" in corpus.columns
-    tags: list = []
+    tags: list[str] = []
     for idx, toks, spans, *rest in zip(corpus.index, corpus["tokens"], corpus["token_spans"],
                                        *( [corpus["pos"]] if has_pos else [])):
         for i, (t, (s, e)) in enumerate(zip(toks, spans)):

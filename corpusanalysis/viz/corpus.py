@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+
 import matplotlib
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .style import finish, new_figure, plot_style
@@ -11,7 +15,8 @@ from .style import finish, new_figure, plot_style
 __all__ = ["plot_cleaning_removals", "plot_document_lengths", "plot_trends"]
 
 
-def plot_document_lengths(summary: pd.DataFrame, *, hue: str = "script", ax=None, path=None) -> Figure:
+def plot_document_lengths(summary: pd.DataFrame, *, hue: str = "script", ax: Axes | Sequence[Axes] | None = None,
+                          path: str | os.PathLike[str] | None = None) -> Figure:
     """Horizontal bars of document length in characters, coloured by a metadata column.
 
     Parameters
@@ -50,21 +55,23 @@ def plot_document_lengths(summary: pd.DataFrame, *, hue: str = "script", ax=None
         import seaborn as sns
 
         colors = dict(zip(categories, sns.color_palette("deep", n_colors=max(len(categories), 1))))
-        fig, ax = new_figure(ax=ax, figsize=(7.5, 0.55 * len(data) + 1.4))
+        fig, plot_ax = new_figure(ax=ax, figsize=(7.5, 0.55 * len(data) + 1.4))
         bar_colors = [colors[str(v) if pd.notna(v) else "unknown"] for v in data[hue]]
-        bars = ax.barh(data["label"].astype(str), data["n_chars"], color=bar_colors)
-        ax.bar_label(bars, labels=[f"{n:,}" for n in data["n_chars"]], padding=3, fontsize=8)
-        ax.set_xlabel("字符数 (characters)")
-        ax.set_ylabel("")
-        ax.set_title("文档长度 Document length (raw characters)")
-        ax.grid(axis="y", visible=False)
-        ax.margins(x=0.12)
+        bars = plot_ax.barh(data["label"].astype(str), data["n_chars"], color=bar_colors)
+        plot_ax.bar_label(bars, labels=[f"{n:,}" for n in data["n_chars"]], padding=3, fontsize=8)
+        plot_ax.set_xlabel("字符数 (characters)")
+        plot_ax.set_ylabel("")
+        plot_ax.set_title("文档长度 Document length (raw characters)")
+        plot_ax.grid(axis="y", visible=False)
+        plot_ax.margins(x=0.12)
         handles = [matplotlib.patches.Patch(color=colors[c], label=c) for c in categories]
-        ax.legend(handles=handles, title=hue, loc="lower right")
+        plot_ax.legend(handles=handles, title=hue, loc="lower right")
         return finish(fig, path)
 
 
-def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = None, ax=None, path=None) -> Figure:
+def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = None,
+                           ax: Axes | Sequence[Axes] | None = None,
+                           path: str | os.PathLike[str] | None = None) -> Figure:
     """Stacked bars: characters each cleaning step removed from each document.
 
     Parameters
@@ -108,26 +115,27 @@ def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = 
 
         palette = sns.color_palette("tab10", n_colors=max(len(steps), 1))
         colors = dict(zip(steps, palette))  # colour fixed by step order, whatever is shown
-        fig, ax = new_figure(ax=ax, figsize=(8.0, 0.6 * len(data) + 1.6))
+        fig, plot_ax = new_figure(ax=ax, figsize=(8.0, 0.6 * len(data) + 1.6))
         left = pd.Series(0, index=data.index, dtype="float64")
         for col in shown:
             values = data[col].clip(lower=0).astype("float64")
-            ax.barh(names, values, left=left, color=colors[col], label=col.removeprefix("removed_"))
+            plot_ax.barh(names, values, left=left, color=colors[col], label=col.removeprefix("removed_"))
             left = left + values
         for y, doc in enumerate(data.index):
             share = data.loc[doc, "chars_removed"] / data.loc[doc, "chars_raw"] if data.loc[doc, "chars_raw"] else 0
-            ax.text(left[doc], y, f"  {int(left[doc]):,} / {int(data.loc[doc, 'chars_raw']):,} ({share:.0%})",
-                    va="center", fontsize=8)
-        ax.set_xlabel("删除的字符数 (characters removed)")
-        ax.set_title("清洗删除了什么 What cleaning removed, by step")
-        ax.grid(axis="y", visible=False)
-        ax.margins(x=0.25)
-        ax.legend(title="step", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(len(shown), 6),
-                  fontsize=8, frameon=False)
+            plot_ax.text(left[doc], y, f"  {int(left[doc]):,} / {int(data.loc[doc, 'chars_raw']):,} ({share:.0%})",
+                         va="center", fontsize=8)
+        plot_ax.set_xlabel("删除的字符数 (characters removed)")
+        plot_ax.set_title("清洗删除了什么 What cleaning removed, by step")
+        plot_ax.grid(axis="y", visible=False)
+        plot_ax.margins(x=0.25)
+        plot_ax.legend(title="step", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(len(shown), 6),
+                       fontsize=8, frameon=False)
         return finish(fig, path)
 
 
-def plot_trends(table: pd.DataFrame, *, ax=None, path=None):
+def plot_trends(table: pd.DataFrame, *, ax: Axes | Sequence[Axes] | None = None,
+                path: str | os.PathLike[str] | None = None) -> Figure:
     """Lines of the themes' and key terms' rates per year (two panels), from :func:`trends`.
 
     Parameters
@@ -161,21 +169,21 @@ def plot_trends(table: pd.DataFrame, *, ax=None, path=None):
         from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
         fig, axes = new_figure(ax=ax, figsize=(10.0, 4.2), ncols=2, sharex=True)
-        for ax, kind, title in zip(axes, ("theme", "term"), ("主题 Themes", "关键术语 Key terms")):
+        for plot_ax, kind, title in zip(axes, ("theme", "term"), ("主题 Themes", "关键术语 Key terms")):
             rows = table[table["kind"] == kind]
             names = list(dict.fromkeys(rows["name"].astype(str)))
             palette = dict(zip(names, sns.color_palette("tab10", n_colors=max(len(names), 1))))
             for name in names:
                 g = rows[rows["name"] == name]
-                ax.plot(g["period"], g["rate"], marker="o", ms=3, lw=1.3, color=palette[name],
-                        label=f"{name} (n={int(g['count'].sum()):,})")
-            ax.set_title(title)
+                plot_ax.plot(g["period"], g["rate"], marker="o", ms=3, lw=1.3, color=palette[name],
+                             label=f"{name} (n={int(g['count'].sum()):,})")
+            plot_ax.set_title(title)
             # years are whole numbers: no 2022.25 ticks
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
-            ax.set_xlabel("year")
-            ax.set_ylabel("per 10,000 tokens")
+            plot_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            plot_ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
+            plot_ax.set_xlabel("year")
+            plot_ax.set_ylabel("per 10,000 tokens")
             if names:
-                ax.legend(fontsize=7, loc="upper left")
+                plot_ax.legend(fontsize=7, loc="upper left")
         fig.suptitle("随时间变化 Trends: hits per 10,000 tokens by year (n = total hits)", fontsize=10)
         return finish(fig, path)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Hashable, Sequence
+from typing import Any
+
 import matplotlib
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from .style import finish, new_figure, plot_style, theme_colors
 
 __all__ = ["plot_association_heatmap", "plot_ego_networks", "plot_network"]
 
 from .._checks import renamed
-from ..text.dictionary import resolve_dictionary
+from ..text.dictionary import DictionarySpec, resolve_dictionary
 
 
 def _net_label_size(label: str, fontsize: float) -> tuple[float, float]:
@@ -21,8 +27,9 @@ def _net_label_size(label: str, fontsize: float) -> tuple[float, float]:
     return width, 1.25 * em
 
 
-def _net_place_labels(ax, pos: dict, order: list, sizes_in: tuple[float, float], *, fontsize: float,
-                      always: int, node_radius: dict) -> list:
+def _net_place_labels(ax: Axes, pos: dict[Hashable, tuple[float, float]], order: Sequence[Hashable],
+                      sizes_in: tuple[float, float], *, fontsize: float, always: int,
+                      node_radius: dict[Hashable, float]) -> list[Text]:
     """Greedy label placement without overlaps (deterministic): on the node, above, below, right, left.
 
     ``pos`` is in axes-fraction coordinates, ``sizes_in`` the axes size in inches.  The first
@@ -58,7 +65,7 @@ def _net_place_labels(ax, pos: dict, order: list, sizes_in: tuple[float, float],
     return texts
 
 
-def _net_layout(G, seed: int, panel_in: tuple[float, float]) -> dict:
+def _net_layout(G: Any, seed: int, panel_in: tuple[float, float]) -> dict[Hashable, tuple[float, float]]:
     """A deterministic layout per connected component, components packed in shelves (axes fractions).
 
     A single spring layout of a graph with many small components pushes them to a ring and
@@ -113,7 +120,7 @@ def _net_layout(G, seed: int, panel_in: tuple[float, float]) -> dict:
             for v, p in pos.items()}
 
 
-def _net_draw(ax, G, *, title: str, label_top: int, seed: int, panel_in: tuple[float, float]) -> None:
+def _net_draw(ax: Axes, G: Any, *, title: str, label_top: int, seed: int, panel_in: tuple[float, float]) -> None:
     import numpy as np
     import seaborn as sns
 
@@ -151,7 +158,7 @@ def _net_draw(ax, G, *, title: str, label_top: int, seed: int, panel_in: tuple[f
     # marker area s is in points^2: radius in inches = sqrt(s) / 2 / 72
     radius = {v: float(np.sqrt(s)) / 2 / 72 for v, s in zip(G.nodes, sizes)}
     _net_place_labels(ax, pos, order, panel_in, fontsize=9, always=min(8, len(order)), node_radius=radius)
-    first = {}
+    first: dict[Any, Hashable] = {}
     for v in sorted(G.nodes, key=lambda v: (-G.nodes[v].get("frequency", 0), v)):
         first.setdefault(G.nodes[v].get("community", 0), v)
     handles = [matplotlib.lines.Line2D([], [], ls="", marker="o", ms=7, color=col, label=f"{first[c]} …")
@@ -163,8 +170,9 @@ def _net_draw(ax, G, *, title: str, label_top: int, seed: int, panel_in: tuple[f
 
 
 @renamed(label_top="n", seed="random_state")
-def plot_network(graphs, *, n: int = 60, random_state: int = 7, ncols: int | None = None, title: str | None = None,
-                 ax=None, path=None) -> Figure:
+def plot_network(graphs: Any, *, n: int = 60, random_state: int = 7, ncols: int | None = None,
+                 title: str | None = None, ax: Axes | Sequence[Axes] | None = None,
+                 path: str | os.PathLike[str] | None = None) -> Figure:
     """Co-occurrence network(s): deterministic layout, size by frequency, colour by community.
 
     Nodes are drawn with an area proportional to the square root of their ``frequency``
@@ -222,20 +230,21 @@ def plot_network(graphs, *, n: int = 60, random_state: int = 7, ncols: int | Non
     with plot_style():
         fig, axes = new_figure(ax=ax, figsize=(panel[0] * ncols + 1.6 * ncols, panel[1] * nrows + 0.6), nrows=nrows,
                                ncols=ncols, squeeze=False)
-        for k, ax in enumerate(axes.ravel()):
+        for k, plot_ax in enumerate(axes.ravel()):
             if k >= n_panels:
-                ax.set_axis_off()
+                plot_ax.set_axis_off()
                 continue
             name, G = list(graphs.items())[k]
             head = f"{name} ({G.number_of_nodes()} terms, {G.number_of_edges()} edges)".strip()
-            _net_draw(ax, G, title=head, label_top=n, seed=random_state, panel_in=panel)
+            _net_draw(plot_ax, G, title=head, label_top=n, seed=random_state, panel_in=panel)
         if title:
             fig.suptitle(title)
         return finish(fig, path)
 
 
-def plot_ego_networks(assoc: pd.DataFrame, *, terms=None, n: int = 12, value: str = "g2", group: str | None = None,
-                      cooc: pd.DataFrame | None = None, dictionary=None, ax=None, path=None) -> Figure:
+def plot_ego_networks(assoc: pd.DataFrame, *, terms: Sequence[str] | None = None, n: int = 12, value: str = "g2",
+                      group: str | None = None, cooc: pd.DataFrame | None = None, dictionary: DictionarySpec = None,
+                      ax: Axes | Sequence[Axes] | None = None, path: str | os.PathLike[str] | None = None) -> Figure:
     """Ego networks of key terms side by side: each term in the centre, its associates around it.
 
     Associates (from :func:`corpusanalysis.cooccurrence.associates`) sit on a circle in rank order,
@@ -259,7 +268,8 @@ def plot_ego_networks(assoc: pd.DataFrame, *, terms=None, n: int = 12, value: st
     cooc : pandas.DataFrame, optional
         The co-occurrence table, for the chords between associates.
     dictionary : None, False, PolicyDictionary or path
-        Where the terms' themes (dot colours) come from (see :func:`~corpusanalysis.text.dictionary.resolve_dictionary`).
+        Where the terms' themes (dot colours) come from (see
+        :func:`~corpusanalysis.text.dictionary.resolve_dictionary`).
     ax : matplotlib Axes, optional
         Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
         figure.
@@ -304,7 +314,7 @@ def plot_ego_networks(assoc: pd.DataFrame, *, terms=None, n: int = 12, value: st
     colors = theme_colors(dictionary)
     with plot_style():
         fig, axes = new_figure(ax=ax, figsize=(4.9 * len(terms), 5.0), ncols=len(terms), squeeze=False)
-        for ax, term in zip(axes.ravel(), terms):
+        for plot_ax, term in zip(axes.ravel(), terms):
             rows = table[table["term"].astype(str) == term].sort_values("rank").head(n)
             k = len(rows)
             angles = np.pi / 2 - 2 * np.pi * np.arange(k) / max(k, 1)
@@ -319,29 +329,29 @@ def plot_ego_networks(assoc: pd.DataFrame, *, terms=None, n: int = 12, value: st
                 if "expected" in sub.columns:
                     sub = sub[sub["n_ab"] > sub["expected"]]
                 for a, b in sorted(zip(sub["term_a"].astype(str), sub["term_b"].astype(str))):
-                    ax.plot([pts[a][0], pts[b][0]], [pts[a][1], pts[b][1]], color="0.8", lw=0.6, zorder=1)
-            for (a, (x, y)), v in zip(pts.items(), vals):
-                ax.plot([0, x], [0, y], color="0.45", lw=0.6 + 4.4 * v / vmax, alpha=0.6, zorder=2,
-                        solid_capstyle="round")
+                    plot_ax.plot([pts[a][0], pts[b][0]], [pts[a][1], pts[b][1]], color="0.8", lw=0.6, zorder=1)
+            for (_, (x, y)), v in zip(pts.items(), vals):
+                plot_ax.plot([0, x], [0, y], color="0.45", lw=0.6 + 4.4 * v / vmax, alpha=0.6, zorder=2,
+                             solid_capstyle="round")
             freq = rows["n_associate"].to_numpy(dtype=float) if "n_associate" in rows.columns else np.ones(k)
             fmax = freq.max() if len(freq) and freq.max() > 0 else 1.0
-            ax.scatter([p[0] for p in pts.values()], [p[1] for p in pts.values()],
-                       s=40 + 360 * np.sqrt(freq / fmax), zorder=3, edgecolors="white", linewidths=0.8,
-                       c=[colors.get(term_theme.get(a, ""), colors[""]) for a in pts])
-            ax.scatter([0], [0], s=900, c=[colors.get(term_theme.get(term, ""), colors[""])], zorder=4,
-                       edgecolors="0.1", linewidths=1.4)
-            ax.text(0, -0.17, term, ha="center", va="top", fontsize=11, zorder=6,
-                    bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.6", "lw": 0.6})
+            plot_ax.scatter([p[0] for p in pts.values()], [p[1] for p in pts.values()],
+                            s=40 + 360 * np.sqrt(freq / fmax), zorder=3, edgecolors="white", linewidths=0.8,
+                            c=[colors.get(term_theme.get(a, ""), colors[""]) for a in pts])
+            plot_ax.scatter([0], [0], s=900, c=[colors.get(term_theme.get(term, ""), colors[""])], zorder=4,
+                            edgecolors="0.1", linewidths=1.4)
+            plot_ax.text(0, -0.17, term, ha="center", va="top", fontsize=11, zorder=6,
+                         bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.6", "lw": 0.6})
             for (a, (x, y)), (_, row) in zip(pts.items(), rows.iterrows()):
                 ha = "left" if x > 0.2 else "right" if x < -0.2 else "center"
                 va = "bottom" if y > 0.2 else "top" if y < -0.2 else "center"
-                ax.text(1.14 * x, 1.14 * y, f"{a} ({int(row['n_ab'])})", ha=ha, va=va, fontsize=9, zorder=6,
-                        path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
-            ax.set_xlim(-1.75, 1.75)
-            ax.set_ylim(-1.5, 1.5)
-            ax.set_aspect("equal")
-            ax.set_axis_off()
-            ax.set_title(term, fontsize=12)
+                plot_ax.text(1.14 * x, 1.14 * y, f"{a} ({int(row['n_ab'])})", ha=ha, va=va, fontsize=9, zorder=6,
+                             path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
+            plot_ax.set_xlim(-1.75, 1.75)
+            plot_ax.set_ylim(-1.5, 1.5)
+            plot_ax.set_aspect("equal")
+            plot_ax.set_axis_off()
+            plot_ax.set_title(term, fontsize=12)
         window = assoc.attrs.get("associates", {}).get("window", "")
         fig.suptitle(f"共现自我网络 Ego networks: top {n} associates by {value}"
                      + (f" (context: {window})" if window != "" else "")
@@ -350,8 +360,11 @@ def plot_ego_networks(assoc: pd.DataFrame, *, terms=None, n: int = 12, value: st
 
 
 @renamed(per_theme="n")
-def plot_association_heatmap(cooc: pd.DataFrame, terms=None, *, n: int = 6, value: str = "npmi",
-                             group: str | None = None, dictionary=None, ax=None, path=None) -> Figure:
+def plot_association_heatmap(cooc: pd.DataFrame, terms: Sequence[str] | dict[str, Sequence[str]] | None = None, *,
+                             n: int = 6, value: str = "npmi", group: str | None = None,
+                             dictionary: DictionarySpec = None,
+                             ax: Axes | Sequence[Axes] | None = None,
+                             path: str | os.PathLike[str] | None = None) -> Figure:
     """Heatmap of the association between key terms, blocks by theme, co-occurrence counts written in.
 
     Parameters
@@ -443,23 +456,23 @@ def plot_association_heatmap(cooc: pd.DataFrame, terms=None, *, n: int = 6, valu
     colors = theme_colors(dictionary)
     lim = np.nanmax(np.abs(vals)) if np.isfinite(vals).any() else 1.0
     with plot_style():
-        fig, ax = new_figure(ax=ax, figsize=(0.55 * m + 3.4, 0.5 * m + 2.0))
-        sns.heatmap(vals, ax=ax, mask=np.isnan(vals), cmap="vlag", vmin=-lim, vmax=lim,
+        fig, plot_ax = new_figure(ax=ax, figsize=(0.55 * m + 3.4, 0.5 * m + 2.0))
+        sns.heatmap(vals, ax=plot_ax, mask=np.isnan(vals), cmap="vlag", vmin=-lim, vmax=lim,
                     annot=annot, fmt="", annot_kws={"fontsize": 8}, linewidths=0.5, linecolor="white",
                     xticklabels=labels, yticklabels=labels, square=True,
                     cbar_kws={"label": value.upper() if value in ("npmi", "pmi") else value, "shrink": 0.7})
-        ax.set_facecolor("#f4f4f4")
-        ax.grid(False)
-        for tick in (*ax.get_xticklabels(), *ax.get_yticklabels()):
+        plot_ax.set_facecolor("#f4f4f4")
+        plot_ax.grid(False)
+        for tick in (*plot_ax.get_xticklabels(), *plot_ax.get_yticklabels()):
             term = tick.get_text().rsplit(" (", 1)[0]
             tick.set_color(colors.get(theme_of.get(term, ""), "0.2") if theme_of.get(term) else "0.2")
-        ax.tick_params(axis="x", rotation=90)
-        ax.tick_params(axis="y", rotation=0)
+        plot_ax.tick_params(axis="x", rotation=90)
+        plot_ax.tick_params(axis="y", rotation=0)
         edge = 0
         for block in list(blocks.values())[:-1]:
             edge += len(block)
-            ax.axhline(edge, color="0.3", lw=1.2)
-            ax.axvline(edge, color="0.3", lw=1.2)
-        ax.set_title(f"关键词关联 Association between the themes' key terms ({value.upper()}; "
-                     "numbers: contexts together)", fontsize=11)
+            plot_ax.axhline(edge, color="0.3", lw=1.2)
+            plot_ax.axvline(edge, color="0.3", lw=1.2)
+        plot_ax.set_title(f"关键词关联 Association between the themes' key terms ({value.upper()}; "
+                          "numbers: contexts together)", fontsize=11)
         return finish(fig, path)

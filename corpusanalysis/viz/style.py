@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import numpy as np
@@ -22,10 +24,13 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .._checks import describe
-from ..text.dictionary import resolve_dictionary
+from ..text.dictionary import DictionarySpec, resolve_dictionary
 
-__all__ = ["CJK_FONT_FAMILY", "FIGURE_DIR_ENV", "THEME_PALETTE", "cjk_font_path", "figure_dir", "finish", "group_colors",
-           "new_figure", "plot_style", "save_figure", "theme_colors"]
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+__all__ = ["CJK_FONT_FAMILY", "FIGURE_DIR_ENV", "THEME_PALETTE", "cjk_font_path", "figure_dir", "finish",
+           "group_colors", "new_figure", "plot_style", "save_figure", "theme_colors"]
 
 
 #: The font family every figure uses for Chinese text (from the ``mplfonts`` package).
@@ -66,7 +71,7 @@ def _register_font() -> None:
         font_manager.fontManager.addfont(path)
 
 
-def _style_params() -> dict:
+def _style_params() -> dict[RcKeyType, Any]:
     style_file = resources.files("corpusanalysis") / "data" / "plot_style.mplstyle"
     with resources.as_file(style_file) as path:
         params = matplotlib.rc_params_from_file(str(path), use_default_template=False)
@@ -74,7 +79,7 @@ def _style_params() -> dict:
 
 
 @contextlib.contextmanager
-def plot_style():
+def plot_style() -> Iterator[None]:
     """Context in which matplotlib uses the package style and the CJK font.
 
     The caller's ``rcParams`` are restored on exit.
@@ -110,7 +115,8 @@ class _Figure(Figure):
         return buffer.getvalue()
 
 
-def new_figure(*, figsize=(7.0, 4.0), ax=None, **subplot_kw):
+def new_figure(*, figsize: tuple[float, float] = (7.0, 4.0), ax: Axes | Sequence[Axes] | None = None,
+               **subplot_kw: Any) -> tuple[Figure, Any]:
     """A pyplot-free figure with one or more axes (``nrows``, ``ncols`` as in ``subplots``), or the caller's axes.
 
     Must be called inside :func:`plot_style` so the style applies.  With ``ax`` (one Axes, or as many
@@ -154,7 +160,7 @@ def new_figure(*, figsize=(7.0, 4.0), ax=None, **subplot_kw):
     return fig, grid
 
 
-def figure_dir(default: str | os.PathLike = "../figures") -> Path:
+def figure_dir(default: str | os.PathLike[str] = "../figures") -> Path:
     """Folder figures are written to: ``$CORPUSANALYSIS_FIGURE_DIR`` or ``default``.
 
     Notebooks run in ``notebooks/``, so the default is the project's ``figures/``;
@@ -169,7 +175,7 @@ def figure_dir(default: str | os.PathLike = "../figures") -> Path:
     return Path(os.environ.get(FIGURE_DIR_ENV) or default)
 
 
-def save_figure(fig: Figure, path: str | os.PathLike) -> Path:
+def save_figure(fig: Figure, path: str | os.PathLike[str]) -> Path:
     """Write ``fig`` as a PNG without metadata (no software version, no date).
 
     Parameters
@@ -201,7 +207,7 @@ def save_figure(fig: Figure, path: str | os.PathLike) -> Path:
     return path
 
 
-def finish(fig: Figure, path) -> Figure:
+def finish(fig: Figure, path: str | os.PathLike[str] | None) -> Figure:
     # Create ticks and text layout while the style is active, so that a figure
     # displayed later (e.g. by Jupyter, outside the context) keeps the CJK font.
     fig.draw_without_rendering()
@@ -215,7 +221,7 @@ def finish(fig: Figure, path) -> Figure:
 THEME_PALETTE = {"新质生产力": 0, "创新型县": 2, "容错纠错": 3, "general": 7}
 
 
-def theme_colors(dictionary=None) -> dict:
+def theme_colors(dictionary: DictionarySpec = None) -> dict[str, tuple[float, float, float]]:
     """The colour of every theme of ``dictionary``, of ``"general"`` and of ``""`` (no theme: grey).
 
     The bundled themes keep their colours (:data:`THEME_PALETTE`) in every figure; the themes of
@@ -239,7 +245,8 @@ def theme_colors(dictionary=None) -> dict:
     return {**out, "": (0.6, 0.6, 0.6)}
 
 
-def group_colors(groups, dictionary=None) -> dict:
+def group_colors(groups: Sequence[str],
+                 dictionary: DictionarySpec = None) -> dict[str, tuple[float, float, float] | None]:
     """Stable colours for groups: themes get their theme colour (:func:`theme_colors`), other groups other shades.
 
     Examples

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+
 import matplotlib
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .style import finish, group_colors, new_figure, plot_style
@@ -11,10 +15,11 @@ from .style import finish, group_colors, new_figure, plot_style
 __all__ = ["plot_keyness", "plot_tfidf_heatmap", "plot_theme_heatmap", "plot_theme_term_frequencies"]
 
 from ..features import WeightedMatrix, top_terms
+from ..text.dictionary import DictionarySpec
 
 
 def plot_theme_heatmap(scores: pd.DataFrame, *, labels: pd.Series | None = None, value: str = "rate",
-                       ax=None, path=None) -> Figure:
+                       ax: Axes | Sequence[Axes] | None = None, path: str | os.PathLike[str] | None = None) -> Figure:
     """Heatmap of dictionary theme (or category) rates × documents, raw hits written in each cell.
 
     Parameters
@@ -58,24 +63,25 @@ def plot_theme_heatmap(scores: pd.DataFrame, *, labels: pd.Series | None = None,
     with plot_style():
         import seaborn as sns
 
-        fig, ax = new_figure(ax=ax, figsize=(1.6 * len(rate.columns) + 4.0, 0.6 * len(rate) + 1.8))
-        sns.heatmap(rate.to_numpy(dtype=float), ax=ax, annot=annot, fmt="", cmap="rocket_r", linewidths=0.5,
+        fig, plot_ax = new_figure(ax=ax, figsize=(1.6 * len(rate.columns) + 4.0, 0.6 * len(rate) + 1.8))
+        sns.heatmap(rate.to_numpy(dtype=float), ax=plot_ax, annot=annot, fmt="", cmap="rocket_r", linewidths=0.5,
                     cbar_kws={"label": f"{value} (per 10,000 tokens)" if value == "rate" else value},
                     xticklabels=list(rate.columns), yticklabels=list(rows), annot_kws={"fontsize": 8})
-        ax.set_xlabel(group)
-        ax.set_ylabel("")
-        ax.set_title("主题词频 Theme terms per 10,000 tokens (raw hits in brackets)")
-        ax.tick_params(axis="y", rotation=0)
+        plot_ax.set_xlabel(group)
+        plot_ax.set_ylabel("")
+        plot_ax.set_title("主题词频 Theme terms per 10,000 tokens (raw hits in brackets)")
+        plot_ax.tick_params(axis="y", rotation=0)
         return finish(fig, path)
 
 
-def _keyness_rows(table: pd.DataFrame, group, n: int) -> pd.DataFrame:
+def _keyness_rows(table: pd.DataFrame, group: str | None, n: int) -> pd.DataFrame:
     rows = table if group is None else table[table["group"] == group]
     return rows[rows["stat"] > 0].head(n)
 
 
-def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups=None, alpha: float = 0.05, dictionary=None, ax=None,
-                 path=None) -> Figure:
+def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups: str | Sequence[str] | None = None, alpha: float = 0.05,
+                 dictionary: DictionarySpec = None, ax: Axes | Sequence[Axes] | None = None,
+                 path: str | os.PathLike[str] | None = None) -> Figure:
     """Top key terms per group side by side: log-ratio bars, significance marked.
 
     For each group (one panel), the ``n`` terms with the largest positive ``stat`` — the first
@@ -92,7 +98,7 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups=None, alpha: float 
         single comparison).
     n : int, default 10
         Terms per group.
-    groups : list of str, optional
+    groups : str or list of str, optional
         Groups to draw, in this order (default: every group, in the table's order).
     alpha : float, default 0.05
         Significance level for ``p_adj``.
@@ -128,58 +134,61 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups=None, alpha: float 
     if not isinstance(n, int) or isinstance(n, bool) or n < 1:
         raise ValueError(f"n must be a positive int (terms per group); got {n!r}.")
     has_group = "group" in table.columns
-    present = list(dict.fromkeys(table["group"].astype(str))) if has_group else [None]
+    # the panels: one per group, or one (None) for a single comparison
+    present: list[str | None] = list(dict.fromkeys(table["group"].astype(str))) if has_group else [None]
+    panels: list[str | None]
     if groups is None:
-        groups = present
+        panels = present
     else:
         if not has_group:
             raise ValueError("plot_keyness(): groups= needs a table with a 'group' column (keyness(..., by=...)).")
-        groups = [groups] if isinstance(groups, str) else list(groups)
-        unknown = [g for g in groups if g not in present]
+        panels = [groups] if isinstance(groups, str) else list(groups)
+        unknown = [g for g in panels if g not in present]
         if unknown:
             raise ValueError(f"plot_keyness(): group(s) {unknown} are not in the table; groups present: {present}.")
-    if not groups:
+    if not panels:
         raise ValueError("plot_keyness(): the table has no rows to draw.")
-    chosen = {g: _keyness_rows(table, g, n) for g in groups}
+    chosen = {g: _keyness_rows(table, g, n) for g in panels}
     longest = max([len(str(t)) for rows in chosen.values() for t in rows["term"]] or [2])
     height = 0.32 * max([len(rows) for rows in chosen.values()] + [3]) + 1.6
     with plot_style():
-        colors = group_colors([g for g in groups if g is not None], dictionary) if has_group else {None: None}
-        fig, axes = new_figure(ax=ax, figsize=(max(3.0, 1.9 + 0.16 * longest) * len(groups), height),
-                               ncols=len(groups), sharex=True, squeeze=False)
+        colors = group_colors([g for g in panels if g is not None], dictionary) if has_group else {}
+        fig, axes = new_figure(ax=ax, figsize=(max(3.0, 1.9 + 0.16 * longest) * len(panels), height),
+                               ncols=len(panels), sharex=True, squeeze=False)
         axes = axes[0]
         comparisons = table.attrs.get("keyness", {}).get("comparisons", {})
-        for ax, g in zip(axes, groups):
+        for plot_ax, g in zip(axes, panels):
             rows = chosen[g]
-            color = colors.get(g) or (0.3, 0.45, 0.69)
+            color = (colors.get(g) if g is not None else None) or (0.3, 0.45, 0.69)
             y = list(range(len(rows)))[::-1]
             sig = (rows["p_adj"] < alpha).to_numpy()
-            bars = ax.barh(y, rows["log_ratio"].to_numpy(dtype=float), color=color, height=0.7)
+            bars = plot_ax.barh(y, rows["log_ratio"].to_numpy(dtype=float), color=color, height=0.7)
             for bar, s in zip(bars, sig):
                 if not s:
                     bar.set_alpha(0.35)
                     bar.set_hatch("///")
-            ax.bar_label(bars, labels=[f"{a}/{b}{' *' if s else ''}" for a, b, s in
-                                       zip(rows["count_target"], rows["count_reference"], sig)], padding=2, fontsize=7.5)
-            ax.set_yticks(y, labels=[str(t) for t in rows["term"]])
-            ax.grid(axis="y", visible=False)
-            ax.axvline(0, color="0.4", linewidth=0.8)
+            plot_ax.bar_label(bars, labels=[f"{a}/{b}{' *' if s else ''}" for a, b, s in
+                                            zip(rows["count_target"], rows["count_reference"], sig)],
+                              padding=2, fontsize=7.5)
+            plot_ax.set_yticks(y, labels=[str(t) for t in rows["term"]])
+            plot_ax.grid(axis="y", visible=False)
+            plot_ax.axvline(0, color="0.4", linewidth=0.8)
             info = comparisons.get(g if has_group else "target", {})
             n_rows = info.get("n_rows_target", 0)
             size = f"{n_rows} row{'s' if n_rows != 1 else ''}, {info['tokens_target']:,} tokens" if info else ""
-            ax.set_title("\n".join(x for x in ("" if g is None else str(g), size) if x), fontsize=11)
-            ax.set_xlabel("log2 ratio")
+            plot_ax.set_title("\n".join(x for x in ("" if g is None else str(g), size) if x), fontsize=11)
+            plot_ax.set_xlabel("log2 ratio")
             if not len(rows):
-                ax.text(0.5, 0.5, "no over-represented term", transform=ax.transAxes, ha="center", fontsize=8)
-                ax.set_yticks([])
-            ax.margins(x=0.22)
+                plot_ax.text(0.5, 0.5, "no over-represented term", transform=plot_ax.transAxes, ha="center", fontsize=8)
+                plot_ax.set_yticks([])
+            plot_ax.margins(x=0.22)
         fig.suptitle("关键词 Key terms (log2 ratio vs. the rest; label = count in target / in reference; "
                      f"* p_adj < {alpha:g})", fontsize=10)
         return finish(fig, path)
 
 
-def plot_tfidf_heatmap(weighted, *, n: int = 5, labels: pd.Series | None = None, max_rows: int = 30,
-                       ax=None, path=None) -> Figure:
+def plot_tfidf_heatmap(weighted: WeightedMatrix, *, n: int = 5, labels: pd.Series | None = None, max_rows: int = 30,
+                       ax: Axes | Sequence[Axes] | None = None, path: str | os.PathLike[str] | None = None) -> Figure:
     """Heatmap of TF-IDF weights: the top terms of every row × the rows, raw counts in the cells.
 
     The terms are the union of :func:`corpusanalysis.features.top_terms` ``(weighted, n=n)``
@@ -244,22 +253,24 @@ def plot_tfidf_heatmap(weighted, *, n: int = 5, labels: pd.Series | None = None,
         import seaborn as sns
 
         longest = max(len(x) for x in names)
-        fig, ax = new_figure(ax=ax, figsize=(max(5.0, 0.95 * len(ids) + 0.16 * max(len(t) for t in terms) + 2.2),
+        fig, plot_ax = new_figure(ax=ax, figsize=(max(5.0, 0.95 * len(ids) + 0.16 * max(len(t) for t in terms) + 2.2),
                                       0.3 * len(terms) + 1.6 + 0.09 * min(longest, 24)))
-        sns.heatmap(values, ax=ax, annot=annot, fmt="", cmap="mako_r", linewidths=0.5, vmin=0,
+        sns.heatmap(values, ax=plot_ax, annot=annot, fmt="", cmap="mako_r", linewidths=0.5, vmin=0,
                     cbar_kws={"label": "TF-IDF weight"}, xticklabels=names, yticklabels=terms,
                     annot_kws={"fontsize": 7.5})
-        ax.set_xlabel(id_name)
-        ax.set_ylabel("")
-        ax.tick_params(axis="y", rotation=0)
-        ax.tick_params(axis="x", rotation=30 if longest > 6 else 0)
-        for t in ax.get_xticklabels():
+        plot_ax.set_xlabel(id_name)
+        plot_ax.set_ylabel("")
+        plot_ax.tick_params(axis="y", rotation=0)
+        plot_ax.tick_params(axis="x", rotation=30 if longest > 6 else 0)
+        for t in plot_ax.get_xticklabels():
             t.set_horizontalalignment("right" if longest > 6 else "center")
-        ax.set_title(f"TF-IDF: top {n} terms per {weighted.unit} (raw counts in the cells)")
+        plot_ax.set_title(f"TF-IDF: top {n} terms per {weighted.unit} (raw counts in the cells)")
         return finish(fig, path)
 
 
-def plot_theme_term_frequencies(table: pd.DataFrame, *, dictionary=None, ax=None, path=None) -> Figure:
+def plot_theme_term_frequencies(table: pd.DataFrame, *, dictionary: DictionarySpec = None,
+                                ax: Axes | Sequence[Axes] | None = None,
+                                path: str | os.PathLike[str] | None = None) -> Figure:
     """Grouped bars: how often each theme's key terms occur in each group, per 10,000 tokens.
 
     One panel per theme family (``term_theme``), terms top to bottom by ``rank``, one bar per
@@ -306,25 +317,27 @@ def plot_theme_term_frequencies(table: pd.DataFrame, *, dictionary=None, ax=None
     n_terms = max(table.groupby("term_theme")["term"].nunique())
     with plot_style():
         colors = group_colors(groups, dictionary)
-        fig, axes = new_figure(ax=ax, figsize=(3.4 * len(families) + 0.6, 0.13 * len(groups) * n_terms + 0.1 * n_terms + 1.9),
+        fig, axes = new_figure(ax=ax, figsize=(3.4 * len(families) + 0.6,
+                                               0.13 * len(groups) * n_terms + 0.1 * n_terms + 1.9),
                                ncols=len(families), squeeze=False)
         axes = axes[0]
         height = 0.8 / len(groups)
-        for ax, fam in zip(axes, families):
+        for plot_ax, fam in zip(axes, families):
             part = table[table["term_theme"].astype(str) == fam]
             terms = list(dict.fromkeys(part.sort_values("rank", kind="stable")["term"].astype(str)))
             for j, g in enumerate(groups):
-                cell = part[part["group"].astype(str) == g].set_index(part[part["group"].astype(str) == g]["term"].astype(str))
+                cell = part[part["group"].astype(str) == g].set_index(
+                    part[part["group"].astype(str) == g]["term"].astype(str))
                 rates = [float(cell.loc[t, "rate"]) if t in cell.index else 0.0 for t in terms]
                 cnts = [int(cell.loc[t, "count"]) if t in cell.index else 0 for t in terms]
                 y = [len(terms) - 1 - i + 0.4 - height * (j + 0.5) for i in range(len(terms))]
-                bars = ax.barh(y, rates, height=height * 0.92, color=colors[g], label=g)
-                ax.bar_label(bars, labels=[str(c) if c else "" for c in cnts], padding=1.5, fontsize=6.5)
-            ax.set_yticks([len(terms) - 1 - i for i in range(len(terms))], labels=terms)
-            ax.grid(axis="y", visible=False)
-            ax.set_title(f"{fam} terms")
-            ax.set_xlabel(f"per {per:,} tokens")
-            ax.margins(x=0.15)
+                bars = plot_ax.barh(y, rates, height=height * 0.92, color=colors[g], label=g)
+                plot_ax.bar_label(bars, labels=[str(c) if c else "" for c in cnts], padding=1.5, fontsize=6.5)
+            plot_ax.set_yticks([len(terms) - 1 - i for i in range(len(terms))], labels=terms)
+            plot_ax.grid(axis="y", visible=False)
+            plot_ax.set_title(f"{fam} terms")
+            plot_ax.set_xlabel(f"per {per:,} tokens")
+            plot_ax.margins(x=0.15)
         handles = [matplotlib.patches.Patch(color=colors[g], label=g) for g in groups]
         fig.legend(handles=handles, title=by, loc="outside lower center", ncol=min(len(groups), 6), fontsize=8)
         fig.suptitle(f"主题词频 Theme terms per {per:,} tokens by {by} (raw counts at the bars)", fontsize=10)

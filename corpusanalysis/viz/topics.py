@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+from typing import Literal
+
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..text.dictionary import DictionarySpec
 from .style import finish, group_colors, new_figure, plot_style
 
 __all__ = ["plot_k_selection", "plot_topic_prevalence", "plot_topics"]
@@ -21,7 +27,7 @@ _K_PANELS = {
 }
 
 
-def _topic_colors(n: int) -> list:
+def _topic_colors(n: int) -> list[tuple[float, float, float]]:
     import seaborn as sns
 
     base = sns.color_palette("tab10", n_colors=10)
@@ -29,7 +35,7 @@ def _topic_colors(n: int) -> list:
 
 
 def plot_k_selection(table: pd.DataFrame, *, chosen: int | None = None, min_stability: float | None = 0.7,
-                     ax=None, path=None) -> Figure:
+                     ax: Axes | Sequence[Axes] | None = None, path: str | os.PathLike[str] | None = None) -> Figure:
     """Coherence, stability, diversity and perplexity against k: one dot per seed, the line their mean.
 
     Parameters
@@ -74,35 +80,37 @@ def plot_k_selection(table: pd.DataFrame, *, chosen: int | None = None, min_stab
     offsets = {s: (i - (len(seeds) - 1) / 2) * 0.08 for i, s in enumerate(seeds)}
     with plot_style():
         fig, axes = new_figure(ax=ax, figsize=(11.0, 6.2), nrows=2, ncols=3, sharex=True)
-        for ax, (col, title) in zip(axes.ravel(), _K_PANELS.items()):
-            ax.set_title(title, fontsize=10)
+        for plot_ax, (col, title) in zip(axes.ravel(), _K_PANELS.items()):
+            plot_ax.set_title(title, fontsize=10)
             if col not in data.columns or data[col].isna().all():
-                ax.text(0.5, 0.5, "not computed", transform=ax.transAxes, ha="center", va="center", color="0.5")
+                plot_ax.text(0.5, 0.5, "not computed", transform=plot_ax.transAxes, ha="center", va="center",
+                             color="0.5")
                 continue
             values = data[["k", "seed", col]].dropna()
-            ax.scatter(values["k"] + values["seed"].map(offsets), values[col], s=14, color="0.55", zorder=2,
-                       label="one seed")
+            plot_ax.scatter(values["k"] + values["seed"].map(offsets), values[col], s=14, color="0.55", zorder=2,
+                            label="one seed")
             mean = data.groupby("k", sort=True)[col].mean()
-            ax.plot(mean.index, mean.to_numpy(), color="C0", marker="o", lw=1.6, zorder=3, label="mean over seeds")
+            plot_ax.plot(mean.index, mean.to_numpy(), color="C0", marker="o", lw=1.6, zorder=3, label="mean over seeds")
             if col == "stability":
                 if "stability_null" in data.columns and data["stability_null"].notna().any():
                     null = data.groupby("k", sort=True)["stability_null"].mean()
-                    ax.plot(null.index, null.to_numpy(), color="0.45", ls="--", lw=1.2, marker="x",
-                            label="shuffled-corpus baseline")
+                    plot_ax.plot(null.index, null.to_numpy(), color="0.45", ls="--", lw=1.2, marker="x",
+                                 label="shuffled-corpus baseline")
                 if min_stability is not None:
-                    ax.axhline(min_stability, color="C3", ls=":", lw=1.0, label=f"threshold {min_stability:g}")
-                ax.legend(fontsize=7, loc="best")
+                    plot_ax.axhline(min_stability, color="C3", ls=":", lw=1.0, label=f"threshold {min_stability:g}")
+                plot_ax.legend(fontsize=7, loc="best")
             if chosen is not None:
-                ax.axvline(chosen, color="C3", ls="--", lw=1.0, alpha=0.8)
-        for ax in axes[-1]:
-            ax.set_xlabel("k (主题数 number of topics)")
-            ax.set_xticks(ks)
+                plot_ax.axvline(chosen, color="C3", ls="--", lw=1.0, alpha=0.8)
+        for plot_ax in axes[-1]:
+            plot_ax.set_xlabel("k (主题数 number of topics)")
+            plot_ax.set_xticks(ks)
         suffix = f"; chosen k = {chosen}" if chosen is not None else ""
         fig.suptitle(f"主题数选择 Choosing k: {len(seeds)} seeds per k (dots), mean (line){suffix}")
         return finish(fig, path)
 
 
-def plot_topics(terms: pd.DataFrame, *, value: str = "prob", ncols: int = 3, ax=None, path=None) -> Figure:
+def plot_topics(terms: pd.DataFrame, *, value: Literal["prob", "relevance"] = "prob", ncols: int = 3,
+                ax: Axes | Sequence[Axes] | None = None, path: str | os.PathLike[str] | None = None) -> Figure:
     """Top terms of every topic as horizontal bars, one panel per topic, in topic-id order.
 
     Parameters
@@ -150,18 +158,18 @@ def plot_topics(terms: pd.DataFrame, *, value: str = "prob", ncols: int = 3, ax=
     with plot_style():
         fig, axes = new_figure(ax=ax, figsize=(3.6 * ncols + 0.4, 0.27 * n_terms * nrows + 1.0 * nrows + 0.6),
                                nrows=nrows, ncols=ncols, squeeze=False)
-        for ax in axes.ravel()[len(topics):]:
-            ax.set_visible(False)
-        for ax, topic in zip(axes.ravel(), topics):
+        for plot_ax in axes.ravel()[len(topics):]:
+            plot_ax.set_visible(False)
+        for plot_ax, topic in zip(axes.ravel(), topics):
             rows = data[data["topic"] == topic]
             y = list(range(len(rows)))[::-1]
-            bars = ax.barh(y, rows[value].to_numpy(dtype=float), color=colors[topic - 1])
-            ax.bar_label(bars, labels=[f"{int(c):,}" for c in rows["count"]], padding=2, fontsize=7, color="0.35")
-            ax.set_yticks(y, labels=rows["term"].astype(str).tolist(), fontsize=9)
-            ax.set_title(str(rows["label"].iloc[0]), fontsize=10, loc="left")
-            ax.grid(axis="y", visible=False)
-            ax.margins(x=0.18)
-            ax.set_xlabel("p(term | topic)" if value == "prob" else "relevance", fontsize=8)
+            bars = plot_ax.barh(y, rows[value].to_numpy(dtype=float), color=colors[topic - 1])
+            plot_ax.bar_label(bars, labels=[f"{int(c):,}" for c in rows["count"]], padding=2, fontsize=7, color="0.35")
+            plot_ax.set_yticks(y, labels=rows["term"].astype(str).tolist(), fontsize=9)
+            plot_ax.set_title(str(rows["label"].iloc[0]), fontsize=10, loc="left")
+            plot_ax.grid(axis="y", visible=False)
+            plot_ax.margins(x=0.18)
+            plot_ax.set_xlabel("p(term | topic)" if value == "prob" else "relevance", fontsize=8)
         sort = terms.attrs.get("sort")
         lam = terms.attrs.get("relevance_lambda")
         ranked = f"ranked by relevance (λ = {lam:g})" if sort == "relevance" and lam is not None else (
@@ -170,7 +178,9 @@ def plot_topics(terms: pd.DataFrame, *, value: str = "prob", ncols: int = 3, ax=
         return finish(fig, path)
 
 
-def plot_topic_prevalence(prevalence: pd.DataFrame, *, dictionary=None, ax=None, path=None) -> Figure:
+def plot_topic_prevalence(prevalence: pd.DataFrame, *, dictionary: DictionarySpec = None,
+                          ax: Axes | Sequence[Axes] | None = None,
+                          path: str | os.PathLike[str] | None = None) -> Figure:
     """Each topic's share in every group (e.g. theme) with its bootstrap confidence interval.
 
     Parameters
@@ -219,7 +229,7 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, *, dictionary=None, ax=None,
     level = prevalence.attrs.get("ci")
     ci_text = f"{level:.0%} bootstrap CI" if isinstance(level, float) else "bootstrap CI"
     with plot_style():
-        fig, ax = new_figure(ax=ax, figsize=(8.0, 0.75 * len(topics) * max(1, len(groups) / 3) + 1.6))
+        fig, plot_ax = new_figure(ax=ax, figsize=(8.0, 0.75 * len(topics) * max(1, len(groups) / 3) + 1.6))
         for j, group in enumerate(groups):
             rows = data[data["group"].astype(str) == group].set_index("topic").reindex(topics)
             # topic 1 on top; groups spread within the topic's row, in sorted order top down
@@ -227,19 +237,19 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, *, dictionary=None, ax=None,
             share = rows["share"].to_numpy(dtype=float)
             low = (share - rows["ci_low"].to_numpy(dtype=float)).clip(min=0)  # NaN (no interval) stays NaN
             high = (rows["ci_high"].to_numpy(dtype=float) - share).clip(min=0)
-            ax.errorbar(share, y, xerr=[low, high], fmt="o", ms=5, capsize=2.5, lw=1.2, color=colors[group],
-                        label=f"{group} (n={int(n_units[group])})")
-        ax.set_yticks(range(len(topics)), labels=[labels[t] for t in topics][::-1])
-        ax.set_ylim(-0.6, len(topics) - 0.4)
-        ax.set_xlim(left=-0.02)
+            plot_ax.errorbar(share, y, xerr=[low, high], fmt="o", ms=5, capsize=2.5, lw=1.2, color=colors[group],
+                             label=f"{group} (n={int(n_units[group])})")
+        plot_ax.set_yticks(range(len(topics)), labels=[labels[t] for t in topics][::-1])
+        plot_ax.set_ylim(-0.6, len(topics) - 0.4)
+        plot_ax.set_xlim(left=-0.02)
         for i in range(len(topics) - 1):
-            ax.axhline(i + 0.5, color="0.85", lw=0.8)
-        ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+            plot_ax.axhline(i + 0.5, color="0.85", lw=0.8)
+        plot_ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
         what = "mean share of the group's units" if prevalence.attrs.get("weight") == "units" else (
             "share of the group's tokens")
-        ax.set_xlabel(f"主题占比 {what} ({ci_text})")
-        ax.grid(axis="y", visible=False)
+        plot_ax.set_xlabel(f"主题占比 {what} ({ci_text})")
+        plot_ax.grid(axis="y", visible=False)
         name = prevalence.attrs.get("by", prevalence.attrs.get("groups", "group"))
         fig.legend(title=f"{name} (units)", loc="outside right upper", fontsize=8)
-        ax.set_title(f"各组主题占比 Topic prevalence by {name}")
+        plot_ax.set_title(f"各组主题占比 Topic prevalence by {name}")
         return finish(fig, path)

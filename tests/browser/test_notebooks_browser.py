@@ -90,7 +90,7 @@ def lab(tmp_path_factory):
            "PYDEVD_DISABLE_FILE_VALIDATION": "1", "CORPUSANALYSIS_FIGURE_DIR": str(figures)}
     venv_bin = Path(sys.executable).parent
     jupyter = venv_bin / "jupyter" if (venv_bin / "jupyter").exists() else ROOT / ".venv" / "bin" / "jupyter"
-    log = open(home / "lab.log", "wb")
+    log = open(home / "lab.log", "wb")  # noqa: SIM115 - stays open for the server's lifetime, closed in the fixture
     proc = subprocess.Popen(
         [str(jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
          "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
