@@ -209,18 +209,22 @@ def _check_str_list(value: Any, *, source: str, where: str, key: str) -> list[An
     return value
 
 
+def _refuse_unknown_keys(mapping: Mapping[Any, Any], allowed: tuple[str, ...], *, source: str, subject: str,
+                         hint: str = " Check the spelling.") -> None:
+    bad = [k for k in mapping if k not in allowed]
+    if bad:
+        raise DictionaryError(
+            f"{source}: {subject} {', '.join(map(repr, bad))}; allowed keys are {', '.join(allowed)}.{hint}"
+        )
+
+
 def _validate(doc: Any, source: str) -> _Validated:
     """Validate a native-format document; return normalised metadata, categories and entries."""
     if not isinstance(doc, Mapping):
         raise DictionaryError(
             f"{source}: expected a YAML mapping with top-level keys {', '.join(_TOP_REQUIRED)}, got {describe(doc)}."
         )
-    unknown = [k for k in doc if k not in _TOP_ALLOWED]
-    if unknown:
-        raise DictionaryError(
-            f"{source}: unknown top-level key(s) {', '.join(map(repr, unknown))}; allowed keys are "
-            f"{', '.join(_TOP_ALLOWED)}. Check the spelling."
-        )
+    _refuse_unknown_keys(doc, _TOP_ALLOWED, source=source, subject="unknown top-level key(s)")
     missing = [k for k in _TOP_REQUIRED if k not in doc]
     if missing:
         raise DictionaryError(
@@ -262,12 +266,8 @@ def _validate(doc: Any, source: str) -> _Validated:
             raise DictionaryError(
                 f"{source}: category {cid!r} must be a mapping with 'label' and 'description', got {describe(spec)}."
             )
-        bad = [k for k in spec if k not in _CATEGORY_ALLOWED]
-        if bad:
-            raise DictionaryError(
-                f"{source}: category {cid!r} has unknown key(s) {', '.join(map(repr, bad))}; allowed keys are "
-                f"{', '.join(_CATEGORY_ALLOWED)}."
-            )
+        _refuse_unknown_keys(spec, _CATEGORY_ALLOWED, source=source, subject=f"category {cid!r} has unknown key(s)",
+                             hint="")
         label = spec.get("label")
         if not isinstance(label, str) or not label.strip():
             raise DictionaryError(f"{source}: category {cid!r}: 'label' must be a non-empty string, "
@@ -306,12 +306,7 @@ def _validate(doc: Any, source: str) -> _Validated:
                 f"{source}: {where}: expected a mapping with keys term, category, ... got {describe(raw)}. "
                 "Each list item must look like '- term: 创新型县'."
             )
-        bad = [k for k in raw if k not in _ENTRY_ALLOWED]
-        if bad:
-            raise DictionaryError(
-                f"{source}: {where}: unknown key(s) {', '.join(map(repr, bad))}; allowed keys are "
-                f"{', '.join(_ENTRY_ALLOWED)}. Check the spelling."
-            )
+        _refuse_unknown_keys(raw, _ENTRY_ALLOWED, source=source, subject=f"{where}: unknown key(s)")
         missing = [k for k in _ENTRY_REQUIRED if k not in raw]
         if missing:
             raise DictionaryError(
@@ -386,39 +381,32 @@ def _quoted(s: str) -> str:
 _PLAIN_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
-def _q_block(s: str) -> str:
-    """Quote ``s`` for a block context (``key: value``, ``- value``) only when YAML needs it."""
+def _quote_unless(s: str, *probes: tuple[str, Any]) -> str:
+    """``s`` as it is when YAML reads every probe text back as the expected value (or ``s`` is plain
+    Chinese), else ``s`` quoted."""
     if _PLAIN_CJK.match(s):
         return s
     try:
-        if _loads("k: " + s) == {"k": s} and _loads("- " + s) == [s]:
+        if all(_loads(text) == expected for text, expected in probes):
             return s
     except yaml.YAMLError:
         pass
     return _quoted(s)
+
+
+def _q_block(s: str) -> str:
+    """Quote ``s`` for a block context (``key: value``, ``- value``) only when YAML needs it."""
+    return _quote_unless(s, ("k: " + s, {"k": s}), ("- " + s, [s]))
 
 
 def _q_flow(s: str) -> str:
     """Quote ``s`` for a flow sequence (``[a, b]``) only when YAML needs it."""
-    if _PLAIN_CJK.match(s):
-        return s
-    try:
-        if _loads("[" + s + "]") == [s]:
-            return s
-    except yaml.YAMLError:
-        pass
-    return _quoted(s)
+    return _quote_unless(s, ("[" + s + "]", [s]))
 
 
 def _q_key(s: str) -> str:
-    if _PLAIN_CJK.match(s):
-        return s
-    try:
-        if _loads(s + ": x") == {s: "x"}:
-            return s
-    except yaml.YAMLError:
-        pass
-    return _quoted(s)
+    """Quote ``s`` for a mapping key only when YAML needs it."""
+    return _quote_unless(s, (s + ": x", {s: "x"}))
 
 
 def _comment(s: str) -> str:
