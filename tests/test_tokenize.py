@@ -270,26 +270,42 @@ def test_input_not_mutated(cleaned):
     pd.testing.assert_frame_equal(cleaned, before)
 
 
-# ----------------------------------------------------------------------------- the optional fast backend
+# ----------------------------------------------------------------------------- the default (rjieba) and the reference (jieba)
 @pytest.mark.slow
-def test_rjieba_backend_gives_identical_terms(cleaned, tokenized):
-    pytest.importorskip("rjieba")
-    fast = tokenize(cleaned, backend="rjieba")
+def test_default_backend_gives_the_terms_of_the_jieba_reference(cleaned, tokenized):
+    reference = tokenize(cleaned, backend="jieba")
     d = load_dictionary()
     terms = set(d.terms["term"])
+    assert tokenized.attrs["tokenize"]["backend"] == "rjieba"
     for doc_id in cleaned.index:
         ours = [(t, s) for t, s in zip(tokenized.loc[doc_id, "tokens"], tokenized.loc[doc_id, "token_spans"]) if t in terms]
-        theirs = [(t, s) for t, s in zip(fast.loc[doc_id, "tokens"], fast.loc[doc_id, "token_spans"]) if t in terms]
-        assert ours == theirs, doc_id
+        ref = [(t, s) for t, s in zip(reference.loc[doc_id, "tokens"], reference.loc[doc_id, "token_spans"]) if t in terms]
+        assert ours == ref, doc_id
     # without the HMM the whole segmentation equals jieba's
-    slow = tokenize(cleaned, hmm=False)
-    quick = tokenize(cleaned, hmm=False, backend="rjieba")
+    slow = tokenize(cleaned, hmm=False, backend="jieba")
+    quick = tokenize(cleaned, hmm=False)
     assert slow["tokens"].tolist() == quick["tokens"].tolist()
-    assert Tokenizer(backend="rjieba").settings_key != Tokenizer().settings_key
+    assert slow["token_spans"].tolist() == quick["token_spans"].tolist()
+    assert Tokenizer(backend="jieba").settings_key != Tokenizer().settings_key
+
+
+def test_fast_path_equals_the_token_by_token_path(cleaned):
+    # token_arrays (one segmenter call per text, codes per distinct token) against analyze() + filtering
+    for kwargs in ({}, {"keep": ("number", "punct", "space")}, {"stopwords": None}, {"canonical": False},
+                   {"dictionary": False}, {"backend": "jieba"}):
+        tok = Tokenizer(**kwargs)
+        for text in [*cleaned["text"], "MAIL AI 5G R&D AI芯片", "", "新质生产力新质生产力", " 2.5% "]:
+            assert tok.tokens_with_spans(text) == tok._tokens_with_spans_slow(text), (kwargs, text[:20])
+
+
+def test_pos_tagging_uses_jieba():
+    tok = Tokenizer(pos=True)
+    assert tok.backend_ == "jieba"
+    assert tok.tokens_with_spans("发展新质生产力")[2] == ("vn", "nz")
 
 
 def test_backend_errors():
-    with pytest.raises(ValueError, match="backend must be 'jieba' or 'rjieba', got 'pkuseg'"):
+    with pytest.raises(ValueError, match="backend must be 'jieba', 'rjieba' or None, got 'pkuseg'"):
         Tokenizer(backend="pkuseg")
     with pytest.raises(ValueError, match="does not tag parts of speech"):
         Tokenizer(backend="rjieba", pos=True)

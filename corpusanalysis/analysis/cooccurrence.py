@@ -85,7 +85,7 @@ from scipy import special
 from .._checks import is_real, renamed, user_stacklevel
 from ..errors import EmptyResultError
 from ..text.dictionary import DictionarySpec, resolve_dictionary
-from ..text.segment import UnitLevel, locate_tokens, segment, unit_level
+from ..text.segment import UnitLevel, flat_offsets, locate_tokens, segment, unit_level
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -233,8 +233,7 @@ def _split_rows(frame: pd.DataFrame, level: UnitLevel, lengths: np.ndarray, wher
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # empty rows have no units and no tokens: nothing is lost
         units = segment(pd.DataFrame({"text": texts}, index=ids), level=level)
-    spans_per_row = [spans if spans is not None else () for spans in frame["token_spans"].tolist()]
-    starts = np.fromiter((s for spans in spans_per_row for s, _ in spans), dtype=np.int64, count=int(lengths.sum()))
+    starts = flat_offsets(frame["token_spans"].tolist())[0][:, 0]
     token_rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
     return locate_tokens(units["doc_id"].astype(int).to_numpy(), units["start"].to_numpy(), units["end"].to_numpy(),
                          token_rows, starts)

@@ -20,6 +20,7 @@ from .dictionary import (
     write_quanteda_yaml,
 )
 from .segment import segment, split_sentences, tokens_to_units, unit_level
+from .spans import Spans
 from .tokenize import KINDS, Tokenizer, load_stopwords, tokenize, tokens_table
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "MOJIBAKE_MARKER",
     "REDACTION_PLACEHOLDER",
     "PolicyDictionary",
+    "Spans",
     "Tokenizer",
     "clean",
     "clean_text",

@@ -1,10 +1,11 @@
 """Matching dictionary surface forms in text: leftmost-longest, with Latin word boundaries.
 
-Every surface form of every dictionary term is compiled into one trie-shaped regular expression
-(:func:`trie_regex`); :class:`Matcher` scans a text left to right and takes, at each position, the
-longest form that starts there, so a term is never split and a longer term wins over the shorter
-terms inside it.  A form made of Latin letters or digits only matches as a whole ASCII word ("AI"
-does not match inside "MAIL").
+Every surface form of every dictionary term is compiled into one Aho–Corasick automaton
+(``ahocorasick_rs``); :class:`Matcher` takes, left to right, the longest form that starts at each
+position, so a term is never split and a longer term wins over the shorter terms inside it.  A form
+made of Latin letters or digits only matches as a whole ASCII word ("AI" does not match inside
+"MAIL").  :func:`trie_regex` builds the same set of forms as one trie-shaped regular expression, for
+the searches that need lookaround (every start position of every form, in the dictionary audit).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import ahocorasick_rs
 import pandas as pd
 
 __all__ = ["Matcher", "trie_regex"]
@@ -39,52 +41,79 @@ def trie_regex(words: Iterable[str]) -> str:
     return build(trie)
 
 
+def _latin_bad(text: str, form: str, s: int, e: int) -> bool:
+    """True when a form starting or ending with an ASCII letter/digit sits inside a longer ASCII word."""
+    left = form[0].isascii() and form[0].isalnum() and s > 0 and text[s - 1].isascii() and text[s - 1].isalnum()
+    right = form[-1].isascii() and form[-1].isalnum() and e < len(text) and text[e].isascii() and text[e].isalnum()
+    return left or right
+
+
 class Matcher:
-    """Leftmost-longest matching of dictionary forms, with ASCII word boundaries for Latin forms."""
+    """Leftmost-longest matching of dictionary forms, with ASCII word boundaries for Latin forms.
+
+    The forms are compiled into one Aho–Corasick automaton (``ahocorasick_rs``, leftmost-longest
+    match kind), which finds the non-overlapping leftmost-longest matches of the whole text in one
+    pass at ~100 MB/s.  A Latin or digit form inside a longer ASCII word ("AI" in "MAIL") is
+    refused: the longest shorter form at the same start that respects the boundary is taken
+    instead, or the search resumes one character later, exactly as a left-to-right scan would.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = Matcher(pd.DataFrame({"form": ["新质生产力", "生产力", "AI"], "term": ["新质生产力", "生产力", "AI"]}))
+    >>> m.matches("发展新质生产力和AI，不是MAIL")
+    [(2, 7, '新质生产力'), (8, 10, 'AI')]
+    """
 
     def __init__(self, forms: pd.DataFrame) -> None:
         self.form_to_term: dict[str, str] = dict(zip(forms["form"], forms["term"]))
-        words = sorted(self.form_to_term, key=lambda w: (-len(w), w))
-        self.pattern = re.compile(trie_regex(words)) if words else None
+        self._forms = list(self.form_to_term)
+        self._terms = [self.form_to_term[f] for f in self._forms]
+        self._automaton = (ahocorasick_rs.AhoCorasick(self._forms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+                           if self._forms else None)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"form_to_term": self.form_to_term}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # the automaton is not picklable: rebuild it from the forms
+        Matcher.__init__(self, pd.DataFrame({"form": list(state["form_to_term"]),
+                                             "term": list(state["form_to_term"].values())}))
+
+    def _find(self, text: str, start: int) -> list[tuple[int, int, int]]:
+        assert self._automaton is not None
+        if start == 0:
+            return self._automaton.find_matches_as_indexes(text)
+        return [(k, s + start, e + start) for k, s, e in self._automaton.find_matches_as_indexes(text[start:])]
 
     def matches(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, term)`` of every dictionary form in ``text``, leftmost-longest, in order."""
+        if self._automaton is None:
+            return []
+        found = self._find(text, 0)
         out: list[tuple[int, int, str]] = []
-        if self.pattern is None:
-            return out
-        pos = 0
-        search = self.pattern.search
-        n = len(text)
-        while pos <= n:
-            m = search(text, pos)
-            if not m:
-                break
-            s, e = m.span()
-            if s == e:  # cannot happen with non-empty forms; guard against an endless loop
-                pos = s + 1
+        i = 0
+        while i < len(found):
+            k, s, e = found[i]
+            form = self._forms[k]
+            if not _latin_bad(text, form, s, e):
+                out.append((s, e, self._terms[k]))
+                i += 1
                 continue
-            form = m.group(0)
-            left_bad = (form[0].isascii() and form[0].isalnum() and s > 0
-                        and text[s - 1].isascii() and text[s - 1].isalnum())
-            right_bad = form[-1].isascii() and form[-1].isalnum() and e < n and text[e].isascii() and text[e].isalnum()
-            if left_bad or right_bad:
-                # a Latin/digit form inside a longer Latin word ("AI" in "MAIL"): try shorter forms here
-                shorter = self._shorter_at(text, s, e)
-                if shorter is None:
-                    pos = s + 1
-                    continue
-                e, form = shorter
-            out.append((s, e, self.form_to_term[form]))
-            pos = e
+            # rare: a Latin/digit form inside a longer Latin word; the matches after it were found assuming it
+            # consumed [s, e), so scan again from where the scan goes on
+            shorter = self._shorter_at(text, s, e)
+            if shorter is not None:
+                end, short = shorter
+                out.append((s, end, self.form_to_term[short]))
+                found, i = self._find(text, end), 0
+            else:
+                found, i = self._find(text, s + 1), 0
         return out
 
     def _shorter_at(self, text: str, s: int, e: int) -> tuple[int, str] | None:
         for end in range(e - 1, s, -1):
             form = text[s:end]
-            if form in self.form_to_term:
-                right_bad = form[-1].isascii() and form[-1].isalnum() and text[end].isascii() and text[end].isalnum()
-                left_bad = (form[0].isascii() and form[0].isalnum() and s > 0
-                            and text[s - 1].isascii() and text[s - 1].isalnum())
-                if not (right_bad or left_bad):
-                    return end, form
+            if form in self.form_to_term and not _latin_bad(text, form, s, end):
+                return end, form
         return None

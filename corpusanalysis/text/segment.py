@@ -44,6 +44,7 @@ Decisions (see also the docstrings):
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 from collections.abc import Iterator
@@ -53,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import user_stacklevel
+from .spans import Spans
 
 __all__ = [
     "MAX_HEADING_CHARS",
@@ -622,30 +624,46 @@ def tokens_to_units(frame: pd.DataFrame, level: UnitLevel, *, where: str = "toke
         units = segment(base, level=level)
     position = {str(i): k for k, i in enumerate(frame.index)}
     unit_rows = units["doc_id"].map(position).to_numpy(dtype=np.int64)
-    spans = [s if s is not None else () for s in frame["token_spans"].tolist()]
-    lengths = np.fromiter(map(len, spans), dtype=np.int64, count=len(spans))
+    flat_spans, lengths = flat_offsets(frame["token_spans"].tolist())
     token_rows = np.repeat(np.arange(len(frame), dtype=np.int64), lengths)
-    flat_spans = np.array([se for s in spans for se in s], dtype=np.int64).reshape(-1, 2)
     unit_of = locate_tokens(unit_rows, units["start"].to_numpy(), units["end"].to_numpy(), token_rows,
                             flat_spans[:, 0])
     lost = int((unit_of < 0).sum())
     if lost:
         warnings.warn(f"{where}: {lost} token(s) lie outside every {level} (between units) and are not counted.",
                       UserWarning, stacklevel=user_stacklevel())
-    flat_tokens = [t for toks in frame["tokens"].tolist() for t in (toks or ())]
-    has_pos = "pos" in frame.columns
-    flat_pos: list[str] = [p for tags in frame["pos"].tolist() for p in (tags or ())] if has_pos else []
-    unit_start = units["start"].to_numpy(dtype=np.int64)
-    buckets: list[list[int]] = [[] for _ in range(len(units))]
-    for k, u in enumerate(unit_of.tolist()):
-        if u >= 0:
-            buckets[u].append(k)
+    kept = np.flatnonzero(unit_of >= 0)
+    kept = kept[np.argsort(unit_of[kept], kind="stable")]  # by unit, in text order within a unit
+    counts = np.bincount(unit_of[kept], minlength=len(units))
+    bounds = np.concatenate(([0], np.cumsum(counts))).tolist()
+    flat_tokens = np.asarray([t for toks in frame["tokens"].tolist() for t in (toks or ())], dtype=object)[kept]
+    relative = flat_spans[kept] - units["start"].to_numpy(dtype=np.int64)[unit_of[kept], None]
     out = units.copy()
-    out["tokens"] = pd.Series([tuple(flat_tokens[k] for k in b) for b in buckets], index=units.index, dtype=object)
-    out["token_spans"] = pd.Series(
-        [tuple((int(flat_spans[k, 0] - unit_start[u]), int(flat_spans[k, 1] - unit_start[u])) for k in b)
-         for u, b in enumerate(buckets)], index=units.index, dtype=object)
-    if has_pos:
-        out["pos"] = pd.Series([tuple(flat_pos[k] for k in b) for b in buckets], index=units.index, dtype=object)
-    out["n_tokens"] = np.array([len(b) for b in buckets], dtype=np.int64)
+    out["tokens"] = pd.Series([tuple(flat_tokens[a:b].tolist()) for a, b in itertools.pairwise(bounds)],
+                              index=units.index, dtype=object)
+    out["token_spans"] = pd.Series([Spans(relative[a:b]) for a, b in itertools.pairwise(bounds)], index=units.index,
+                                   dtype=object)
+    if "pos" in frame.columns:
+        tags = np.asarray([p for row in frame["pos"].tolist() for p in (row or ())], dtype=object)[kept]
+        out["pos"] = pd.Series([tuple(tags[a:b].tolist()) for a, b in itertools.pairwise(bounds)], index=units.index,
+                               dtype=object)
+    out["n_tokens"] = counts.astype(np.int64)
     return out
+
+
+def flat_offsets(spans: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(start, end)`` offsets of many rows as one ``(n, 2)`` int64 array, and the count of each row.
+
+    Rows may hold :class:`~corpusanalysis.text.spans.Spans`, tuples of pairs, or ``None`` (no tokens).
+
+    Examples
+    --------
+    >>> flat, counts = flat_offsets([Spans([(0, 2)]), ((0, 1), (1, 3)), None])
+    >>> flat.tolist(), counts.tolist()
+    ([[0, 2], [0, 1], [1, 3]], [1, 2, 0])
+    """
+    arrays = [s.array if isinstance(s, Spans) else np.asarray(s if s is not None else (), dtype=np.int64).reshape(-1, 2)
+              for s in spans]
+    counts = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
+    flat = np.concatenate(arrays).astype(np.int64) if arrays else np.zeros((0, 2), dtype=np.int64)
+    return flat, counts
