@@ -202,10 +202,6 @@ def _compile_rule(entry: Any, source: str, index: int) -> _Rule:
                  str(entry.get("description") or ""), str(entry.get("example") or ""), source)
 
 
-def _applies(rule: _Rule, text: str) -> bool:
-    return not rule.requires or any(r in text for r in rule.requires)
-
-
 def _read_rule_entries(rules: CleaningRules, source: str) -> list[Any]:
     entries: Any
     if isinstance(rules, (str, Path)):
@@ -320,10 +316,11 @@ class _Work:
         """Apply sorted, non-overlapping edits ``(i, j, replacement)`` in working coordinates."""
         text, starts, ends, raw = self.text, self.starts, self.ends, self.raw
         pieces: list[str] = []
-        s_parts: list[np.ndarray] = []
-        e_parts: list[np.ndarray] = []
+        kept: list[int] = []  # alternating: start and end of each kept stretch of the old text
+        rep_len: list[int] = []
+        rep_start: list[int] = []
+        rep_end: list[int] = []
         pos = 0
-        count = 0
         for i, j, rep in edits:
             if i == j and not rep:
                 continue
@@ -332,26 +329,39 @@ class _Work:
             if i < pos:
                 continue  # overlapping match: the earlier edit wins
             pieces.append(text[pos:i])
-            s_parts.append(starts[pos:i])
-            e_parts.append(ends[pos:i])
+            pieces.append(rep)
+            kept += (pos, i)
             rs, re_ = self._raw_span(i, j)
-            if rep:
-                pieces.append(rep)
-                s_parts.append(np.full(len(rep), rs, dtype=np.int64))
-                e_parts.append(np.full(len(rep), re_, dtype=np.int64))
+            rep_len.append(len(rep))
+            rep_start.append(rs)
+            rep_end.append(re_)
             action = "insert" if i == j else ("remove" if not rep else "replace")
             self.rows.append((step, rule, action, rs, re_, raw[rs:re_], rep, j - i, len(rep)))
             pos = j
-            count += 1
-        if not count:
+        if not rep_len:
             return 0
         pieces.append(text[pos:])
-        s_parts.append(starts[pos:])
-        e_parts.append(ends[pos:])
+        kept += (pos, len(text))
         self.text = "".join(pieces)
-        self.starts = np.concatenate(s_parts)
-        self.ends = np.concatenate(e_parts)
-        return count
+        # the raw span of every new character, without a small array per edit: kept stretches take their old
+        # spans, every character of a replacement takes the raw span of what it replaced
+        n, k = len(text), len(rep_len)
+        bounds = np.asarray(kept, dtype=np.int64).reshape(-1, 2)
+        seg_len = np.empty(2 * k + 1, dtype=np.int64)
+        seg_len[0::2] = bounds[:, 1] - bounds[:, 0]
+        seg_len[1::2] = rep_len
+        seg_src = np.empty(2 * k + 1, dtype=np.int64)
+        seg_src[0::2] = bounds[:, 0]
+        seg_src[1::2] = n + np.arange(k)
+        seg_step = np.zeros(2 * k + 1, dtype=np.int64)
+        seg_step[0::2] = 1
+        total = int(seg_len.sum())
+        seg_first = np.cumsum(seg_len) - seg_len
+        take = np.repeat(seg_src, seg_len) + (np.arange(total) - np.repeat(seg_first, seg_len)) * np.repeat(seg_step,
+                                                                                                            seg_len)
+        self.starts = np.concatenate((starts, np.asarray(rep_start, dtype=np.int64)))[take]
+        self.ends = np.concatenate((ends, np.asarray(rep_end, dtype=np.int64)))[take]
+        return k
 
     def apply_same_length(self, step: str, rule: str, new: str) -> int:
         """Replace the text by ``new`` of the same length; one audit row per run of changed chars."""
@@ -390,10 +400,12 @@ _SURROGATES = re.compile("[\ud800-\udfff]+")
 
 
 def _step_mojibake(w: _Work) -> None:
-    w.apply("mojibake", "replacement_character", _regex_edits(_REPLACEMENT_CHAR, w.text, MOJIBAKE_MARKER))
+    if "\ufffd" in w.text:
+        w.apply("mojibake", "replacement_character", _regex_edits(_REPLACEMENT_CHAR, w.text, MOJIBAKE_MARKER))
     w.apply("mojibake", "lone_surrogate", _regex_edits(_SURROGATES, w.text, MOJIBAKE_MARKER))
-    w.apply("mojibake", "question_mark_pinyin", _regex_edits(_MOJIBAKE_PINYIN, w.text, MOJIBAKE_MARKER))
-    w.apply("mojibake", "question_mark_in_word", _regex_edits(_MOJIBAKE_LOST, w.text, MOJIBAKE_MARKER))
+    if "?" in w.text:  # both patterns start with "?"
+        w.apply("mojibake", "question_mark_pinyin", _regex_edits(_MOJIBAKE_PINYIN, w.text, MOJIBAKE_MARKER))
+        w.apply("mojibake", "question_mark_in_word", _regex_edits(_MOJIBAKE_LOST, w.text, MOJIBAKE_MARKER))
 
 
 _GLOSS = re.compile(
@@ -449,7 +461,9 @@ def _han_count(text: str) -> int:
 def _step_t2s(w: _Work) -> None:
     old = w.text
     new = _convert_t2s(old)
-    if len(new) == len(old):
+    if new == old:
+        changed = 0
+    elif len(new) == len(old):
         changed = int((_codes(old) != _codes(new)).sum())
         w.apply_same_length("t2s", "opencc_t2s", new)
     else:  # a phrase conversion changed the length: align line by line
@@ -492,8 +506,14 @@ _WIDTH_TABLE.update({ord(c): 0x20 for c in "\u00a0\u1680\u2000\u2001\u2002\u2003
                      "\u2007\u2008\u2009\u200a\u202f\u205f\u3000"})
 
 
+_WIDTH_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_WIDTH_TABLE)) + "]+")
+
+
 def _step_width(w: _Work) -> None:
-    w.apply_same_length("width", "full_width_to_ascii", w.text.translate(_WIDTH_TABLE))
+    if _WIDTH_RE.search(w.text) is None:  # most passes: nothing to convert
+        return
+    new = _WIDTH_RE.sub(lambda m: m.group(0).translate(_WIDTH_TABLE), w.text)
+    w.apply_same_length("width", "full_width_to_ascii", new)
 
 
 def _merge_meta(meta: dict[str, Any], rule: _Rule, match: re.Match[str]) -> None:
@@ -572,7 +592,8 @@ def _title_lines(w: _Work) -> None:
         pos += len(line) + 1
         stripped = line.lstrip(_SPACE_CHARS)
         lead = len(line) - len(stripped)
-        if not stripped or _NORM_SKIP.sub("", stripped[:12])[:1] != target[0]:
+        # the first letter or Han character of the line must be the title's: a C-level test first
+        if not stripped or target[0] not in stripped[:12] or _NORM_SKIP.sub("", stripped[:12])[:1] != target[0]:
             continue
         end = _title_prefix_end(stripped, target)
         if end is None:
@@ -592,9 +613,29 @@ def _title_lines(w: _Work) -> None:
     w.apply("furniture", "repeated_title", removals)
 
 
+class _Present:
+    """Which ``requires`` strings of a step's rules occur in the working text; looked up again only after a
+    rule changed the text (one substring test per distinct string instead of one per rule)."""
+
+    def __init__(self, rules: list[_Rule]) -> None:
+        self.strings = sorted({r for rule in rules for r in rule.requires})
+        self.text: str | None = None
+        self.found: frozenset[str] = frozenset()
+
+    def applies(self, rule: _Rule, text: str) -> bool:
+        if not rule.requires:
+            return True
+        if text is not self.text:
+            self.text = text
+            self.found = frozenset(r for r in self.strings if r in text)
+        return not self.found.isdisjoint(rule.requires)
+
+
 def _step_furniture(w: _Work, rules: tuple[_Rule, ...], skip: frozenset[str]) -> None:
-    for rule in rules:
-        if rule.step != "furniture" or rule.name in skip or not _applies(rule, w.text):
+    active = [rule for rule in rules if rule.step == "furniture" and rule.name not in skip]
+    present = _Present(active)
+    for rule in active:
+        if not present.applies(rule, w.text):
             continue
         edits: list[tuple[int, int, str]] = []
         text = w.text
@@ -613,8 +654,10 @@ def _step_furniture(w: _Work, rules: tuple[_Rule, ...], skip: frozenset[str]) ->
 
 
 def _step_redaction(w: _Work, rules: tuple[_Rule, ...], skip: frozenset[str]) -> None:
-    for rule in rules:
-        if rule.step != "redaction" or rule.name in skip or not _applies(rule, w.text):
+    active = [rule for rule in rules if rule.step == "redaction" and rule.name not in skip]
+    present = _Present(active)
+    for rule in active:
+        if not present.applies(rule, w.text):
             continue
         edits = [(m.start(), m.end(), rule.replacement) for m in rule.pattern.finditer(w.text) if m.end() > m.start()]
         w.apply("redaction", rule.name, edits)
@@ -679,20 +722,32 @@ def _step_linebreaks(w: _Work, skip: frozenset[str]) -> None:
 
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200d\u2060\ufeff]+")
 _INLINE_SPACE = re.compile(f"[{_SPACE_CHARS}]+")
+# every alternative starts with a space character, so the regex engine skips the other characters quickly
+_INLINE_SPACE_TODO = re.compile(f"[{_SPACE_CHARS}]{{2,}}|[{_SPACE_CHARS[1:]}]"
+                                f"| (?=[{_CJK}])(?<=[{_CJK}{re.escape(_FINAL)},()\"] )")
+_SPACE_EDGE = " \t\u00a0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u202f\u205f\u3000"
 _LINE_EDGE = re.compile(f"^[{_SPACE_CHARS}]+|[{_SPACE_CHARS}]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{2,}")
 _CJK_RE = re.compile(f"[{_CJK}]")
 
 
+def _has_line_edge_space(text: str) -> bool:
+    """Whether any line starts or ends with a space character (a C-level strip per line, no regex scan)."""
+    return any(line != line.strip(_SPACE_EDGE) for line in text.split("\n"))
+
+
 def _step_whitespace(w: _Work) -> None:
     w.apply("whitespace", "control_character", _regex_edits(_CONTROLS, w.text, ""))
-    w.apply("whitespace", "line_edge_space", _regex_edits(_LINE_EDGE, w.text, ""))
+    if _has_line_edge_space(w.text):
+        w.apply("whitespace", "line_edge_space", _regex_edits(_LINE_EDGE, w.text, ""))
     text = w.text
 
     edits: list[tuple[int, int, str]] = []
     last_break = 0
     prev_end = 0
-    for m in _INLINE_SPACE.finditer(text):
+    # only the spaces that may change: runs, other space characters, and one space next to Chinese; a single
+    # " " between Latin words (most spaces of an English passage) is left as it is below
+    for m in _INLINE_SPACE_TODO.finditer(text):
         i, j = m.start(), m.end()
         nl = text.rfind("\n", prev_end, i)  # scan only since the previous match: linear overall
         prev_end = j
@@ -712,7 +767,8 @@ def _step_whitespace(w: _Work) -> None:
         else:
             edits.append((i, j, ""))
     w.apply("whitespace", "inline_space", edits)
-    w.apply("whitespace", "blank_lines", _regex_edits(_BLANK_LINES, w.text, "\n"))
+    if "\n\n" in w.text:
+        w.apply("whitespace", "blank_lines", _regex_edits(_BLANK_LINES, w.text, "\n"))
     edge: list[tuple[int, int, str]] = []
     lead = len(w.text) - len(w.text.lstrip("\n"))
     if lead:
@@ -726,6 +782,7 @@ def _step_whitespace(w: _Work) -> None:
 _ASCII_TO_CJK = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 _ASCII_PUNCT = re.compile(r"[,:;!?]")
 _PARENS = re.compile("[（）]")
+_DOUBLE_QUOTE = re.compile('"')
 
 
 def _step_punctuation(w: _Work) -> None:
@@ -750,7 +807,7 @@ def _step_punctuation(w: _Work) -> None:
         if '"' not in line:
             pos += len(line) + 1
             continue
-        quotes = [k for k, c in enumerate(line) if c == '"']
+        quotes = [m.start() for m in _DOUBLE_QUOTE.finditer(line)]
         if quotes and len(quotes) % 2 == 0 and _CJK_RE.search(line):
             edits.extend((pos + k, pos + k + 1, "“" if n % 2 == 0 else "”") for n, k in enumerate(quotes))
         pos += len(line) + 1
@@ -768,10 +825,12 @@ def _check_skip(skip: str | Iterable[str] | None) -> frozenset[str]:
 
 def _run(raw: str, rules: tuple[_Rule, ...], skip: frozenset[str]) -> _Work:
     w = _Work.of(raw)
-    for _ in range(_MAX_PASSES):
+    for n_pass in range(_MAX_PASSES):
         before = w.text
         for step in STEPS:
-            if step in skip:
+            if step in skip or (step == "linebreaks" and n_pass):
+                # line breaks are joined in the first pass only: after it, the whitespace step has merged the
+                # blank lines that marked paragraph breaks, and a later pass would glue headings to paragraphs
                 continue
             if step == "mojibake":
                 _step_mojibake(w)

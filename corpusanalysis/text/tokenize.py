@@ -75,6 +75,8 @@ _PLACEHOLDERS = frozenset(REDACTION_PLACEHOLDER + MOJIBAKE_MARKER)
 
 #: Stands for a dictionary match in the text given to the segmenter (clean text never contains it).
 _SEPARATOR = "\x00"
+#: Batches per worker process in tokenize(workers=N): small enough to balance, large enough to amortise.
+_BATCHES_PER_WORKER = 16
 _WORD_CHAR = re.compile(r"[^\W_]")  # a letter or digit of any script
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,:/~\-–]\d+)*|\d*\.\d+)%?$")  # 2.5%, 2020-2022, 2.2.1, 3/4
 
@@ -659,7 +661,7 @@ def tokenize(corpus: pd.DataFrame, *, dictionary: DictionarySpec = None, stopwor
     if todo:
         with _no_gc():
             if workers > 1 and len(todo) > workers:
-                chunk = max(1, len(todo) // (workers * 4))
+                chunk = max(1, len(todo) // (workers * _BATCHES_PER_WORKER))
                 batches = [[t for _, t in todo[i:i + chunk]] for i in range(0, len(todo), chunk)]
                 results = [r for batch in bounded_map(_tokenize_batch, batches, shared=tok, workers=workers,
                                                       n_items=len(batches)) for r in _unpack_batch(batch)]
