@@ -33,7 +33,7 @@ STAGES = [
     ("clean", "clean"),
     ("tokenize", "tokenize"),
     ("dtm", "doc_term_matrix"),
-    ("keyness", "keyness (groups=theme)"),
+    ("keyness", "keyness (by=theme)"),
     ("cooccurrence", "cooccurrence (window 5)"),
     ("pipeline1", "run_pipeline workers=1 (clean+tok+count)"),
     ("pipeline2", "run_pipeline workers=2 (clean+tok+count)"),
@@ -103,7 +103,7 @@ def run_stage(stage: str, work: Path) -> dict:
         if dtm.rows["theme"].nunique() < 2:
             return {"skipped": "fewer than two themes"}
         t = time.perf_counter()
-        ca.keyness(dtm, groups="theme")
+        ca.keyness(dtm, by="theme")
         s = time.perf_counter() - t
     elif stage == "cooccurrence":
         tokens = _load(work, "tokens")

@@ -993,6 +993,11 @@ def clean(corpus: pd.DataFrame, *, rules: CleaningRules | None = None,
     skipped = _check_skip(skip)
     _validate_skip(skipped, resolved)
     works = [_run(raw, resolved, skipped) for raw in _raw_values(corpus)]
+    return _cleaned_frame(corpus, works, rules, skipped)
+
+
+def _cleaned_frame(corpus: pd.DataFrame, works: list[_Work], rules: CleaningRules | None,
+                   skipped: frozenset[str]) -> pd.DataFrame:
     out = corpus.copy()
     records = pd.DataFrame([_page_record(w) for w in works], index=corpus.index)
     for col in ("omitted_chars", "total_chars_claimed", "shown_chars_claimed",
@@ -1078,9 +1083,13 @@ def cleaning_report(corpus: pd.DataFrame, *, rules: CleaningRules | None = None,
     3     15   16       _           □
     """
     works, _, _ = _works_for(corpus, rules, skip)
+    return _report_frame(corpus.index, works)
+
+
+def _report_frame(index: pd.Index, works: list[_Work]) -> pd.DataFrame:
     order = {s: k for k, s in enumerate(STEPS)}
     frames = []
-    for doc_id, w in zip(corpus.index, works):
+    for doc_id, w in zip(index, works):
         if w.rows:
             frame = pd.DataFrame(w.rows, columns=REPORT_COLUMNS[1:])
             frame.insert(0, "doc_id", doc_id)
@@ -1099,6 +1108,26 @@ def cleaning_report(corpus: pd.DataFrame, *, rules: CleaningRules | None = None,
     for col in ("start", "end", "n_removed", "n_added"):
         report[col] = report[col].astype("int64")
     return report
+
+
+def clean_and_report(corpus: pd.DataFrame, *, rules: CleaningRules | None = None,
+                     skip: CleaningStep | Iterable[str] | None = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`clean` and :func:`cleaning_report` from one run of the cleaner (each alone cleans once).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> corpus = pd.DataFrame({"raw": ["標(biāo)題"]}, index=pd.Index(["a"], name="doc_id"))
+    >>> cleaned, report = clean_and_report(corpus)
+    >>> cleaned.loc["a", "text"], report["step"].tolist()
+    ('标题', ['pinyin', 't2s'])
+    """
+    _check_corpus(corpus, "clean()")
+    resolved = _resolve_rules(rules)
+    skipped = _check_skip(skip)
+    _validate_skip(skipped, resolved)
+    works = [_run(raw, resolved, skipped) for raw in _raw_values(corpus)]
+    return _cleaned_frame(corpus, works, rules, skipped), _report_frame(corpus.index, works)
 
 
 def cleaning_summary(corpus: pd.DataFrame, *, report: pd.DataFrame | None = None, rules: CleaningRules | None = None,
