@@ -11,12 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["DEFAULT_CACHE_DIR", "ContentCache", "digest", "text_key", "write_parquet_atomic"]
+__all__ = ["DEFAULT_CACHE_DIR", "ContentCache", "digest", "pack_strings", "text_key", "unpack_strings",
+           "write_parquet_atomic"]
 
 #: The folder ``cache=True`` means (relative to the working directory).
 DEFAULT_CACHE_DIR = Path(".cache/corpusanalysis")
@@ -42,6 +45,28 @@ def digest(payload: Any, *, length: int = 16) -> str:
     True
     """
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:length]
+
+
+def pack_strings(strings: Sequence[str]) -> dict[str, np.ndarray]:
+    """Strings as two arrays (their UTF-8 bytes joined, their lengths in characters), for :meth:`ContentCache.write_arrays`.
+
+    Unlike a NumPy ``str`` array this keeps trailing NUL characters and costs no padding to the
+    longest string.
+
+    Examples
+    --------
+    >>> unpack_strings(**pack_strings(["创新", "", "AI"]))
+    ['创新', '', 'AI']
+    """
+    return {"utf8": np.frombuffer("".join(strings).encode("utf-8", "surrogatepass"), dtype=np.uint8),
+            "lengths": np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))}
+
+
+def unpack_strings(utf8: np.ndarray, lengths: np.ndarray) -> list[str]:
+    """The strings :func:`pack_strings` packed."""
+    joined = utf8.tobytes().decode("utf-8", "surrogatepass")
+    ends = np.cumsum(lengths).tolist()
+    return [joined[a:b] for a, b in zip([0, *ends[:-1]], ends)]
 
 
 def write_parquet_atomic(frame: pd.DataFrame, path: str | os.PathLike[str], *, index: bool | None = None) -> Path:
@@ -104,3 +129,31 @@ class ContentCache:
     def write(self, name: str, frame: pd.DataFrame, *, index: bool | None = None) -> Path:
         """Store ``frame`` as entry ``name`` (atomically)."""
         return write_parquet_atomic(frame, self.path(name), index=index)
+
+    def read_arrays(self, name: str) -> dict[str, np.ndarray] | None:
+        """The arrays of entry ``name`` (an ``.npz`` file), or ``None`` when it is not in the cache."""
+        path = self.folder / f"{name}.npz"
+        if not path.is_file():
+            return None
+        with np.load(path, allow_pickle=False) as stored:
+            return {k: stored[k] for k in stored.files}
+
+    def write_arrays(self, name: str, arrays: dict[str, np.ndarray]) -> Path:
+        """Store numeric or string arrays (no Python objects) as entry ``name`` (atomically).
+
+        Examples
+        --------
+        >>> import tempfile, numpy as np
+        >>> cache = ContentCache(tempfile.mkdtemp())
+        >>> _ = cache.write_arrays("counts-0", {"data": np.arange(3), "vocab": np.array(["创新", "科技"])})
+        >>> stored = cache.read_arrays("counts-0")
+        >>> stored["data"].tolist(), stored["vocab"].tolist()
+        ([0, 1, 2], ['创新', '科技'])
+        """
+        path = self.folder / f"{name}.npz"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+        with open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)
+        os.replace(tmp, path)
+        return path

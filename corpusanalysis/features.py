@@ -22,6 +22,7 @@ terms does not inflate the frequency of the others.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from typing import Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from ._checks import is_int
@@ -746,8 +749,26 @@ def top_terms(weighted: WeightedMatrix | DocTermMatrix, *, by: str | None = None
     return out.sort_values([id_name, "rank"], kind="stable").reset_index(drop=True)
 
 
-# ----------------------------------------------------------------------------- counts of token sequences
 # ----------------------------------------------------------------------------- counting
+def _sorted_codes(strings: list[str]) -> tuple[tuple[str, ...], np.ndarray]:
+    """The distinct strings in code-point order and the index of every string among them.
+
+    Arrow does the hashing and the sort in C++ (UTF-8 byte order is code-point order); strings
+    Arrow cannot hold (lone surrogates) take the pure-Python path, with the same result.
+    """
+    try:
+        encoded = pc.dictionary_encode(pa.array(strings, type=pa.string()))
+    except (pa.ArrowException, UnicodeEncodeError):
+        vocab = sorted(set(strings))
+        col = dict(zip(vocab, range(len(vocab))))
+        return tuple(vocab), np.fromiter(map(col.__getitem__, strings), dtype=np.int64, count=len(strings))
+    order = pc.sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    codes = rank[encoded.indices.to_numpy(zero_copy_only=False)] if len(strings) else np.empty(0, dtype=np.int64)
+    return tuple(encoded.dictionary.take(pa.array(order)).to_pylist()), codes
+
+
 def count_tokens(token_lists: Sequence[Sequence[str]]) -> TermCounts:
     """Sparse counts of token sequences with their own vocabulary (code-point order).
 
@@ -768,22 +789,16 @@ def count_tokens(token_lists: Sequence[Sequence[str]]) -> TermCounts:
     >>> vocab, m.toarray().tolist()
     (('创新', '容错纠错', '科技'), [[2, 0, 1], [0, 1, 0]])
     """
-    vocab = sorted({t for toks in token_lists for t in toks})
-    col = {t: i for i, t in enumerate(vocab)}
-    indptr = [0]
-    indices: list[int] = []
-    data: list[int] = []
-    for toks in token_lists:
-        counts: dict[int, int] = {}
-        for t in toks:
-            j = col[t]
-            counts[j] = counts.get(j, 0) + 1
-        for j in sorted(counts):
-            indices.append(j)
-            data.append(counts[j])
-        indptr.append(len(indices))
-    matrix = sp.csr_matrix((np.asarray(data, dtype=np.int64), np.asarray(indices, dtype=np.int64),
-                            np.asarray(indptr, dtype=np.int64)), shape=(len(token_lists), len(vocab)))
+    token_lists = token_lists if isinstance(token_lists, list) else list(token_lists)
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    vocab, cols = _sorted_codes(list(itertools.chain.from_iterable(token_lists)))
+    rows = np.repeat(np.arange(len(token_lists), dtype=np.int64), lengths)
+    # the (row, column) pairs of all tokens, summed by scipy
+    matrix = sp.csr_matrix((np.ones(len(cols), dtype=np.int64), (rows, cols)),
+                           shape=(len(token_lists), len(vocab)), dtype=np.int64)
+    matrix.sum_duplicates()
+    matrix.indices = matrix.indices.astype(np.int64, copy=False)
+    matrix.indptr = matrix.indptr.astype(np.int64, copy=False)
     return matrix, tuple(vocab)
 
 
@@ -805,8 +820,9 @@ def merge_counts(parts: Iterable[tuple[sp.spmatrix, Sequence[str]]]) -> TermCoun
     parts = list(parts)
     if not parts:
         return sp.csr_matrix((0, 0), dtype=np.int64), ()
-    vocab = sorted(set().union(*[set(v) for _, v in parts]))
-    col = {t: i for i, t in enumerate(vocab)}
+    vocab, codes = _sorted_codes([t for _, local in parts for t in local])
+    ends = np.cumsum([len(local) for _, local in parts]).tolist()
+    mappings = [codes[a:b] for a, b in zip([0, *ends[:-1]], ends)]
     # Filled in place (no per-part copies, no vstack): memory is the parts plus the result.  Both
     # vocabularies are sorted, so the mapping is increasing and every row's columns stay sorted.
     n_rows = sum(m.shape[0] for m, _ in parts)
@@ -815,11 +831,10 @@ def merge_counts(parts: Iterable[tuple[sp.spmatrix, Sequence[str]]]) -> TermCoun
     indices = np.empty(nnz, dtype=np.int64)
     data = np.empty(nnz, dtype=np.int64)
     row = at = 0
-    for matrix, local in parts:
+    for (matrix, _), mapping in zip(parts, mappings):
         m = matrix.tocsr()
         if not m.has_sorted_indices:
             m = m.sorted_indices()
-        mapping = np.asarray([col[t] for t in local], dtype=np.int64)
         indices[at:at + m.nnz] = mapping[m.indices]
         data[at:at + m.nnz] = m.data
         indptr[row + 1:row + m.shape[0] + 1] = m.indptr[1:] + at

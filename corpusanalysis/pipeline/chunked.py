@@ -32,9 +32,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
-from .._cache import ContentCache, digest, write_parquet_atomic
+from .._cache import ContentCache, digest, pack_strings, unpack_strings, write_parquet_atomic
 from .._parallel import bounded_map
 from ..analysis.themes import assign_themes, theme_scores
 from ..errors import CorpusLoadError
@@ -71,7 +73,7 @@ def _settings_key(tokenizer: Tokenizer, rules: CleaningRules | None, skip: Itera
         "skip": sorted(skip),
         "audit": audit,
         "keep_text": keep_text,
-        "format": 1,
+        "format": 2,
     }
     return digest(payload)
 
@@ -115,40 +117,27 @@ def process_chunk(spec: Iterable[str | os.PathLike[str]] | pd.DataFrame, tokeniz
     settings = settings or _settings_key(tokenizer, rules, skip, audit, keep_text)
     store = ContentCache.from_option(cache)
     key = _chunk_key(corpus, settings) if store is not None else None
-    docs = cleaning = None
-    new = store.read(f"chunk-{key}-docs") if store is not None else None
-    if store is not None and new is not None:
-        new = _from_parquet_frame(new)
-        new.index = pd.Index(new.index.astype(object), name="doc_id")
-        base = corpus.drop(columns=[c for c in new.columns if c in corpus.columns])
-        docs = base.join(new, how="left")
-        cleaning = store.read(f"chunk-{key}-cleaning") if audit else None
-        if cleaning is not None:
-            cleaning.index = pd.Index(cleaning.index.astype(object), name="doc_id")
-        cached = True
-    else:
-        with warnings.catch_warnings(record=True) as more:
-            warnings.simplefilter("always")
-            if audit:  # one run of the cleaner gives the text and the audit trail it is summarised from
-                cleaned, report = clean_and_report(corpus, rules=rules, skip=skip)
-                cleaning = cleaning_summary(cleaned, report=report)
-            else:
-                cleaned, cleaning = clean(corpus, rules=rules, skip=skip), None
-            texts = [t if isinstance(t, str) else "" for t in cleaned["text"].tolist()]
-            tokens = [tuple(tokenizer.token_arrays(t)[0]) for t in texts]
-        caught += [str(w.message) for w in more]
-        docs = cleaned.copy()
-        docs["tokens"] = pd.Series(tokens, index=docs.index, dtype=object)
-        docs["n_tokens"] = pd.Series([len(t) for t in tokens], index=docs.index, dtype="int64")
-        if not keep_text:
-            docs = docs.drop(columns=["text"])
-        docs = docs.drop(columns=[c for c in _DROPPED if c in docs.columns])
-        if store is not None:
-            added = [c for c in docs.columns if c not in corpus.columns or c in ("title", "source_site")]
-            store.write(f"chunk-{key}-docs", _to_parquet_frame(docs[added]))
-            if cleaning is not None:
-                store.write(f"chunk-{key}-cleaning", cleaning)
-        cached = False
+    summary = corpus_summary(corpus)
+    if store is not None:
+        hit = _read_chunk(store, key, corpus, audit)
+        if hit is not None:
+            summary["n_tokens"] = hit["docs"]["n_tokens"].reindex(summary.index).astype("int64")
+            return {**hit, "summary": summary, "warnings": caught + hit["warnings"], "cached": True}
+    with warnings.catch_warnings(record=True) as more:
+        warnings.simplefilter("always")
+        if audit:  # one run of the cleaner gives the text and the audit trail it is summarised from
+            cleaned, report = clean_and_report(corpus, rules=rules, skip=skip)
+            cleaning = cleaning_summary(cleaned, report=report)
+        else:
+            cleaned, cleaning = clean(corpus, rules=rules, skip=skip), None
+        texts = [t if isinstance(t, str) else "" for t in cleaned["text"].tolist()]
+        tokens = [tuple(tokenizer.token_arrays(t)[0]) for t in texts]
+    new_warnings = [str(w.message) for w in more]
+    docs = cleaned.copy()
+    docs["tokens"] = pd.Series(tokens, index=docs.index, dtype=object)
+    docs["n_tokens"] = pd.Series([len(t) for t in tokens], index=docs.index, dtype="int64")
+    if not keep_text:
+        docs = docs.drop(columns=["text"])
     docs = docs.drop(columns=[c for c in _DROPPED if c in docs.columns])
     themes = scores = None
     if tokenizer.dictionary_ is not None and tokenizer.dictionary_.themes():
@@ -157,11 +146,62 @@ def process_chunk(spec: Iterable[str | os.PathLike[str]] | pd.DataFrame, tokeniz
         themes = labelled[[c for c in labelled.columns if c not in docs.columns or c == "theme"]]
         # theme_scores() checks for the columns of a tokenized corpus; it only reads the tokens
         scores = theme_scores(docs.assign(text="", token_spans=[()] * len(docs)), dictionary=tokenizer.dictionary_)
-    summary = corpus_summary(corpus)
+    counts = compact_counts(count_tokens(tokens))
     summary["n_tokens"] = docs["n_tokens"].reindex(summary.index).astype("int64")
-    return {"docs": docs, "summary": summary, "cleaning": cleaning,
-            "counts": compact_counts(count_tokens(docs["tokens"].tolist())), "themes": themes, "theme_scores": scores,
-            "warnings": caught, "cached": cached}
+    result = {"docs": docs, "cleaning": cleaning, "counts": counts, "themes": themes, "theme_scores": scores,
+              "warnings": new_warnings}
+    if store is not None:
+        _write_chunk(store, key, corpus, result)
+    return {**result, "summary": summary, "warnings": caught + new_warnings, "cached": False}
+
+
+def _write_chunk(store: ContentCache, key: str, corpus: pd.DataFrame, result: dict[str, Any]) -> None:
+    """Store everything :func:`process_chunk` computed from a chunk (not what it read: that is re-read)."""
+    docs = result["docs"]
+    added = [c for c in docs.columns if c not in corpus.columns or c in ("title", "source_site")]
+    matrix, vocab = result["counts"]
+    # the arrays go last: their presence marks a complete entry
+    store.write(f"chunk-{key}-docs", _to_parquet_frame(docs[added]))
+    for part in ("cleaning", "themes", "theme_scores"):
+        if result[part] is not None:
+            store.write(f"chunk-{key}-{part}", result[part])
+    parts = [p for p in ("cleaning", "themes", "theme_scores") if result[p] is not None]
+    store.write_arrays(f"chunk-{key}-counts", {
+        "data": matrix.data, "indices": matrix.indices, "indptr": matrix.indptr,
+        "shape": np.asarray(matrix.shape, dtype=np.int64),
+        **{f"vocabulary_{k}": v for k, v in pack_strings(vocab).items()},
+        **{f"warnings_{k}": v for k, v in pack_strings(result["warnings"]).items()},
+        **{f"parts_{k}": v for k, v in pack_strings(parts).items()}})
+
+
+def _read_chunk(store: ContentCache, key: str, corpus: pd.DataFrame, audit: bool) -> dict[str, Any] | None:
+    arrays = store.read_arrays(f"chunk-{key}-counts")
+    if arrays is None:
+        return None
+    parts = set(_unpack(arrays, "parts"))
+    if audit and "cleaning" not in parts:
+        return None
+    new = _from_parquet_frame(store.read(f"chunk-{key}-docs"))
+    new.index = _object_index(new.index)
+    docs = corpus.drop(columns=[c for c in new.columns if c in corpus.columns] + list(_DROPPED), errors="ignore")
+    out: dict[str, Any] = {"docs": docs.join(new, how="left")}
+    for part in ("cleaning", "themes", "theme_scores"):
+        frame = store.read(f"chunk-{key}-{part}") if part in parts else None
+        if frame is not None and part != "theme_scores":
+            frame.index = _object_index(frame.index)
+        out[part] = frame
+    matrix = sp.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=tuple(arrays["shape"]))
+    out["counts"] = (matrix, tuple(_unpack(arrays, "vocabulary")))
+    out["warnings"] = _unpack(arrays, "warnings")
+    return out
+
+
+def _unpack(arrays: dict[str, np.ndarray], name: str) -> list[str]:
+    return unpack_strings(arrays[f"{name}_utf8"], arrays[f"{name}_lengths"])
+
+
+def _object_index(index: pd.Index) -> pd.Index:
+    return pd.Index(index.astype(object), name="doc_id")
 
 
 # ----------------------------------------------------------------------------- the pipeline

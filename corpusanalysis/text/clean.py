@@ -39,6 +39,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
+import ahocorasick_rs
 import numpy as np
 import pandas as pd
 import yaml
@@ -399,10 +400,20 @@ _REPLACEMENT_CHAR = re.compile("\ufffd+")
 _SURROGATES = re.compile("[\ud800-\udfff]+")
 
 
+def _has_surrogates(text: str) -> bool:
+    """Whether ``text`` has lone surrogates (UTF-8 encoding, a C loop, fails on them; no regex scan)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _step_mojibake(w: _Work) -> None:
     if "\ufffd" in w.text:
         w.apply("mojibake", "replacement_character", _regex_edits(_REPLACEMENT_CHAR, w.text, MOJIBAKE_MARKER))
-    w.apply("mojibake", "lone_surrogate", _regex_edits(_SURROGATES, w.text, MOJIBAKE_MARKER))
+    if _has_surrogates(w.text):
+        w.apply("mojibake", "lone_surrogate", _regex_edits(_SURROGATES, w.text, MOJIBAKE_MARKER))
     if "?" in w.text:  # both patterns start with "?"
         w.apply("mojibake", "question_mark_pinyin", _regex_edits(_MOJIBAKE_PINYIN, w.text, MOJIBAKE_MARKER))
         w.apply("mojibake", "question_mark_in_word", _regex_edits(_MOJIBAKE_LOST, w.text, MOJIBAKE_MARKER))
@@ -618,7 +629,9 @@ class _Present:
     rule changed the text (one substring test per distinct string instead of one per rule)."""
 
     def __init__(self, rules: list[_Rule]) -> None:
-        self.strings = sorted({r for rule in rules for r in rule.requires})
+        strings = {r for rule in rules for r in rule.requires}
+        self.chars = tuple(sorted(r for r in strings if len(r) == 1))
+        self.strings, self.automaton = _requires_automaton(tuple(sorted(r for r in strings if len(r) > 1)))
         self.text: str | None = None
         self.found: frozenset[str] = frozenset()
 
@@ -627,8 +640,18 @@ class _Present:
             return True
         if text is not self.text:
             self.text = text
-            self.found = frozenset(r for r in self.strings if r in text)
+            # single characters: a C-level search each; longer strings: one Aho-Corasick scan finds all that
+            # occur (3.5x faster than a substring test per string)
+            found = {c for c in self.chars if c in text}
+            if self.automaton is not None:
+                found.update(self.strings[i] for i, _, _ in self.automaton.find_matches_as_indexes(text, overlapping=True))
+            self.found = frozenset(found)
         return not self.found.isdisjoint(rule.requires)
+
+
+@functools.lru_cache(maxsize=16)
+def _requires_automaton(strings: tuple[str, ...]) -> tuple[tuple[str, ...], ahocorasick_rs.AhoCorasick | None]:
+    return strings, (ahocorasick_rs.AhoCorasick(strings) if strings else None)
 
 
 def _step_furniture(w: _Work, rules: tuple[_Rule, ...], skip: frozenset[str]) -> None:
@@ -663,7 +686,8 @@ def _step_redaction(w: _Work, rules: tuple[_Rule, ...], skip: frozenset[str]) ->
         w.apply("redaction", rule.name, edits)
 
 
-_LINE_SEPARATORS = re.compile("\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
+_LINE_SEPARATOR_CHARS = "\r\u2028\u2029\x85\x0b\x0c"
+_LINE_SEPARATORS = re.compile(f"\r\n|[{_LINE_SEPARATOR_CHARS}]")
 _TRAILING_CLOSERS = "”’」』》)）】\"'"
 
 
@@ -682,7 +706,8 @@ def _heading_like(line: str) -> bool:
 
 
 def _step_linebreaks(w: _Work, skip: frozenset[str]) -> None:
-    w.apply("linebreaks", "line_separator", _regex_edits(_LINE_SEPARATORS, w.text, "\n"))
+    if any(c in w.text for c in _LINE_SEPARATOR_CHARS):
+        w.apply("linebreaks", "line_separator", _regex_edits(_LINE_SEPARATORS, w.text, "\n"))
     text = w.text
     if "\n" not in text:
         return
@@ -720,7 +745,20 @@ def _step_linebreaks(w: _Work, skip: frozenset[str]) -> None:
     w.apply("linebreaks", "soft_line_break", edits)
 
 
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200d\u2060\ufeff]+")
+#: the control and zero-width characters removed by the whitespace step, as inclusive code point ranges
+_CONTROL_RANGES = ((0x00, 0x08), (0x0E, 0x1F), (0x7F, 0x84), (0x86, 0x9F), (0x200B, 0x200D), (0x2060, 0x2060),
+                   (0xFEFF, 0xFEFF))
+_CONTROLS = re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _CONTROL_RANGES) + "]+")
+#: True at the UTF-16 code units of those characters (all in the BMP, none a surrogate)
+_IS_CONTROL = np.zeros(0x10000, dtype=bool)
+for _a, _b in _CONTROL_RANGES:
+    _IS_CONTROL[_a:_b + 1] = True
+
+
+def _has_controls(text: str) -> bool:
+    """Whether ``text`` has a control character: a table lookup over its UTF-16 code units (5x a regex scan)."""
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2")
+    return bool(_IS_CONTROL[units].any())
 _INLINE_SPACE = re.compile(f"[{_SPACE_CHARS}]+")
 # every alternative starts with a space character, so the regex engine skips the other characters quickly
 _INLINE_SPACE_TODO = re.compile(f"[{_SPACE_CHARS}]{{2,}}|[{_SPACE_CHARS[1:]}]"
@@ -737,7 +775,8 @@ def _has_line_edge_space(text: str) -> bool:
 
 
 def _step_whitespace(w: _Work) -> None:
-    w.apply("whitespace", "control_character", _regex_edits(_CONTROLS, w.text, ""))
+    if _has_controls(w.text):
+        w.apply("whitespace", "control_character", _regex_edits(_CONTROLS, w.text, ""))
     if _has_line_edge_space(w.text):
         w.apply("whitespace", "line_edge_space", _regex_edits(_LINE_EDGE, w.text, ""))
     text = w.text
@@ -780,7 +819,8 @@ def _step_whitespace(w: _Work) -> None:
 
 
 _ASCII_TO_CJK = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
-_ASCII_PUNCT = re.compile(r"[,:;!?]")
+# only the marks next to Chinese (most commas of an English passage are not even matched)
+_ASCII_PUNCT = re.compile(f"[,:;!?](?:(?=[{_CJK}])|(?<=[{_CJK}][,:;!?]))")
 _PARENS = re.compile("[（）]")
 _DOUBLE_QUOTE = re.compile('"')
 
