@@ -48,7 +48,7 @@ def digest(payload: Any, *, length: int = 16) -> str:
 
 
 def pack_strings(strings: Sequence[str]) -> dict[str, np.ndarray]:
-    """Strings as two arrays (their UTF-8 bytes joined, their lengths in characters), for :meth:`ContentCache.write_arrays`.
+    """Strings as two arrays (UTF-8 bytes joined, lengths in characters) for :meth:`ContentCache.write_arrays`.
 
     Unlike a NumPy ``str`` array this keeps trailing NUL characters and costs no padding to the
     longest string.
@@ -154,6 +154,6 @@ class ContentCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + f".tmp{os.getpid()}")
         with open(tmp, "wb") as fh:
-            np.savez(fh, **arrays)
+            np.savez(fh, allow_pickle=False, **arrays)
         os.replace(tmp, path)
         return path

@@ -49,7 +49,7 @@ from ..features import (
 )
 from ..io.corpus import CHUNK_CHARS, ChunkPlan, corpus_summary, load_chunk, plan_chunks
 from ..io.sources import FileSource, MetadataSpec, check_unique, metadata_problems
-from ..text.clean import clean, clean_and_report, cleaning_summary
+from ..text.clean import CleaningRules, clean, clean_and_report, cleaning_summary
 from ..text.dictionary import DictionarySpec
 from ..text.tokenize import Tokenizer
 
@@ -118,7 +118,7 @@ def process_chunk(spec: Iterable[str | os.PathLike[str]] | pd.DataFrame, tokeniz
     store = ContentCache.from_option(cache)
     key = _chunk_key(corpus, settings) if store is not None else None
     summary = corpus_summary(corpus)
-    if store is not None:
+    if store is not None and key is not None:
         hit = _read_chunk(store, key, corpus, audit)
         if hit is not None:
             summary["n_tokens"] = hit["docs"]["n_tokens"].reindex(summary.index).astype("int64")
@@ -150,7 +150,7 @@ def process_chunk(spec: Iterable[str | os.PathLike[str]] | pd.DataFrame, tokeniz
     summary["n_tokens"] = docs["n_tokens"].reindex(summary.index).astype("int64")
     result = {"docs": docs, "cleaning": cleaning, "counts": counts, "themes": themes, "theme_scores": scores,
               "warnings": new_warnings}
-    if store is not None:
+    if store is not None and key is not None:
         _write_chunk(store, key, corpus, result)
     return {**result, "summary": summary, "warnings": caught + new_warnings, "cached": False}
 

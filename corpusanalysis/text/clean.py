@@ -644,7 +644,8 @@ class _Present:
             # occur (3.5x faster than a substring test per string)
             found = {c for c in self.chars if c in text}
             if self.automaton is not None:
-                found.update(self.strings[i] for i, _, _ in self.automaton.find_matches_as_indexes(text, overlapping=True))
+                hits = self.automaton.find_matches_as_indexes(text, overlapping=True)
+                found.update(self.strings[i] for i, _, _ in hits)
             self.found = frozenset(found)
         return not self.found.isdisjoint(rule.requires)
 
