@@ -64,7 +64,10 @@ def _count(tokens: Iterable[str], term_themes: Mapping[str, Iterable[str]], them
            ) -> tuple[dict[str, int], dict[str, int]]:
     hits = dict.fromkeys(themes, 0)
     distinct: dict[str, set[str]] = {t: set() for t in themes}
-    for tok, k in Counter(t for t in tokens if t in term_themes).items():
+    counts = Counter(tokens)  # a C-level pass; then only the distinct tokens are looked up
+    for tok, k in counts.items():
+        if tok not in term_themes:
+            continue
         for theme in term_themes[tok]:
             hits[theme] += k
             distinct[theme].add(tok)
@@ -564,10 +567,12 @@ def theme_scores(corpus: pd.DataFrame, *, dictionary: DictionarySpec = None,
     rows = []
     for idx, toks in zip(corpus.index, corpus["tokens"]):
         n = len(toks)
+        counts = Counter(toks)  # one C-level pass per document, then one lookup per dictionary term
         for name in names:
-            hits = [t for t in toks if t in groups[name]]
-            rows.append({id_name: idx, scheme: name, "n_hits": len(hits), "n_terms": len(set(hits)), "n_tokens": n,
-                         "rate": round(len(hits) / n * per, 2) if n else 0.0})
+            found = [counts[t] for t in groups[name] if t in counts]
+            n_hits = sum(found)
+            rows.append({id_name: idx, scheme: name, "n_hits": n_hits, "n_terms": len(found), "n_tokens": n,
+                         "rate": round(n_hits / n * per, 2) if n else 0.0})
     out = pd.DataFrame(rows, columns=[id_name, scheme, "n_hits", "n_terms", "n_tokens", "rate"])
     out[id_name] = out[id_name].astype("string")
     out[scheme] = out[scheme].astype("string")

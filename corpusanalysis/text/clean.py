@@ -31,6 +31,7 @@ makes :func:`clean_text` idempotent.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -315,44 +316,50 @@ class _Work:
 
     def apply(self, step: str, rule: str, edits: Iterable[tuple[int, int, str]]) -> int:
         """Apply sorted, non-overlapping edits ``(i, j, replacement)`` in working coordinates."""
-        text, starts, ends, raw = self.text, self.starts, self.ends, self.raw
-        pieces: list[str] = []
-        kept: list[int] = []  # alternating: start and end of each kept stretch of the old text
-        rep_len: list[int] = []
-        rep_start: list[int] = []
-        rep_end: list[int] = []
+        text = self.text
+        lo: list[int] = []
+        hi: list[int] = []
+        reps: list[str] = []
         pos = 0
         for i, j, rep in edits:
-            if i == j and not rep:
-                continue
-            if text[i:j] == rep:
-                continue
-            if i < pos:
-                continue  # overlapping match: the earlier edit wins
-            pieces.append(text[pos:i])
-            pieces.append(rep)
-            kept += (pos, i)
-            rs, re_ = self._raw_span(i, j)
-            rep_len.append(len(rep))
-            rep_start.append(rs)
-            rep_end.append(re_)
-            action = "insert" if i == j else ("remove" if not rep else "replace")
-            self.rows.append((step, rule, action, rs, re_, raw[rs:re_], rep, j - i, len(rep)))
+            if (i == j and not rep) or i < pos or text[i:j] == rep:
+                continue  # nothing to do, or overlapping an earlier edit (which wins)
+            lo.append(i)
+            hi.append(j)
+            reps.append(rep)
             pos = j
-        if not rep_len:
+        k = len(lo)
+        if not k:
             return 0
-        pieces.append(text[pos:])
-        kept += (pos, len(text))
-        self.text = "".join(pieces)
+        n = len(text)
+        starts, ends = self.starts, self.ends
+        # the raw span each edit replaces (an insertion: the raw position of the next character, or the end)
+        i_arr, j_arr = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+        if n:
+            first = starts[np.minimum(i_arr, n - 1)]
+            after_end = np.where(i_arr < n, first, ends[n - 1])
+            rs = np.where(i_arr < j_arr, first, after_end)
+            re_ = np.where(i_arr < j_arr, ends[np.maximum(j_arr - 1, 0)], rs)
+        else:
+            rs = re_ = np.full(k, len(self.raw), dtype=np.int64)
+        raw = self.raw
+        rs_list, re_list = rs.tolist(), re_.tolist()
+        self.rows.extend(zip(
+            itertools.repeat(step), itertools.repeat(rule),
+            ["insert" if i == j else ("replace" if rep else "remove") for i, j, rep in zip(lo, hi, reps)],
+            rs_list, re_list, [raw[a:b] for a, b in zip(rs_list, re_list)], reps,
+            (j_arr - i_arr).tolist(), [len(r) for r in reps]))
+        kept_from, kept_to = [0, *hi], [*lo, n]
+        pieces = [text[a:b] for a, b in zip(kept_from, kept_to)]
+        self.text = "".join(itertools.chain.from_iterable(zip(pieces, [*reps, ""])))
         # the raw span of every new character, without a small array per edit: kept stretches take their old
         # spans, every character of a replacement takes the raw span of what it replaced
-        n, k = len(text), len(rep_len)
-        bounds = np.asarray(kept, dtype=np.int64).reshape(-1, 2)
+        bounds_from = np.asarray(kept_from, dtype=np.int64)
         seg_len = np.empty(2 * k + 1, dtype=np.int64)
-        seg_len[0::2] = bounds[:, 1] - bounds[:, 0]
-        seg_len[1::2] = rep_len
+        seg_len[0::2] = np.asarray(kept_to, dtype=np.int64) - bounds_from
+        seg_len[1::2] = [len(r) for r in reps]
         seg_src = np.empty(2 * k + 1, dtype=np.int64)
-        seg_src[0::2] = bounds[:, 0]
+        seg_src[0::2] = bounds_from
         seg_src[1::2] = n + np.arange(k)
         seg_step = np.zeros(2 * k + 1, dtype=np.int64)
         seg_step[0::2] = 1
@@ -360,8 +367,8 @@ class _Work:
         seg_first = np.cumsum(seg_len) - seg_len
         take = np.repeat(seg_src, seg_len) + (np.arange(total) - np.repeat(seg_first, seg_len)) * np.repeat(seg_step,
                                                                                                             seg_len)
-        self.starts = np.concatenate((starts, np.asarray(rep_start, dtype=np.int64)))[take]
-        self.ends = np.concatenate((ends, np.asarray(rep_end, dtype=np.int64)))[take]
+        self.starts = np.concatenate((starts, rs))[take]
+        self.ends = np.concatenate((ends, re_))[take]
         return k
 
     def apply_same_length(self, step: str, rule: str, new: str) -> int:
