@@ -17,6 +17,7 @@ from corpusanalysis.analysis import topics as tp
 from corpusanalysis.analysis.topic_selection import SELECT_K_COLUMNS, choose_k, select_k
 from corpusanalysis.analysis.topics import (
     PREVALENCE_COLUMNS,
+    TOMOTOPY_ITERATIONS,
     TOPIC_TERMS_COLUMNS,
     TopicModel,
     align_topics,
@@ -444,3 +445,147 @@ def test_export_ldavis_without_pyldavis_says_what_to_install(model, tmp_path, mo
     monkeypatch.setitem(sys.modules, "pyLDAvis", None)
     with pytest.raises(ImportError, match=r"export_ldavis\(\) needs pyLDAvis \(pip install 'pyLDAvis>=3.4.1'\)"):
         tp.export_ldavis(model, tmp_path / "topics.html")
+
+
+# ----------------------------------------------------------------------------- backends
+@pytest.fixture(scope="module")
+def tomotopy_model(units) -> TopicModel:
+    pytest.importorskip("tomotopy")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return TopicModel(3, backend="tomotopy").fit(units)
+
+
+def test_tomotopy_is_reproducible_with_one_worker(units, tomotopy_model):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        again = TopicModel(3, backend="tomotopy").fit(units)
+        other = TopicModel(3, backend="tomotopy", random_state=1).fit(units)
+    assert _digest(again) == _digest(tomotopy_model)
+    assert _digest(other) != _digest(tomotopy_model)
+    assert tomotopy_model.backend_ == "tomotopy" and sorted(tomotopy_model.model_topics_) == [0, 1, 2]
+
+
+def test_backends_give_results_of_the_same_form(units, model, tomotopy_model):
+    for m in (model, tomotopy_model):
+        assert m.doc_topic_.index.equals(model.doc_topic_.index)
+        assert m.topic_term_.columns.equals(model.topic_term_.columns)  # one vocabulary, same pruning
+        assert np.allclose(m.doc_topic_.dropna().sum(axis=1), 1) and np.allclose(m.topic_term_.sum(axis=1), 1)
+        # topics numbered by decreasing share, labels from relevance
+        assert (np.diff(m.topic_share_.to_numpy()) <= 1e-12).all() and len(m.labels_) == 3
+    same_columns = [
+        (topic_terms(model), topic_terms(tomotopy_model)), (doc_topics(model), doc_topics(tomotopy_model)),
+        (topic_coherence(model), topic_coherence(tomotopy_model)),
+        (topic_prevalence(model, "speech", n_boot=50), topic_prevalence(tomotopy_model, "speech", n_boot=50)),
+        (align_topics(model, tomotopy_model), align_topics(tomotopy_model, model)),
+    ]
+    for a, b in same_columns:
+        assert list(a.columns) == list(b.columns) and a.dtypes.equals(b.dtypes) and len(a) == len(b)
+    # reference: tomotopy itself with the same rows, priors and seed; topic_term_ and doc_topic_ are the
+    # average of the last five Gibbs samples (one sweep apart), reordered by model_topics_
+    import tomotopy as tp
+
+    fitted = tomotopy_model.model_
+    ref = tp.LDAModel(k=3, alpha=list(fitted.alpha), eta=fitted.eta, seed=0, min_cf=0, min_df=0, rm_top=0)
+    ref.optim_interval, ref.burn_in = 0, 0
+    for doc in fitted.docs:
+        ref.add_doc([fitted.used_vocabs[w] for w in doc.words])
+    ref.train(TOMOTOPY_ITERATIONS - 4, workers=1)
+    phi, theta = np.zeros((3, len(ref.used_vocabs))), np.zeros((len(ref.docs), 3))
+    for sample in range(5):
+        if sample:
+            ref.train(1, workers=1)
+        phi += [np.asarray(ref.get_topic_word_dist(t)) for t in range(3)]
+        theta += [np.bincount(np.asarray(doc.topics, dtype=np.int64), minlength=3) for doc in ref.docs]
+    order = list(tomotopy_model.model_topics_)
+    phi = phi[order] / phi[order].sum(axis=1, keepdims=True)
+    assert np.allclose(tomotopy_model.topic_term_[list(ref.used_vocabs)].to_numpy(), phi, atol=1e-6)
+    theta = theta[:, order] / 5 + np.asarray(fitted.alpha)[order]
+    assert np.allclose(tomotopy_model.doc_topic_.dropna().to_numpy(), theta / theta.sum(axis=1, keepdims=True))
+
+
+def test_tomotopy_transform_is_seeded_and_row_independent(units, tomotopy_model):
+    rows = units.iloc[:12]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        first = tomotopy_model.transform(units)
+        again = tomotopy_model.transform(rows)
+    pd.testing.assert_frame_equal(first.iloc[:12], again)
+    fitted = tomotopy_model.doc_topic_.dropna()
+    # a fresh sample of the training rows: close to doc_topic_ (same dominant topic for most rows), not equal
+    agree = (first.loc[fitted.index].idxmax(axis=1) == fitted.idxmax(axis=1)).mean()
+    assert agree > 0.8
+
+
+def test_tomotopy_model_pickles(tomotopy_model):
+    import pickle
+
+    back = pickle.loads(pickle.dumps(tomotopy_model))
+    assert _digest(back) == _digest(tomotopy_model)
+    assert np.allclose(back.model_.get_topic_word_dist(0), tomotopy_model.model_.get_topic_word_dist(0))
+
+
+def test_tomotopy_perplexity_and_export(tomotopy_model, tmp_path):
+    assert tomotopy_model.perplexity() == pytest.approx(float(np.exp(-tomotopy_model.model_.ll_per_word)))
+    pytest.importorskip("pyLDAvis")
+    text = tp.export_ldavis(tomotopy_model, tmp_path / "t.html").read_text(encoding="utf-8")
+    assert '"topic.order": [1, 2, 3]' in text and f"<td>Topic 1</td><td>{tomotopy_model.labels_[0]}</td>" in text
+
+
+def test_tomotopy_recovers_separable_topics():
+    pytest.importorskip("tomotopy")
+    docs = pd.DataFrame({"tokens": [
+        ("新质生产力", "产业", "科技创新", "产业"), ("新质生产力", "科技创新", "产业"),
+        ("容错纠错", "干部", "担当", "干部"), ("干部", "容错纠错", "担当"),
+        ("创新型县", "县域", "科技", "县域"), ("县域", "创新型县", "科技")] * 5},
+        index=pd.Index([f"d{i:02d}" for i in range(30)], name="doc_id"))
+    m = TopicModel(3, unit="document", backend="tomotopy").fit(docs)
+    groups = m.doc_topic_.idxmax(axis=1).to_numpy().reshape(5, 6)
+    assert (groups == groups[0]).all() and len(set(groups[0][::2])) == 3
+    assert (groups[0][0::2] == groups[0][1::2]).all()
+
+
+def test_backend_errors_name_the_argument(excerpts):
+    with pytest.raises(ValueError, match=r"backend must be one of \['gensim', 'tomotopy'\]; got 'mallet'"):
+        TopicModel(2, backend="mallet").fit(excerpts)
+    with pytest.raises(ValueError, match=r"passes= is a setting of backend='gensim'.*Got passes=5"):
+        TopicModel(2, backend="tomotopy", passes=5).fit(excerpts)
+    with pytest.raises(ValueError, match=r"backend='gensim' fits in one process.*got workers=2"):
+        TopicModel(2, workers=2).fit(excerpts)
+    with pytest.raises(ValueError, match=r"one symmetric topic-term prior; eta must be None.*got 'auto'"):
+        TopicModel(2, backend="tomotopy", eta="auto").fit(excerpts)
+    with pytest.raises(ValueError, match=r"alpha has 3 values; one per topic \(2\) is needed"):
+        TopicModel(2, backend="tomotopy", alpha=[0.1, 0.2, 0.3]).fit(excerpts)
+
+
+def test_tomotopy_priors_follow_gensim():
+    from corpusanalysis.analysis._lda import tomotopy_priors
+
+    assert tomotopy_priors(4, "symmetric", None, "x") == (0.25, 0.25, False)
+    asym, _, _ = tomotopy_priors(4, "asymmetric", 0.1, "x")
+    prior = 1.0 / (np.arange(4) + 2.0)
+    assert np.allclose(asym, prior / prior.sum())
+    assert tomotopy_priors(4, "auto", "symmetric", "x") == (0.25, 0.25, True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["gensim", "tomotopy"])
+def test_select_k_in_worker_processes_equals_one_process(units, backend):
+    pytest.importorskip("tomotopy")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        one = select_k(units, [2, 3], random_state=(0, 1), backend=backend, measures="u_mass")
+        two = select_k(units, [2, 3], random_state=(0, 1), backend=backend, measures="u_mass", workers=2)
+    pd.testing.assert_frame_equal(one, two)
+    assert tuple(one.columns) == SELECT_K_COLUMNS and one[["stability", "stability_null"]].notna().all().all()
+
+
+def test_select_k_tomotopy_row_describes_the_model(units):
+    pytest.importorskip("tomotopy")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        table = select_k(units, 3, random_state=(0, 1), backend="tomotopy", measures=("c_npmi", "u_mass"))
+        m = TopicModel(3, backend="tomotopy").fit(units)
+    coh = topic_coherence(m, measures=("c_npmi", "u_mass"))
+    row = table.iloc[0]
+    assert np.isclose(row["c_npmi"], coh["c_npmi"].mean()) and np.isclose(row["perplexity"], m.perplexity())

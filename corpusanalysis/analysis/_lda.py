@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from gensim.corpora import Dictionary
     from gensim.models import LdaModel
 
-__all__ = ["COHERENCE_MEASURES", "EMPTY_TOPIC_TOKENS", "Bow", "LdaData", "prepare"]
+__all__ = ["BACKENDS", "COHERENCE_MEASURES", "EMPTY_TOPIC_TOKENS", "Backend", "Bow", "LdaData", "prepare"]
 
 #: A topic coherence measure of gensim's ``CoherenceModel``.
 CoherenceMeasure: TypeAlias = Literal["c_v", "c_npmi", "u_mass"]
@@ -297,6 +297,133 @@ def top_indices(values: np.ndarray, vocab: np.ndarray, n: int) -> np.ndarray:
     n = min(n, values.shape[1])
     term_rank = np.argsort(np.argsort(vocab, kind="stable"), kind="stable")
     return np.stack([np.lexsort((term_rank, -row))[:n] for row in values])
+
+
+# ----------------------------------------------------------------------------- tomotopy
+#: Topic-model backends: gensim's variational Bayes ``LdaModel`` and tomotopy's collapsed Gibbs ``LDAModel``.
+Backend: TypeAlias = Literal["gensim", "tomotopy"]
+BACKENDS: tuple[Backend, ...] = ("gensim", "tomotopy")
+
+
+def tomotopy_priors(k: int, alpha: Any, eta: Any, where: str) -> tuple[float | list[float], float, bool]:
+    """gensim's prior options as tomotopy arguments: ``(alpha, eta, optimise_alpha)``.
+
+    ``"symmetric"`` is 1/k (gensim's value), ``"asymmetric"`` gensim's 1/(i + √k), normalised;
+    ``"auto"`` starts from 1/k and lets tomotopy re-estimate α every 10 iterations.  tomotopy has
+    one symmetric η, so ``eta`` must be ``None``, ``"symmetric"`` or a number.
+    """
+    optimise = False
+    if isinstance(alpha, str):
+        if alpha == "symmetric":
+            a: float | list[float] = 1.0 / k
+        elif alpha == "asymmetric":
+            prior = 1.0 / (np.arange(k) + np.sqrt(k))
+            a = (prior / prior.sum()).tolist()
+        elif alpha == "auto":
+            a, optimise = 1.0 / k, True
+        else:
+            raise ValueError(f"{where}: alpha must be 'symmetric', 'asymmetric', 'auto', a positive number or "
+                             f"{k} positive numbers; got {alpha!r}.")
+    elif np.ndim(alpha) == 0:
+        a = float(alpha)
+    else:
+        values = np.asarray(alpha, dtype=np.float64).ravel()
+        if len(values) != k:
+            raise ValueError(f"{where}: alpha has {len(values)} values; one per topic ({k}) is needed.")
+        a = values.tolist()
+    if eta is None or (isinstance(eta, str) and eta == "symmetric"):
+        e = 1.0 / k
+    elif isinstance(eta, str) or np.ndim(eta) != 0:
+        raise ValueError(f"{where}: backend='tomotopy' has one symmetric topic-term prior; eta must be None "
+                         f"(1/k), 'symmetric' or a positive number, got {eta!r} (use backend='gensim' for "
+                         "eta='auto' or per-term priors).")
+    else:
+        e = float(eta)
+    if min(np.ravel(a)) <= 0 or e <= 0:
+        raise ValueError(f"{where}: alpha and eta must be positive; got alpha={alpha!r}, eta={eta!r}.")
+    return a, e, optimise
+
+
+def tomotopy_words(data: LdaData, row: int) -> list[str]:
+    """The tokens of one row for tomotopy: every vocabulary term repeated by its count (order is irrelevant)."""
+    counts = data.counts
+    lo, hi = counts.indptr[row], counts.indptr[row + 1]
+    vocab = data.vocabulary
+    return [vocab[j] for j, c in zip(counts.indices[lo:hi].tolist(), counts.data[lo:hi].tolist()) for _ in range(c)]
+
+
+#: Gibbs samples (one sweep apart, the last sweeps of the budget) averaged into a tomotopy model's
+#: p(term | topic) and row topic counts: a single sample leaves short rows split between topics.
+TOMOTOPY_SAMPLES = 5
+
+
+def train_tomotopy(data: LdaData, k: int, seed: int, params: dict[str, Any], where: str,
+                   rows: np.ndarray | None = None, bow: Iterable[BowDoc] | None = None,
+                   row_counts: bool = True) -> tuple[Any, np.ndarray, np.ndarray | None]:
+    """Train a tomotopy ``LDAModel`` of the rows (``bow``: other rows, e.g. a shuffled corpus).
+
+    Returns ``(model, phi, gamma)``: ``phi`` is p(term | topic) (k × V, vocabulary order) and
+    ``gamma`` each row's topic counts plus α (the analogue of gensim's γ; ``None`` unless
+    ``row_counts``), both averaged over the last :data:`TOMOTOPY_SAMPLES` Gibbs samples.
+    """
+    import tomotopy as tp
+
+    alpha, eta, optimise = tomotopy_priors(k, params["alpha"], params["eta"], where)
+    model = tp.LDAModel(k=k, alpha=alpha, eta=eta, seed=seed, min_cf=0, min_df=0, rm_top=0)
+    model.optim_interval = 10 if optimise else 0
+    model.burn_in = 0
+    if bow is None:
+        for i in (data.nonempty if rows is None else rows):
+            model.add_doc(tomotopy_words(data, int(i)))
+    else:
+        vocab = data.vocabulary
+        for doc in bow:
+            model.add_doc([vocab[j] for j, c in doc for _ in range(c)])
+    iterations, workers = int(params["iterations"]), params["workers"]
+    samples = max(1, min(TOMOTOPY_SAMPLES, iterations))
+    model.train(iterations - samples + 1, workers=workers)
+    phi = np.zeros((k, len(data.vocabulary)))
+    counts = np.zeros((len(model.docs), k)) if row_counts else None
+    for s in range(samples):
+        if s:
+            model.train(1, workers=workers)
+        phi += _tomotopy_phi(model, data.vocabulary)
+        if counts is not None:
+            counts += _tomotopy_row_counts(model)
+    gamma = None if counts is None else counts / samples + np.asarray(model.alpha, dtype=np.float64)[None, :]
+    return model, phi / samples, gamma
+
+
+def _tomotopy_phi(model: Any, vocabulary: Sequence[str]) -> np.ndarray:
+    """p(term | topic) of a tomotopy model's current state as a k × V array in the order of ``vocabulary``."""
+    position = {t: i for i, t in enumerate(vocabulary)}
+    used = np.fromiter((position[t] for t in model.used_vocabs), dtype=np.int64, count=len(model.used_vocabs))
+    phi = np.zeros((model.k, len(vocabulary)))
+    for j in range(model.k):
+        phi[j, used] = np.asarray(model.get_topic_word_dist(j), dtype=np.float64)
+    return phi / phi.sum(axis=1, keepdims=True)
+
+
+def _tomotopy_row_counts(model: Any) -> np.ndarray:
+    """Each training row's topic counts in the model's current Gibbs sample (one vectorised bincount)."""
+    k, topics = model.k, [doc.topics for doc in model.docs]
+    if not topics:
+        return np.zeros((0, k))
+    lengths = np.fromiter(map(len, topics), dtype=np.int64, count=len(topics))
+    row = np.repeat(np.arange(len(topics), dtype=np.int64), lengths)
+    flat = np.concatenate(topics).astype(np.int64)
+    return np.bincount(row * k + flat, minlength=len(topics) * k).reshape(len(topics), k).astype(np.float64)
+
+
+def tomotopy_infer(model: Any, data: LdaData, rows: np.ndarray, iterations: int) -> np.ndarray:
+    """γ-analogue of new rows: topic shares inferred by Gibbs sampling (seeded by the model), times (n + Σα)."""
+    docs = [model.make_doc(tomotopy_words(data, int(i))) for i in rows]
+    if not docs:
+        return np.zeros((0, model.k))
+    dists, _ = model.infer(docs, iterations=iterations, workers=1, together=False)
+    theta = np.asarray(dists, dtype=np.float64).reshape(len(docs), model.k)
+    n = np.asarray(data.counts[rows].sum(axis=1), dtype=np.float64).ravel()
+    return theta * (n + float(np.sum(model.alpha)))[:, None]
 
 
 # ----------------------------------------------------------------------------- coherence

@@ -11,20 +11,27 @@ produce.  :func:`choose_k` applies a documented rule to that table.
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import time
 from collections.abc import Iterable, Sequence
 from numbers import Integral
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 from .._checks import check_int, check_seed, renamed
+from .._parallel import bounded_map
 from ..features import DocTermMatrix
 from . import _lda
 from ._lda import EMPTY_TOPIC_TOKENS, BowDoc, CoherenceMeasure, LdaData
 from .topics import COHERENCE_MEASURES, TopicModel
 
 __all__ = ["SELECT_K_COLUMNS", "choose_k", "select_k"]
+
+logger = logging.getLogger("corpusanalysis")
 
 
 #: Columns of :func:`select_k`.
@@ -48,6 +55,27 @@ def _shuffled(data: LdaData, seed: int) -> list[BowDoc]:
     return out
 
 
+def _fit_one(shared: tuple[LdaData, dict[str, Any], dict[str, Any], bool, int], job: tuple[int, int]
+             ) -> dict[str, Any]:
+    """One (k, seed) of :func:`select_k` (in a worker process or here): the arrays the table is computed from."""
+    data, model_params, fit_params, null, topn = shared
+    k, seed = job
+    dictionary = _lda.gensim_dictionary(data)
+    model = TopicModel(**{**model_params, "n_topics": k, "random_state": seed})
+    model._fit_prepared(data, dictionary, fit_params, where="select_k()")
+    out = {"phi": model.topic_term_.to_numpy(), "perplexity": model.perplexity(), "top": model._top_term_lists(topn),
+           "mass": model._topic_mass()}
+    if null:
+        shuffled = _shuffled(data, seed)
+        if fit_params["backend"] == "tomotopy":
+            out["null_phi"] = _lda.train_tomotopy(data, k, seed, fit_params, "select_k()", bow=shuffled,
+                                                  row_counts=False)[1]
+        else:
+            out["null_phi"] = _lda.train(data, dictionary, k, seed, fit_params, bow=shuffled).get_topics().astype(
+                np.float64)
+    return out
+
+
 def _diversity(phi: np.ndarray, vocab: np.ndarray, n: int = 25) -> float:
     top = _lda.top_indices(phi, vocab, n)
     return float(len(np.unique(top)) / top.size)
@@ -56,8 +84,8 @@ def _diversity(phi: np.ndarray, vocab: np.ndarray, n: int = 25) -> float:
 @renamed(seeds="random_state", topn="n")
 def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range(3, 9), *,
              random_state: int | Iterable[int] = (0, 1, 2), n: int = 10, null: bool = True,
-             measures: CoherenceMeasure | Sequence[CoherenceMeasure] = COHERENCE_MEASURES,
-             **params: Any) -> pd.DataFrame:
+             measures: CoherenceMeasure | Sequence[CoherenceMeasure] = COHERENCE_MEASURES, workers: int = 1,
+             progress: bool = False, **params: Any) -> pd.DataFrame:
     """Fit every k with every seed and tabulate the evidence for choosing k.
 
     Parameters
@@ -76,8 +104,15 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
     measures : sequence of {"c_v", "c_npmi", "u_mass"}
         Coherence measures (gensim ``CoherenceModel``, ``processes=1``; the reference texts are
         the fitted rows, see :func:`topic_coherence`).
+    workers : int, default 1
+        Processes running the fits at once.  Every fit is seeded and single-process, so the table does
+        not depend on ``workers`` (tested); each process holds one copy of the counts.
+    progress : bool, default False
+        Show a tqdm progress bar over the fits (each fit is also logged at INFO level on the
+        ``corpusanalysis`` logger).
     **params
-        :class:`TopicModel` parameters (``unit``, ``min_df``, ``passes``, ``alpha`` …).
+        :class:`TopicModel` parameters (``backend``, ``unit``, ``min_df``, ``iterations``, ``alpha`` …).
+        With ``backend="tomotopy"`` the shuffled-corpus twin is fitted with tomotopy too.
 
     Returns
     -------
@@ -139,31 +174,44 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
             f"random_state must be distinct int seeds (at least one; two or more for stability); got {seeds!r}."
         )
     n = check_int(n, "n", 2)
+    workers = check_int(workers, "workers", 1)
     base = TopicModel(**{**params, "n_topics": 2})
     fit_params = base._check_params(where)
     prepared = _lda.prepare(data, unit=base.unit, min_df=base.min_df, max_df=base.max_df, where=where)
-    dictionary = _lda.gensim_dictionary(prepared)
     vocab = np.asarray(prepared.vocabulary, dtype=object)
     records: list[dict[str, Any]] = []
     runs: list[tuple[dict[str, Any], list[list[str]], np.ndarray]] = []  # (record, top terms, masses) for coherence
     topn_used = min(n, len(vocab))
+    fitted_ks = []
     for k in k_values:
         problem = _lda.k_problem(k, prepared)
         if problem:
             for s in seeds:
                 records.append({"k": k, "seed": s, "n_empty_topics": 0, "note": problem})
-            continue
-        models = []
-        for s in seeds:
-            m = TopicModel(**{**base.get_params(), "n_topics": k, "random_state": s})
-            models.append(m._fit_prepared(prepared, dictionary, fit_params))
-        phis = [m.topic_term_.to_numpy() for m in models]
-        for j, (s, m) in enumerate(zip(seeds, models)):
-            rec: dict[str, Any] = {"k": k, "seed": s, "perplexity": m.perplexity(),
+        else:
+            fitted_ks.append(k)
+    # every (k, seed) fit (and its shuffled-corpus twin) is independent: they run in `workers` processes, all on
+    # the one prepared vocabulary, and come back in order (k, then seed) as arrays
+    jobs = [(k, s) for k in fitted_ks for s in seeds]
+    shared = (dataclasses.replace(prepared, texts=[]), base.get_params(), fit_params, null, topn_used)
+    fits: dict[tuple[int, int], dict[str, Any]] = {}
+    bar = tqdm(total=len(jobs), desc="select_k fits", unit="fit", disable=not progress, leave=False)
+    started = time.perf_counter()
+    for job, fit in zip(jobs, bounded_map(_fit_one, jobs, shared=shared, workers=workers, n_items=len(jobs))):
+        fits[job] = fit
+        bar.update(1)
+        logger.info("select_k(): k=%d seed=%d fitted (%d/%d, %.0f s)", job[0], job[1], len(fits), len(jobs),
+                    time.perf_counter() - started)
+    bar.close()
+    for k in fitted_ks:
+        phis = [fits[(k, s)]["phi"] for s in seeds]
+        for j, s in enumerate(seeds):
+            fit = fits[(k, s)]
+            rec: dict[str, Any] = {"k": k, "seed": s, "perplexity": fit["perplexity"],
                                    "diversity": _diversity(phis[j], vocab), "note": []}
-            if len(models) > 1:
+            if len(seeds) > 1:
                 sims, overlaps = [], []
-                for jj in range(len(models)):
+                for jj in range(len(seeds)):
                     if jj != j:
                         r, c, sim = _lda.match(phis[j], phis[jj])
                         sims.append(sim.mean())
@@ -173,15 +221,15 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
                 rec["stability"] = rec["term_overlap"] = np.nan
                 rec["note"].append("stability needs at least two seeds")
             if null:
-                null_lda = _lda.train(prepared, dictionary, k, s, fit_params, bow=_shuffled(prepared, s))
-                _, _, sim = _lda.match(phis[j], null_lda.get_topics().astype(np.float64))
+                _, _, sim = _lda.match(phis[j], fit["null_phi"])
                 rec["stability_null"] = float(sim.mean())
             else:
                 rec["stability_null"] = np.nan
                 rec["note"].append("no shuffled-corpus baseline (null=False)")
-            runs.append((rec, m._top_term_lists(topn_used), m._topic_mass()))
+            runs.append((rec, fit["top"], fit["mass"]))
             records.append(rec)
-        del models, phis
+        del phis
+    dictionary = _lda.gensim_dictionary(prepared)
     # Coherence of every topic of every run: one pass over the reference texts per measure.
     flat = [t for _, lists, _ in runs for t in lists]
     values = _lda.coherence(flat, prepared, dictionary, measures) if flat else {}

@@ -1,10 +1,23 @@
 """Topics: reproducible LDA with evidence for k, stability across seeds and prevalence by group.
 
-:class:`TopicModel` wraps gensim's :class:`~gensim.models.LdaModel` in scikit-learn style
-(parameters in ``__init__``, ``fit`` returns ``self``, fitted attributes end in ``_``) and answers
-the questions reviewers ask of every topic model:
+:class:`TopicModel` wraps gensim's :class:`~gensim.models.LdaModel` (``backend="gensim"``,
+online variational Bayes) or tomotopy's ``LDAModel`` (``backend="tomotopy"``, collapsed Gibbs
+sampling in C++, for large corpora) in scikit-learn style (parameters in ``__init__``, ``fit``
+returns ``self``, fitted attributes end in ``_``) and answers the questions reviewers ask of every
+topic model.  Everything after fitting — topic ids and labels, tables, coherence (always gensim's
+``CoherenceModel`` on the same reference texts), alignment, prevalence, the pyLDAvis export and
+:func:`select_k` — works from the same arrays for both backends.
 
-*Would the same run give the same topics?*  Yes, bit for bit: the vocabulary is sorted (code-point
+*Backends compared.*  tomotopy is seeded (``random_state``) and gives identical topics run after
+run with ``workers=1`` (tested); with more sampling threads the order in which threads update the
+shared counts varies and so do the topics (slightly).  Its ``topic_term_`` and ``doc_topic_``
+(counts + α) average the last five Gibbs samples (one sample leaves short rows split between
+topics), its ``perplexity()`` is tomotopy's ``exp(-log-likelihood per word)``, and
+:meth:`TopicModel.transform` samples new rows (seeded by the model: same input, same output), so the
+transform of a training row is close to its ``doc_topic_`` row, not equal.  tomotopy picks SIMD code
+for the CPU it runs on (``tomotopy.isa``): compare runs across machines with :func:`align_topics`.
+
+*Would the same run give the same topics?*  Yes, bit for bit.  gensim: the vocabulary is sorted (code-point
 order), rows keep the input order, gensim's single-process ``LdaModel`` (never ``LdaMulticore``) is
 seeded with ``numpy.random.RandomState(random_state)``, inference after training starts every row
 from the same constant (no random state, so a row's topic shares do not depend on the rows inferred
@@ -35,8 +48,9 @@ Topic ids
 After fitting, topics are ordered by their share of the corpus' tokens (largest first; ties by top
 term) and numbered 1..k.  Topic ``i`` is ``T<i>`` in :attr:`TopicModel.labels_`, row ``i`` of
 ``topic_term_``, column ``i`` of ``doc_topic_``, row ``i - 1`` of the gensim model in ``model_``
-(its internal arrays are permuted to the same order) and "Topic i" in the pyLDAvis page of
-:func:`export_ldavis` (which is told not to re-sort topics).  The same id means the same topic in
+(its internal arrays are permuted to the same order; in a tomotopy model, topic
+``model_topics_[i - 1]``) and "Topic i" in the pyLDAvis page of :func:`export_ldavis` (which is
+told not to re-sort topics).  The same id means the same topic in
 every table, figure and export.
 
 NaN guard
@@ -61,11 +75,10 @@ from .._checks import check_int, check_seed, is_int, is_real, renamed
 from ..features import DfLimit, DocTermMatrix
 from ..text.segment import RowLevel
 from . import _lda
-from ._lda import COHERENCE_MEASURES, CoherenceMeasure, LdaData
+from ._lda import COHERENCE_MEASURES, Backend, CoherenceMeasure, LdaData
 
 if TYPE_CHECKING:
     from gensim.corpora import Dictionary
-    from gensim.models import LdaModel
     from pyLDAvis import PreparedData
 
 __all__ = [
@@ -80,6 +93,11 @@ __all__ = [
     "topic_prevalence",
     "topic_terms",
 ]
+#: Defaults of backend="gensim": passes over the rows, variational iterations per row, rows per online update.
+GENSIM_PASSES, GENSIM_ITERATIONS, GENSIM_CHUNKSIZE = 20, 400, 2000
+#: Default Gibbs sweeps of backend="tomotopy" (training; inference of new rows uses as many).
+TOMOTOPY_ITERATIONS = 200
+
 #: Columns of :func:`topic_terms`.
 TOPIC_TERMS_COLUMNS = ("topic", "label", "rank", "term", "prob", "relevance", "count")
 #: Columns of :func:`topic_prevalence`.
@@ -110,13 +128,26 @@ class TopicModel:
         Keep terms occurring in at least ``min_df`` and at most ``max_df`` rows (an int counts rows,
         a float is a share of rows), as in scikit-learn's ``CountVectorizer``.  A term used in one
         paragraph only carries no co-occurrence evidence.
-    passes, iterations : int, default 20 and 400
-        Passes over the corpus, and the maximum variational iterations per document.
-    alpha, eta : gensim priors, default "symmetric" and None (1/k)
-        Document-topic and topic-term priors (``"symmetric"``, ``"asymmetric"``, ``"auto"``, a float
-        or an array; see gensim's ``LdaModel``).
-    chunksize : int, default 2000
-        Documents per online update (with fewer rows, every pass is one batch update).
+    backend : {"gensim", "tomotopy"}, default "gensim"
+        ``"gensim"``: online variational Bayes (``LdaModel``, one process, bit-reproducible).
+        ``"tomotopy"``: collapsed Gibbs sampling in C++ (``tomotopy.LDAModel``), several times faster
+        on large corpora at equal or better coherence (``benchmarks/bench_topics.py``); seeded and
+        reproducible with ``workers=1``, not with more threads.  Both give the same tables, ids,
+        labels, coherence, alignment, prevalence and pyLDAvis export.
+    passes, iterations : int, optional
+        gensim: passes over the rows (default 20) and the maximum variational iterations per row
+        (default 400).  tomotopy: ``iterations`` is the number of Gibbs sweeps over all rows
+        (default 200; inference of new rows uses as many); ``passes`` does not apply (an error).
+    alpha, eta : priors, default "symmetric" and None (1/k)
+        Document-topic and topic-term priors (``"symmetric"`` = 1/k, ``"asymmetric"``, ``"auto"``,
+        a float or an array; see gensim's ``LdaModel``).  tomotopy takes the same ``alpha`` values
+        (``"auto"``: re-estimated every 10 sweeps) and a single symmetric ``eta``.
+    chunksize : int, optional
+        gensim only: rows per online update (default 2000; with fewer rows, every pass is one batch
+        update).
+    workers : int, default 1
+        tomotopy only: sampling threads (more is faster but not reproducible; gensim always fits in
+        one process: use ``select_k(workers=)`` to run several fits at once).
     random_state : int, default 0
         The seed.  Same data + same seed → identical topics (see the module docstring).
     label_terms : int, default 3
@@ -126,12 +157,18 @@ class TopicModel:
 
     Attributes
     ----------
-    model_ : gensim.models.LdaModel
-        The trained model, its topics permuted into the order of this object (row ``i - 1`` is
-        topic ``i``).
+    model_ : gensim.models.LdaModel or tomotopy.LDAModel
+        The trained model.  gensim's is permuted into the order of this object (row ``i - 1`` is
+        topic ``i``); tomotopy's cannot be, see ``model_topics_``.
+    model_topics_ : tuple of int
+        ``model_topics_[i - 1]`` is the index of topic ``i`` inside ``model_`` (``0 .. k-1`` in order
+        for gensim).
+    backend_ : str
+        The backend that fitted the model.
     doc_topic_ : pandas.DataFrame
-        Rows × topics: each row's topic shares (normalized variational γ; rows sum to 1); index the
-        row ids (``unit_id`` or ``doc_id``), columns the topic ids 1..k (name ``topic``).  Rows
+        Rows × topics: each row's topic shares (gensim: normalized variational γ; tomotopy: the
+        row's topic counts averaged over the last five Gibbs samples, plus α, normalized; rows sum
+        to 1); index the row ids (``unit_id`` or ``doc_id``), columns the topic ids 1..k (name ``topic``).  Rows
         without any vocabulary term are NaN (see ``empty_rows_``).
     topic_term_ : pandas.DataFrame
         Topics × terms: p(term | topic), rows sum to 1; index topic ids, columns the vocabulary.
@@ -169,24 +206,27 @@ class TopicModel:
     """
 
     def __init__(self, n_topics: int = 5, *, unit: RowLevel | None = "paragraph", min_df: DfLimit = 2,
-                 max_df: DfLimit = 1.0, passes: int = 20, iterations: int = 400, alpha: AlphaPrior = "symmetric",
-                 eta: EtaPrior = None, chunksize: int = 2000, random_state: int = 0, label_terms: int = 3,
+                 max_df: DfLimit = 1.0, backend: Backend = "gensim", passes: int | None = None,
+                 iterations: int | None = None, alpha: AlphaPrior = "symmetric", eta: EtaPrior = None,
+                 chunksize: int | None = None, workers: int = 1, random_state: int = 0, label_terms: int = 3,
                  relevance_lambda: float = 0.6) -> None:
         self.n_topics = n_topics
         self.unit = unit
         self.min_df = min_df
         self.max_df = max_df
+        self.backend = backend
         self.passes = passes
         self.iterations = iterations
         self.alpha = alpha
         self.eta = eta
         self.chunksize = chunksize
+        self.workers = workers
         self.random_state = random_state
         self.label_terms = label_terms
         self.relevance_lambda = relevance_lambda
 
-    _PARAMS = ("n_topics", "unit", "min_df", "max_df", "passes", "iterations", "alpha", "eta", "chunksize",
-               "random_state", "label_terms", "relevance_lambda")
+    _PARAMS = ("n_topics", "unit", "min_df", "max_df", "backend", "passes", "iterations", "alpha", "eta", "chunksize",
+               "workers", "random_state", "label_terms", "relevance_lambda")
 
     # -- scikit-learn protocol
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -209,15 +249,36 @@ class TopicModel:
     def _check_params(self, where: str) -> dict[str, Any]:
         if not is_int(self.n_topics) or self.n_topics < 2:
             raise ValueError(f"{where}: n_topics must be an int >= 2 (the number of topics k); got {self.n_topics!r}.")
-        check_int(self.passes, "passes", 1)
-        check_int(self.iterations, "iterations", 1)
-        check_int(self.chunksize, "chunksize", 1)
+        if self.backend not in _lda.BACKENDS:
+            raise ValueError(f"{where}: backend must be one of {list(_lda.BACKENDS)}; got {self.backend!r}.")
+        gensim = self.backend == "gensim"
+        for name in ("passes", "iterations", "chunksize"):
+            if getattr(self, name) is not None:
+                check_int(getattr(self, name), name, 1)
+        if not gensim:
+            for name in ("passes", "chunksize"):
+                if getattr(self, name) is not None:
+                    raise ValueError(f"{where}: {name}= is a setting of backend='gensim' (online variational Bayes); "
+                                     f"backend='tomotopy' samples, and iterations= sets its Gibbs sweeps. Got "
+                                     f"{name}={getattr(self, name)!r}.")
+        check_int(self.workers, "workers", 1)
+        if gensim and self.workers != 1:
+            raise ValueError(f"{where}: backend='gensim' fits in one process (LdaModel, for reproducible results); "
+                             f"got workers={self.workers!r}. Use backend='tomotopy' for threads, or "
+                             "select_k(workers=) to run several fits at once.")
         check_int(self.label_terms, "label_terms", 1)
         check_seed(self.random_state)
         if not is_real(self.relevance_lambda) or not 0.0 <= self.relevance_lambda <= 1.0:
             raise ValueError(f"relevance_lambda must be a float in [0, 1]; got {self.relevance_lambda!r}.")
-        return {"passes": int(self.passes), "iterations": int(self.iterations), "alpha": self.alpha,
-                "eta": self.eta, "chunksize": int(self.chunksize)}
+        params = {"backend": self.backend, "alpha": self.alpha, "eta": self.eta, "workers": int(self.workers)}
+        if gensim:
+            params.update(passes=int(self.passes or GENSIM_PASSES),
+                          iterations=int(self.iterations or GENSIM_ITERATIONS),
+                          chunksize=int(self.chunksize or GENSIM_CHUNKSIZE))
+        else:
+            params.update(iterations=int(self.iterations or TOMOTOPY_ITERATIONS))
+            _lda.tomotopy_priors(int(self.n_topics), self.alpha, self.eta, where)
+        return params
 
     # -- fitting
     def fit(self, X: pd.DataFrame | DocTermMatrix, y: object = None) -> TopicModel:
@@ -260,33 +321,43 @@ class TopicModel:
         self._fit_prepared(data, _lda.gensim_dictionary(data), params)
         return self
 
-    def _fit_prepared(self, data: LdaData, dictionary: Dictionary, params: dict[str, Any]) -> TopicModel:
+    def _fit_prepared(self, data: LdaData, dictionary: Dictionary, params: dict[str, Any],
+                      where: str = "TopicModel.fit()") -> TopicModel:
         k, seed = int(self.n_topics), int(self.random_state)
         rows = data.nonempty
+        vocab = np.asarray(data.vocabulary, dtype=object)
+        if params["backend"] == "tomotopy":
+            model, phi, gamma = _lda.train_tomotopy(data, k, seed, params, where, rows=rows)
+            assert gamma is not None
+            alpha = np.asarray(model.alpha, dtype=np.float64)
+            order = _topic_order(gamma - alpha[None, :], phi, vocab)
+            self._set_fitted(model, data, dictionary, phi[order], gamma[:, order], alpha[order], order, params)
+            self._perplexity = float(model.perplexity)
+            return self
         bow = data.bow(rows)  # streamed from the counts (measured: less peak memory than a list, same time)
         lda = _lda.train(data, dictionary, k, seed, params, bow=bow)
         gamma = _lda.infer(lda, bow)
-        mass = (gamma - np.asarray(lda.alpha)[None, :]).sum(axis=0)
-        vocab = np.asarray(data.vocabulary, dtype=object)
-        phi = lda.get_topics().astype(np.float64)
-        top = _lda.top_indices(phi, vocab, 1)[:, 0]
-        order = np.array(sorted(range(k), key=lambda j: (-mass[j], vocab[top[j]], j)), dtype=np.int64)
+        order = _topic_order(gamma - np.asarray(lda.alpha)[None, :], lda.get_topics().astype(np.float64), vocab)
         _lda.permute(lda, order)
         gamma = _lda.infer(lda, bow)  # in the final order: what transform() gives for the same rows
-        self._set_fitted(lda, data, gamma)
+        self._set_fitted(lda, data, dictionary, lda.get_topics().astype(np.float64), gamma,
+                         np.asarray(lda.alpha, dtype=np.float64), np.arange(k), params)
         return self
 
-    def _set_fitted(self, lda: LdaModel, data: LdaData, gamma: np.ndarray) -> None:
-        k = lda.num_topics
+    def _set_fitted(self, model: Any, data: LdaData, dictionary: Dictionary, phi: np.ndarray, gamma: np.ndarray,
+                    alpha: np.ndarray, model_topics: np.ndarray, params: dict[str, Any]) -> None:
+        """The fitted attributes from arrays already in this object's topic order (backend independent)."""
+        k = len(alpha)
         topics = pd.Index(range(1, k + 1), name="topic")
         rows = data.nonempty
         theta = np.full((len(data.row_ids), k), np.nan)
         theta[rows] = gamma / gamma.sum(axis=1, keepdims=True)
-        expected = np.clip(gamma - np.asarray(lda.alpha)[None, :], 0.0, None)
-        phi = lda.get_topics().astype(np.float64)
+        expected = np.clip(gamma - alpha[None, :], 0.0, None)
         phi = phi / phi.sum(axis=1, keepdims=True)
         vocab = np.asarray(data.vocabulary, dtype=object)
-        self.model_ = lda
+        self.model_ = model
+        self.model_topics_ = tuple(int(t) for t in model_topics)
+        self.backend_ = params["backend"]
         self.vocabulary_ = tuple(data.vocabulary)
         self.unit_ = data.unit
         index = pd.Index(pd.array(data.row_ids, dtype="string"), name=data.id_name)
@@ -301,10 +372,26 @@ class TopicModel:
         rel = _lda.relevance(phi, self.term_counts_.to_numpy(dtype=np.float64), float(self.relevance_lambda))
         top = _lda.top_indices(rel, vocab, int(self.label_terms))
         self.labels_ = tuple(f"T{i + 1} " + "·".join(vocab[top[i]]) for i in range(k))
-        self._gamma = gamma                # rows with terms × topics: variational Dirichlet parameters
+        self._gamma = gamma                # rows with terms × topics: variational Dirichlet parameters (γ-analogue)
+        self._alpha = alpha                # the document-topic prior, in this object's topic order
         self._expected = expected          # rows with terms × topics: expected tokens per topic
         self._data = data                  # reference texts for coherence
-        self._dictionary = lda.id2word
+        self._dictionary = dictionary
+        self._params = params
+
+    # -- pickling: a tomotopy model is not picklable, its bytes are
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        if getattr(self, "backend_", None) == "tomotopy":
+            state["model_"] = bytes(self.model_.saves(full=True))
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if state.get("backend_") == "tomotopy" and isinstance(state.get("model_"), bytes):
+            import tomotopy as tp
+
+            state["model_"] = tp.LDAModel.loads(state["model_"])
+        self.__dict__.update(state)
 
     # -- prediction
     def _check_fitted(self, where: str) -> None:
@@ -343,10 +430,14 @@ class TopicModel:
         data = _lda.prepare(X, unit=self.unit, min_df=1, max_df=1.0, where=where, vocabulary=self.vocabulary_,
                         warn_empty=False)
         rows = data.nonempty
-        k = self.model_.num_topics
+        k = len(self.labels_)
         theta = np.full((len(data.row_ids), k), np.nan)
         if len(rows):
-            gamma = _lda.infer(self.model_, data.bow(rows))
+            if self.backend_ == "tomotopy":
+                gamma = _lda.tomotopy_infer(self.model_, data, rows, self._params["iterations"])
+                gamma = gamma[:, list(self.model_topics_)]
+            else:
+                gamma = _lda.infer(self.model_, data.bow(rows))
             theta[rows] = gamma / gamma.sum(axis=1, keepdims=True)
         index = pd.Index(pd.array(data.row_ids, dtype="string"), name=data.id_name)
         return pd.DataFrame(theta, index=index, columns=self.doc_topic_.columns)
@@ -368,6 +459,8 @@ class TopicModel:
         True
         """
         self._check_fitted("TopicModel.perplexity()")
+        if self.backend_ == "tomotopy":
+            return self._perplexity
         data = self._data
         rows = data.nonempty
         n_words = float(data.counts[rows].sum())
@@ -384,6 +477,13 @@ class TopicModel:
     def _topic_mass(self) -> np.ndarray:
         """Expected tokens of every topic over the fitted rows."""
         return self._expected.sum(axis=0)
+
+
+def _topic_order(expected: np.ndarray, phi: np.ndarray, vocab: np.ndarray) -> np.ndarray:
+    """Topics by decreasing expected tokens (ties: top term, then model position): ``order[i]`` becomes topic i + 1."""
+    mass = expected.sum(axis=0)
+    top = _lda.top_indices(phi, vocab, 1)[:, 0]
+    return np.array(sorted(range(len(mass)), key=lambda j: (-mass[j], vocab[top[j]], j)), dtype=np.int64)
 
 
 def _same(a: object, b: object) -> bool:

@@ -1168,7 +1168,7 @@ def clean_and_report(corpus: pd.DataFrame, *, rules: CleaningRules | None = None
     >>> corpus = pd.DataFrame({"raw": ["標(biāo)題"]}, index=pd.Index(["a"], name="doc_id"))
     >>> cleaned, report = clean_and_report(corpus)
     >>> cleaned.loc["a", "text"], report["step"].tolist()
-    ('标题', ['pinyin', 't2s'])
+    ('标题', ['t2s', 'pinyin'])
     """
     _check_corpus(corpus, "clean()")
     resolved = _resolve_rules(rules)
