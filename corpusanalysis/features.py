@@ -431,10 +431,11 @@ def doc_term_matrix(frame: pd.DataFrame, *, min_df: DfLimit = 1, max_df: DfLimit
     Returns
     -------
     DocTermMatrix
-        Counts built by ``CountVectorizer(analyzer=<identity>)`` on the tokens; vocabulary in
-        code-point order; ``rows`` holds the metadata columns (everything except ``raw``,
-        ``text``, ``tokens``, ``token_spans``, ``pos``) and ``n_tokens``, the number of tokens of
-        each row before pruning.  ``unit`` is ``"document"`` for a corpus and the segment level
+        The counts ``CountVectorizer(analyzer=<identity>)`` gives on the tokens (tested; learned
+        vocabularies are counted through Arrow's dictionary encoding); vocabulary in code-point
+        order; ``rows`` holds the metadata columns (everything except ``raw``, ``text``,
+        ``tokens``, ``token_spans``, ``pos``) and ``n_tokens``, the number of tokens of each row
+        before pruning.  ``unit`` is ``"document"`` for a corpus and the segment level
         (``"paragraph"``/``"sentence"``) for units.
 
     Raises
@@ -496,21 +497,24 @@ def doc_term_matrix(frame: pd.DataFrame, *, min_df: DfLimit = 1, max_df: DfLimit
         vocab_list = sorted({str(t) for t in vocabulary})
         if not vocab_list:
             raise ValueError("doc_term_matrix(): vocabulary= is empty; pass at least one term.")
-    vectorizer = CountVectorizer(analyzer=_identity, lowercase=False, vocabulary=vocab_list, dtype=np.int64)
+    vectorizer = None if vocab_list is None else CountVectorizer(analyzer=_identity, lowercase=False,
+                                                                 vocabulary=vocab_list, dtype=np.int64)
+
     def check_every_token() -> None:
         for idx, toks in zip(frame.index, docs):
             if not all(isinstance(t, str) for t in toks):
                 raise bad_row(idx, toks)
 
     try:
-        matrix = vectorizer.fit_transform(docs)
+        if vectorizer is None:  # a learned vocabulary: Arrow's dictionary encoding (CountVectorizer's counts, faster)
+            matrix, learned = count_tokens(docs)
+            terms: list = list(learned)
+        else:
+            matrix = vectorizer.fit_transform(docs)
+            terms = vectorizer.get_feature_names_out().tolist()
     except TypeError:  # e.g. sorting a vocabulary mixing str and int
         check_every_token()
         raise
-    except ValueError:  # every row is empty: sklearn finds no term at all
-        matrix = sp.csr_matrix((len(docs), 0), dtype=np.int64)
-        vectorizer = None
-    terms = vectorizer.get_feature_names_out().tolist() if vectorizer is not None else []
     if not all(isinstance(t, str) for t in terms):  # checked on the vocabulary: cheaper than on every token
         check_every_token()
     matrix = sp.csr_matrix(matrix, dtype=np.int64)

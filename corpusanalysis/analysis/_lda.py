@@ -344,12 +344,13 @@ def tomotopy_priors(k: int, alpha: Any, eta: Any, where: str) -> tuple[float | l
     return a, e, optimise
 
 
-def tomotopy_words(data: LdaData, row: int) -> list[str]:
-    """The tokens of one row for tomotopy: every vocabulary term repeated by its count (order is irrelevant)."""
+def tomotopy_words(data: LdaData, rows: Iterable[int]) -> Iterator[list[str]]:
+    """The tokens of each row for tomotopy: every vocabulary term repeated by its count (order is irrelevant)."""
     counts = data.counts
-    lo, hi = counts.indptr[row], counts.indptr[row + 1]
-    vocab = data.vocabulary
-    return [vocab[j] for j, c in zip(counts.indices[lo:hi].tolist(), counts.data[lo:hi].tolist()) for _ in range(c)]
+    flat = np.asarray(data.vocabulary, dtype=object)[np.repeat(counts.indices, counts.data)]
+    ends = np.concatenate([[0], np.cumsum(counts.data, dtype=np.int64)])[counts.indptr].tolist()
+    for row in rows:
+        yield flat[ends[row]:ends[row + 1]].tolist()
 
 
 #: Gibbs samples (one sweep apart, the last sweeps of the budget) averaged into a tomotopy model's
@@ -373,8 +374,8 @@ def train_tomotopy(data: LdaData, k: int, seed: int, params: dict[str, Any], whe
     model.optim_interval = 10 if optimise else 0
     model.burn_in = 0
     if bow is None:
-        for i in (data.nonempty if rows is None else rows):
-            model.add_doc(tomotopy_words(data, int(i)))
+        for words in tomotopy_words(data, data.nonempty if rows is None else rows):
+            model.add_doc(words)
     else:
         vocab = data.vocabulary
         for doc in bow:
@@ -417,7 +418,7 @@ def _tomotopy_row_counts(model: Any) -> np.ndarray:
 
 def tomotopy_infer(model: Any, data: LdaData, rows: np.ndarray, iterations: int) -> np.ndarray:
     """γ-analogue of new rows: topic shares inferred by Gibbs sampling (seeded by the model), times (n + Σα)."""
-    docs = [model.make_doc(tomotopy_words(data, int(i))) for i in rows]
+    docs = [model.make_doc(words) for words in tomotopy_words(data, rows)]
     if not docs:
         return np.zeros((0, model.k))
     dists, _ = model.infer(docs, iterations=iterations, workers=1, together=False)
