@@ -84,3 +84,31 @@ def test_cached_rerun_reports_the_same_warnings(tmp_path):
     again = run_pipeline(folder, audit=False, cache=tmp_path / "c")
     assert again.stats["cached_chunks"] == 1
     assert any("empty" in w for w in first.warnings) and again.warnings == first.warnings
+
+
+def test_cached_chunks_are_read_without_starting_workers(root, tmp_path, monkeypatch):
+    import corpusanalysis.pipeline.chunked as chunked
+
+    files = sorted((root / "seeds").glob("*.txt"))
+    plain = run_pipeline(files, audit=True, chunk_chars=4_000, workers=1)
+    first = run_pipeline(files[:3], audit=True, chunk_chars=4_000, workers=2, cache=tmp_path / "c")
+    started = []
+    real = chunked.bounded_map
+
+    def watched(fn, items, **kwargs):
+        items = list(items)
+        started.append([i for i, _ in items])
+        return real(fn, items, **kwargs)
+
+    monkeypatch.setattr(chunked, "bounded_map", watched)
+    again = run_pipeline(files[:3], audit=True, chunk_chars=4_000, workers=2, cache=tmp_path / "c")
+    assert started == [] and again.stats["cached_chunks"] == again.stats["chunks"] >= 2
+    pd.testing.assert_frame_equal(again.docs, first.docs)
+    pd.testing.assert_frame_equal(again.cleaning, first.cleaning)
+    # more files: the cached chunks at the front are read here, the rest (from the first miss) go to the workers
+    more = run_pipeline(files, audit=True, chunk_chars=4_000, workers=2, cache=tmp_path / "c")
+    assert len(started) == 1 and started[0][0] == more.stats["cached_chunks"] >= 2
+    assert started[0] == list(range(started[0][0], more.stats["chunks"]))
+    pd.testing.assert_frame_equal(more.docs, plain.docs)
+    assert (more.dtm.matrix != plain.dtm.matrix).nnz == 0 and more.dtm.vocabulary == plain.dtm.vocabulary
+    pd.testing.assert_frame_equal(more.cleaning, plain.cleaning)

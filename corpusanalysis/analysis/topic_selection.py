@@ -233,6 +233,8 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
     # Coherence of every topic of every run: one pass over the reference texts per measure.
     flat = [t for _, lists, _ in runs for t in lists]
     values = _lda.coherence(flat, prepared, dictionary, measures) if flat else {}
+    logger.info("select_k(): coherence (%s) of %d topics computed (%.0f s)", ", ".join(measures), len(flat),
+                time.perf_counter() - started)
     offset = 0
     for rec, lists, mass in runs:
         k = len(lists)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import itertools
 import os
 import sys
 import warnings
@@ -102,7 +103,8 @@ def _from_parquet_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def process_chunk(spec: Iterable[str | os.PathLike[str]] | pd.DataFrame, tokenizer: Tokenizer, *,
                   rules: CleaningRules | None = None, skip: Iterable[str] = (), audit: bool = True,
                   keep_text: bool = False, cache: str | os.PathLike[str] | bool | None = None,
-                  encoding: str | None = None, settings: str | None = None) -> dict[str, Any]:
+                  encoding: str | None = None, settings: str | None = None,
+                  only_cached: bool = False) -> dict[str, Any] | None:
     """Clean, tokenize and count one chunk (a list of file paths or a corpus DataFrame).
 
     Returns a dict with ``docs`` (one row per document: metadata, page columns, ``tokens``,
@@ -110,7 +112,7 @@ def process_chunk(spec: Iterable[str | os.PathLike[str]] | pd.DataFrame, tokeniz
     ``summary`` (:func:`corpus_summary`), ``cleaning`` (:func:`cleaning_summary`, ``None`` without
     ``audit``), ``counts`` (``(csr, vocabulary)`` of :func:`count_tokens`), ``warnings`` and
     ``cached`` (True when read from the cache).  The same function runs in worker processes and on
-    Dask workers.
+    Dask workers.  ``only_cached``: return ``None`` instead of computing a chunk that is not cached.
     """
     corpus = load_chunk(spec, encoding)
     caught = list(corpus.attrs.get("warnings", []))
@@ -123,6 +125,8 @@ def process_chunk(spec: Iterable[str | os.PathLike[str]] | pd.DataFrame, tokeniz
         if hit is not None:
             summary["n_tokens"] = hit["docs"]["n_tokens"].reindex(summary.index).astype("int64")
             return {**hit, "summary": summary, "warnings": caught + hit["warnings"], "cached": True}
+    if only_cached:
+        return None
     with warnings.catch_warnings(record=True) as more:
         warnings.simplefilter("always")
         if audit:  # one run of the cleaner gives the text and the audit trail it is summarised from
@@ -258,6 +262,7 @@ def _spill(i: int, res: dict[str, Any], spill_dir: str | os.PathLike[str]) -> di
 def _process_spill(i: int, spec: Iterable[str | os.PathLike[str]] | pd.DataFrame, tokenizer: Tokenizer,
                    options: dict[str, Any], spill_dir: str | None) -> dict[str, Any]:
     res = process_chunk(spec, tokenizer, **options)
+    assert res is not None
     return _spill(i, res, spill_dir) if spill_dir is not None else res
 
 
@@ -367,10 +372,23 @@ def run_pipeline(source: FileSource | pd.DataFrame, *, metadata: MetadataSpec = 
         bar.update(1)
 
     spill_arg = str(spill_dir.resolve()) if spill_dir is not None else None
+    jobs: Iterator[tuple[int, Any]] = enumerate(plan.chunks)
+    if cache and (workers > 1 or backend == "dask"):
+        # cached chunks are read here until the first one that is not: a fully cached re-run starts no workers
+        # (measured: pool start-up was a third of a cached re-run); the chunk that missed is handed on
+        for i, spec in jobs:
+            hit = process_chunk(spec, tok, **options, only_cached=True)
+            if hit is None:
+                jobs = itertools.chain([(i, spec)], jobs)
+                break
+            keep(i, hit)
+    remaining = None if n is None else n - len(results)
     # at most 2 chunks per worker in flight: memory is bounded by the chunk size, not the corpus size
-    for i, res in bounded_map(_run_chunk, enumerate(plan.chunks), shared=(tok, options, spill_arg), workers=workers,
-                              backend=backend, scheduler=scheduler, n_items=n, name="corpusanalysis-chunk"):
-        keep(i, res)
+    if remaining != 0:
+        for i, res in bounded_map(_run_chunk, jobs, shared=(tok, options, spill_arg), workers=workers,
+                                  backend=backend, scheduler=scheduler, n_items=remaining,
+                                  name="corpusanalysis-chunk"):
+            keep(i, res)
     bar.close()
     return _assemble(results, plan, sorted(parts), backend, workers)
 
