@@ -136,7 +136,11 @@ def child(name: str, cache: str, k: int) -> None:
     elif name.startswith("select_k"):
         import logging
 
-        logging.basicConfig(level=logging.INFO, format="    %(asctime)s %(message)s", stream=sys.stderr)
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("    %(asctime)s %(message)s"))
+        logger = logging.getLogger("corpusanalysis")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             table = select_k(units, range(5, 26, 5), random_state=(0, 1, 2), backend="tomotopy", unit=None,

@@ -382,15 +382,17 @@ def train_tomotopy(data: LdaData, k: int, seed: int, params: dict[str, Any], whe
             model.add_doc([vocab[j] for j, c in doc for _ in range(c)])
     iterations, workers = int(params["iterations"]), params["workers"]
     samples = max(1, min(TOMOTOPY_SAMPLES, iterations))
-    model.train(iterations - samples + 1, workers=workers)
-    phi = np.zeros((k, len(data.vocabulary)))
-    counts = np.zeros((len(model.docs), k)) if row_counts else None
-    for s in range(samples):
-        if s:
-            model.train(1, workers=workers)
-        phi += _tomotopy_phi(model, data.vocabulary)
-        if counts is not None:
-            counts += _tomotopy_row_counts(model)
+    with warnings.catch_warnings():  # TopicModel documents it: workers > 1 is not reproducible
+        warnings.filterwarnings("ignore", message="The training result may differ", category=RuntimeWarning)
+        model.train(iterations - samples + 1, workers=workers)
+        phi = np.zeros((k, len(data.vocabulary)))
+        counts = np.zeros((len(model.docs), k)) if row_counts else None
+        for s in range(samples):
+            if s:
+                model.train(1, workers=workers)
+            phi += _tomotopy_phi(model, data.vocabulary)
+            if counts is not None:
+                counts += _tomotopy_row_counts(model)
     gamma = None if counts is None else counts / samples + np.asarray(model.alpha, dtype=np.float64)[None, :]
     return model, phi / samples, gamma
 
