@@ -385,23 +385,24 @@ def train_tomotopy(data: LdaData, k: int, seed: int, params: dict[str, Any], whe
     with warnings.catch_warnings():  # TopicModel documents it: workers > 1 is not reproducible
         warnings.filterwarnings("ignore", message="The training result may differ", category=RuntimeWarning)
         model.train(iterations - samples + 1, workers=workers)
+        position = {t: i for i, t in enumerate(data.vocabulary)}  # the model's words are fixed once trained
+        used = np.fromiter((position[t] for t in model.used_vocabs), dtype=np.int64, count=len(model.used_vocabs))
         phi = np.zeros((k, len(data.vocabulary)))
         counts = np.zeros((len(model.docs), k)) if row_counts else None
         for s in range(samples):
             if s:
                 model.train(1, workers=workers)
-            phi += _tomotopy_phi(model, data.vocabulary)
+            phi += _tomotopy_phi(model, used, len(data.vocabulary))
             if counts is not None:
                 counts += _tomotopy_row_counts(model)
     gamma = None if counts is None else counts / samples + np.asarray(model.alpha, dtype=np.float64)[None, :]
     return model, phi / samples, gamma
 
 
-def _tomotopy_phi(model: Any, vocabulary: Sequence[str]) -> np.ndarray:
-    """p(term | topic) of a tomotopy model's current state as a k × V array in the order of ``vocabulary``."""
-    position = {t: i for i, t in enumerate(vocabulary)}
-    used = np.fromiter((position[t] for t in model.used_vocabs), dtype=np.int64, count=len(model.used_vocabs))
-    phi = np.zeros((model.k, len(vocabulary)))
+def _tomotopy_phi(model: Any, used: np.ndarray, n_terms: int) -> np.ndarray:
+    """p(term | topic) of a tomotopy model's current state as a k × V array (``used``: the vocabulary index of
+    each of the model's words)."""
+    phi = np.zeros((model.k, n_terms))
     for j in range(model.k):
         phi[j, used] = np.asarray(model.get_topic_word_dist(j), dtype=np.float64)
     return phi / phi.sum(axis=1, keepdims=True)

@@ -16,7 +16,7 @@ import logging
 import time
 from collections.abc import Iterable, Sequence
 from numbers import Integral
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,9 @@ from ..features import DocTermMatrix
 from . import _lda
 from ._lda import EMPTY_TOPIC_TOKENS, BowDoc, CoherenceMeasure, LdaData
 from .topics import COHERENCE_MEASURES, TopicModel
+
+if TYPE_CHECKING:
+    from gensim.corpora import Dictionary
 
 __all__ = ["SELECT_K_COLUMNS", "choose_k", "select_k"]
 
@@ -55,12 +58,11 @@ def _shuffled(data: LdaData, seed: int) -> list[BowDoc]:
     return out
 
 
-def _fit_one(shared: tuple[LdaData, dict[str, Any], dict[str, Any], bool, int], job: tuple[int, int]
+def _fit_one(shared: tuple[LdaData, Dictionary, dict[str, Any], dict[str, Any], bool, int], job: tuple[int, int]
              ) -> dict[str, Any]:
     """One (k, seed) of :func:`select_k` (in a worker process or here): the arrays the table is computed from."""
-    data, model_params, fit_params, null, topn = shared
+    data, dictionary, model_params, fit_params, null, topn = shared
     k, seed = job
-    dictionary = _lda.gensim_dictionary(data)
     model = TopicModel(**{**model_params, "n_topics": k, "random_state": seed})
     model._fit_prepared(data, dictionary, fit_params, where="select_k()")
     out = {"phi": model.topic_term_.to_numpy(), "perplexity": model.perplexity(), "top": model._top_term_lists(topn),
@@ -193,7 +195,8 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
     # every (k, seed) fit (and its shuffled-corpus twin) is independent: they run in `workers` processes, all on
     # the one prepared vocabulary, and come back in order (k, then seed) as arrays
     jobs = [(k, s) for k in fitted_ks for s in seeds]
-    shared = (dataclasses.replace(prepared, texts=[]), base.get_params(), fit_params, null, topn_used)
+    dictionary = _lda.gensim_dictionary(prepared)  # built once: every fit and the coherence pass use it
+    shared = (dataclasses.replace(prepared, texts=[]), dictionary, base.get_params(), fit_params, null, topn_used)
     fits: dict[tuple[int, int], dict[str, Any]] = {}
     bar = tqdm(total=len(jobs), desc="select_k fits", unit="fit", disable=not progress, leave=False)
     started = time.perf_counter()
@@ -229,7 +232,6 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
             runs.append((rec, fit["top"], fit["mass"]))
             records.append(rec)
         del phis
-    dictionary = _lda.gensim_dictionary(prepared)
     # Coherence of every topic of every run: one pass over the reference texts per measure.
     flat = [t for _, lists, _ in runs for t in lists]
     values = _lda.coherence(flat, prepared, dictionary, measures) if flat else {}
