@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ._version import __version__
 from .io.corpus import CHUNK_CHARS, load_chunk, plan_chunks
-from .io.sources import resolve_files
+from .io.sources import folder_files, resolve_files
 from .pipeline.chunked import PipelineResult, iter_parts, run_pipeline
 from .pipeline.report import write_report
 from .text.clean import cleaning_report
@@ -88,7 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
         p.add_argument("--metadata", metavar="FILE", help="metadata CSV with doc_id or file column "
                                                           "(default: metadata.csv beside the files)")
-        p.add_argument("--text-column", default="text", metavar="NAME", help="text column of a table source")
+        p.add_argument("--text-column", default=None, metavar="NAME",
+                       help="text column of a table source (default: the one column named text, Text, content, "
+                            "正文 …; the report says which)")
         p.add_argument("--encoding", metavar="CODEC", help="force one encoding (default: detect per file)")
         p.add_argument("--cleaning-rules", metavar="FILE", help="extra cleaning rules (YAML)")
         if name != "clean":
@@ -142,7 +144,7 @@ def _resolve_source(args: argparse.Namespace) -> tuple[str | list[Path], str | P
     if not path.exists():
         raise UsageError(f"SOURCE {text!r} does not exist. Expected a folder of .txt files, a glob, or a "
                          ".csv/.jsonl/.parquet table.")
-    if path.is_dir() and not any(p.suffix.lower() in (".txt", ".text") for p in path.iterdir() if p.is_file()):
+    if path.is_dir() and not folder_files(path):
         listed = _documents_from_metadata(path)
         if listed is not None:
             files, meta_path = listed

@@ -6,7 +6,8 @@ built-in type (``ValueError``, ``UserWarning``), so ``except ValueError`` keeps 
 
 from __future__ import annotations
 
-__all__ = ["CorpusLoadError", "DictionaryError", "DictionaryWarning", "EmptyResultError", "MetadataWarning"]
+__all__ = ["CorpusLoadError", "DictionaryError", "DictionaryWarning", "EmptyResultError", "MetadataWarning",
+           "TextColumnWarning"]
 
 
 class CorpusLoadError(ValueError):
@@ -36,3 +37,8 @@ class EmptyResultError(ValueError):
 class MetadataWarning(UserWarning):
     """Warned when documents and metadata rows do not match one to one (rows without a document,
     documents without a row)."""
+
+
+class TextColumnWarning(UserWarning):
+    """Warned when the text column of a table source was detected by its name (``Text``, ``content``,
+    ``正文`` …) rather than given as ``text_column=``: says which column was read."""

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import corpusanalysis as ca
-from corpusanalysis.errors import CorpusLoadError
+from corpusanalysis.errors import CorpusLoadError, MetadataWarning, TextColumnWarning
 from corpusanalysis.io.decode import decode_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -194,9 +194,103 @@ def test_table_sources(tmp_path, kind):
 
 def test_table_without_text_column_lists_columns(tmp_path):
     path = tmp_path / "docs.csv"
-    pd.DataFrame({"doc_id": ["a"], "content": ["x"]}).to_csv(path, index=False)
-    with pytest.raises(CorpusLoadError, match=r"no text_column='text'; its columns are \['doc_id', 'content'\]"):
+    pd.DataFrame({"doc_id": ["a"], "title": ["x"]}).to_csv(path, index=False)
+    with pytest.raises(CorpusLoadError, match=r"'.*docs.csv': no text column found; its columns are "
+                                              r"\['doc_id', 'title'\]. Expected one column named text / content / 正文"):
         ca.load_corpus(path)
+    with pytest.raises(CorpusLoadError, match=r"no text_column='body'; its columns are \['doc_id', 'title'\]"):
+        ca.load_corpus(path, text_column="body")
+
+
+@pytest.mark.parametrize("name", ["Text", "content", "正文", "CONTENT"])
+@pytest.mark.parametrize("kind", ["csv", "jsonl", "parquet"])
+def test_text_column_is_detected_by_name_and_named(tmp_path, kind, name):
+    # the layout of a real export: 58 dated speeches with columns Date, Text
+    frame = pd.DataFrame({"Date": ["2024-03-05", "2024-03-12"], name: [SIMPLIFIED, "容错纠错机制"]})
+    path = tmp_path / f"speeches.{kind}"
+    if kind == "csv":
+        frame.to_csv(path, index=False)
+    elif kind == "jsonl":
+        frame.to_json(path, orient="records", lines=True, force_ascii=False)
+    else:
+        frame.to_parquet(path)
+    with pytest.warns(TextColumnWarning, match=rf"the documents were read from column '{name}' \(detected by its "
+                                               r"name; pass text_column= to choose another column\)"):
+        corpus = ca.load_corpus(path)
+    assert corpus["raw"].to_list() == [SIMPLIFIED, "容错纠错机制"]
+    assert name not in corpus.columns and corpus["Date"].to_list() == ["2024-03-05", "2024-03-12"]
+    with pytest.warns(TextColumnWarning, match=rf"column '{name}'"):
+        plan = ca.plan_chunks(path)
+    assert pd.concat(list(plan.chunks))["raw"].to_list() == corpus["raw"].to_list()
+
+
+def test_text_column_detection_refuses_to_guess(tmp_path):
+    path = tmp_path / "docs.csv"
+    pd.DataFrame({"Text": ["创新"], "content": ["改革"]}).to_csv(path, index=False)
+    with pytest.raises(CorpusLoadError, match=r"more than one column could hold the documents: \['Text', 'content'\]; "
+                                              r"pass text_column= to choose one"):
+        ca.load_corpus(path)
+    assert ca.load_corpus(path, text_column="content")["raw"].to_list() == ["改革"]
+    # the documented default name wins over other candidates, without a warning
+    pd.DataFrame({"text": ["创新"], "content": ["改革"]}).to_csv(path, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ca.load_corpus(path)["raw"].to_list() == ["创新"]
+
+
+# --- folders with sub-folders -------------------------------------------------------------------
+
+def _nested(tmp_path: Path) -> Path:
+    """The layout of gov-work-reports: txt/ and resolutions/ below a metadata.csv with a file column."""
+    root = tmp_path / "gov-work-reports"
+    (root / "txt").mkdir(parents=True)
+    (root / "resolutions").mkdir()
+    (root / ".ipynb_checkpoints").mkdir()
+    _write(root / "txt", "2024_政府工作报告.txt", "加快发展新质生产力".encode())
+    _write(root / "txt", "2025_政府工作报告.txt", "因地制宜发展新质生产力".encode())
+    _write(root / "resolutions", "关于政府工作报告的决议.txt", "批准这个报告".encode("gb18030"))
+    _write(root / ".ipynb_checkpoints", "2024_政府工作报告-checkpoint.txt", b"stale copy")
+    _write(root, "README.md", b"# not a document")
+    pd.DataFrame({"file": ["txt/2025_政府工作报告.txt", "resolutions/关于政府工作报告的决议.txt",
+                           "txt/2024_政府工作报告.txt"], "year": [2025, None, 2024]}).to_csv(
+        root / "metadata.csv", index=False)
+    return root
+
+
+def test_folders_are_read_recursively_with_the_sub_folder_recorded(tmp_path):
+    root = _nested(tmp_path)
+    corpus = ca.load_corpus(root)
+    assert corpus.index.to_list() == ["关于政府工作报告的决议", "2024_政府工作报告", "2025_政府工作报告"]
+    assert list(corpus.columns) == ["raw", "path", "encoding", "n_chars", "empty", "folder", "year", "has_metadata"]
+    assert corpus["folder"].to_list() == ["resolutions", "txt", "txt"]
+    assert corpus["encoding"].to_list() == ["gb18030", "utf-8", "utf-8"]
+    assert corpus["year"].isna().to_list() == [True, False, False] and corpus["year"].iloc[1:].to_list() == [2024, 2025]
+    assert corpus["has_metadata"].all()
+    # the chunked reader gives the same corpus, chunk by chunk
+    plan = ca.plan_chunks(root, chunk_chars=1)
+    assert len(plan.chunks) == 3
+    from corpusanalysis.io.corpus import load_chunk
+
+    chunks = pd.concat([load_chunk(spec, None) for spec in plan.chunks])
+    pd.testing.assert_frame_equal(chunks, corpus[chunks.columns], check_index_type=False)
+
+
+def test_flat_folders_get_no_folder_column(tmp_path):
+    _write(tmp_path, "a.txt", "创新".encode())
+    assert "folder" not in ca.load_corpus(tmp_path).columns
+
+
+def test_same_file_name_in_two_sub_folders_gives_relative_path_ids(tmp_path):
+    root = _nested(tmp_path)
+    (root / "2025").mkdir()
+    _write(root / "2025", "2025_政府工作报告.txt", "另一份".encode())
+    with pytest.warns(MetadataWarning, match=r"1 document\(s\) have no row"):
+        corpus = ca.load_corpus(root)
+    assert corpus.index.to_list() == ["2025/2025_政府工作报告", "resolutions/关于政府工作报告的决议",
+                                      "txt/2024_政府工作报告", "txt/2025_政府工作报告"]
+    # metadata rows name files by relative path and still match
+    assert corpus["has_metadata"].to_list() == [False, True, True, True]
+    assert corpus.loc["txt/2024_政府工作报告", "year"] == 2024
 
 
 def test_table_without_ids_gets_stable_ids(tmp_path):

@@ -58,24 +58,30 @@ def _shuffled(data: LdaData, seed: int) -> list[BowDoc]:
     return out
 
 
-def _fit_one(shared: tuple[LdaData, Dictionary, dict[str, Any], dict[str, Any], bool, int], job: tuple[int, int]
+def _fit_one(shared: tuple[LdaData, Dictionary, dict[str, Any], dict[str, Any], int], job: tuple[int, int, bool]
              ) -> dict[str, Any]:
-    """One (k, seed) of :func:`select_k` (in a worker process or here): the arrays the table is computed from."""
-    data, dictionary, model_params, fit_params, null, topn = shared
-    k, seed = job
-    model = TopicModel(**{**model_params, "n_topics": k, "random_state": seed})
-    model._fit_prepared(data, dictionary, fit_params, where="select_k()")
-    out = {"phi": model.topic_term_.to_numpy(), "perplexity": model.perplexity(), "top": model._top_term_lists(topn),
-           "mass": model._topic_mass()}
+    """One job of :func:`select_k` (in a worker process or here): a (k, seed) fit, or (``null``) the fit of k
+    on the shuffled corpus dealt with that seed; the arrays the table is computed from."""
+    data, dictionary, model_params, fit_params, topn = shared
+    k, seed, null = job
     if null:
         shuffled = _shuffled(data, seed)
         if fit_params["backend"] == "tomotopy":
-            out["null_phi"] = _lda.train_tomotopy(data, k, seed, fit_params, "select_k()", bow=shuffled,
-                                                  row_counts=False)[1]
-        else:
-            out["null_phi"] = _lda.train(data, dictionary, k, seed, fit_params, bow=shuffled).get_topics().astype(
-                np.float64)
-    return out
+            return {"phi": _lda.train_tomotopy(data, k, seed, fit_params, "select_k()", bow=shuffled,
+                                               row_counts=False)[1]}
+        return {"phi": _lda.train(data, dictionary, k, seed, fit_params, bow=shuffled).get_topics().astype(
+            np.float64)}
+    model = TopicModel(**{**model_params, "n_topics": k, "random_state": seed})
+    model._fit_prepared(data, dictionary, fit_params, where="select_k()")
+    return {"phi": model.topic_term_.to_numpy(), "perplexity": model.perplexity(), "top": model._top_term_lists(topn),
+            "mass": model._topic_mass()}
+
+
+def _coherence_part(shared: tuple[LdaData, Dictionary, list[list[str]]], measure: CoherenceMeasure
+                    ) -> np.ndarray:
+    """One coherence measure of every topic of :func:`select_k` (in a worker process or here)."""
+    data, dictionary, flat = shared
+    return _lda.coherence(flat, data, dictionary, [measure])[measure]
 
 
 def _diversity(phi: np.ndarray, vocab: np.ndarray, n: int = 25) -> float:
@@ -101,14 +107,16 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
     n : int, default 10
         Top terms per topic for coherence.
     null : bool, default True
-        Also fit each (k, seed) on a shuffled corpus (same row lengths and term totals, tokens dealt
-        at random) and report the similarity of the real topics to those (``stability_null``).
+        Also fit each k once on a shuffled corpus (same row lengths and term totals, tokens dealt at
+        random with the first seed, fitted with that seed) and report the similarity of every seed's
+        topics to those (``stability_null``).
     measures : sequence of {"c_v", "c_npmi", "u_mass"}
         Coherence measures (gensim ``CoherenceModel``, ``processes=1``; the reference texts are
         the fitted rows, see :func:`topic_coherence`).
     workers : int, default 1
-        Processes running the fits at once.  Every fit is seeded and single-process, so the table does
-        not depend on ``workers`` (tested); each process holds one copy of the counts.
+        Processes running the fits (and then the coherence measures) at once.  Every fit is seeded
+        and single-process, so the table does not depend on ``workers`` (tested); each process holds
+        one copy of the counts.
     progress : bool, default False
         Show a tqdm progress bar over the fits (each fit is also logged at INFO level on the
         ``corpusanalysis`` logger).
@@ -133,7 +141,7 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
             Mean over the other seeds of the mean similarity (1 − Jensen-Shannon divergence, base 2)
             of the topics matched one to one by the Hungarian algorithm.
         ``stability_null``
-            The same similarity between this run and the run on the shuffled corpus: what word
+            The same similarity between this run and the run of this k on the shuffled corpus: what word
             frequencies alone give.  ``stability`` near ``stability_null`` means the seeds agree
             about little more than which words are frequent.
         ``term_overlap``
@@ -192,24 +200,28 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
                 records.append({"k": k, "seed": s, "n_empty_topics": 0, "note": problem})
         else:
             fitted_ks.append(k)
-    # every (k, seed) fit (and its shuffled-corpus twin) is independent: they run in `workers` processes, all on
-    # the one prepared vocabulary, and come back in order (k, then seed) as arrays
-    jobs = [(k, s) for k in fitted_ks for s in seeds]
+    # every (k, seed) fit and every k's shuffled-corpus twin is independent: they run in `workers` processes, all
+    # on the one prepared vocabulary, and come back in order as arrays.  One twin per k (dealt and seeded with the
+    # first seed) is the baseline of every seed of that k: a shuffled corpus has no structure for seeds to
+    # disagree about, and one twin per k instead of per seed saves a third of the fits.
+    jobs = [(k, s, False) for k in fitted_ks for s in seeds] + ([(k, seeds[0], True) for k in fitted_ks]
+                                                                   if null else [])
     dictionary = _lda.gensim_dictionary(prepared)  # built once: every fit and the coherence pass use it
-    shared = (dataclasses.replace(prepared, texts=[]), dictionary, base.get_params(), fit_params, null, topn_used)
-    fits: dict[tuple[int, int], dict[str, Any]] = {}
+    shared = (dataclasses.replace(prepared, texts=[]), dictionary, base.get_params(), fit_params, topn_used)
+    fits: dict[tuple[int, int, bool], dict[str, Any]] = {}
     bar = tqdm(total=len(jobs), desc="select_k fits", unit="fit", disable=not progress, leave=False)
     started = time.perf_counter()
     for job, fit in zip(jobs, bounded_map(_fit_one, jobs, shared=shared, workers=workers, n_items=len(jobs))):
         fits[job] = fit
         bar.update(1)
-        logger.info("select_k(): k=%d seed=%d fitted (%d/%d, %.0f s)", job[0], job[1], len(fits), len(jobs),
+        logger.info("select_k(): k=%d seed=%d %s (%d/%d, %.0f s)", job[0], job[1],
+                    "shuffled-corpus twin fitted" if job[2] else "fitted", len(fits), len(jobs),
                     time.perf_counter() - started)
     bar.close()
     for k in fitted_ks:
-        phis = [fits[(k, s)]["phi"] for s in seeds]
+        phis = [fits[(k, s, False)]["phi"] for s in seeds]
         for j, s in enumerate(seeds):
-            fit = fits[(k, s)]
+            fit = fits[(k, s, False)]
             rec: dict[str, Any] = {"k": k, "seed": s, "perplexity": fit["perplexity"],
                                    "diversity": _diversity(phis[j], vocab), "note": []}
             if len(seeds) > 1:
@@ -224,7 +236,7 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
                 rec["stability"] = rec["term_overlap"] = np.nan
                 rec["note"].append("stability needs at least two seeds")
             if null:
-                _, _, sim = _lda.match(phis[j], fit["null_phi"])
+                _, _, sim = _lda.match(phis[j], fits[(k, seeds[0], True)]["phi"])
                 rec["stability_null"] = float(sim.mean())
             else:
                 rec["stability_null"] = np.nan
@@ -232,9 +244,14 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
             runs.append((rec, fit["top"], fit["mass"]))
             records.append(rec)
         del phis
-    # Coherence of every topic of every run: one pass over the reference texts per measure.
+    # Coherence of every topic of every run: one pass over the reference texts per measure, the measures in
+    # `workers` processes.
     flat = [t for _, lists, _ in runs for t in lists]
-    values = _lda.coherence(flat, prepared, dictionary, measures) if flat else {}
+    values: dict[str, np.ndarray] = {}
+    if flat:
+        parts = bounded_map(_coherence_part, measures, shared=(prepared, dictionary, flat),
+                            workers=min(workers, len(measures)), n_items=len(measures))
+        values = dict(zip(measures, parts))
     logger.info("select_k(): coherence (%s) of %d topics computed (%.0f s)", ", ".join(measures), len(flat),
                 time.perf_counter() - started)
     offset = 0

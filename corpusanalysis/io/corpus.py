@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,13 +29,16 @@ from .sources import (
     MetadataSpec,
     TableKind,
     check_unique,
+    file_ids,
     is_glob,
     metadata_problems,
     read_metadata,
     read_table,
     resolve_files,
+    resolve_text_column,
     seeds_dir,
     table_batches,
+    table_columns,
     table_corpus,
 )
 
@@ -56,7 +59,7 @@ def load_corpus(
     source: FileSource,
     *,
     metadata: MetadataSpec = None,
-    text_column: str = "text",
+    text_column: str | None = None,
     encoding: str | None = None,
 ) -> pd.DataFrame:
     """Load documents into a corpus DataFrame.
@@ -64,17 +67,23 @@ def load_corpus(
     Parameters
     ----------
     source : str, path, list of paths
-        A folder (its ``.txt``/``.text`` files), a glob (``"data/*.txt"``),
-        a list of file paths, one text file, or a table (``.csv``, ``.jsonl``,
-        ``.parquet``) with one document per row.
+        A folder (its ``.txt``/``.text`` files and those of its sub-folders, at
+        any depth; names starting with ``.`` are left out), a glob
+        (``"data/*.txt"``, ``"data/**/*.txt"``), a list of file paths, one text
+        file, or a table (``.csv``, ``.jsonl``, ``.parquet``) with one document
+        per row.
     metadata : str, path or DataFrame, optional
         Document metadata with a ``doc_id`` column (or a ``file`` column whose
         file stems are the ids), merged by ``doc_id``.  When omitted, a
         ``metadata.csv`` in the folder of the files is used if present.
-    text_column : str, default "text"
-        For table sources, the column holding the document text.  Its other
-        columns become metadata; a ``doc_id`` column becomes the index,
-        otherwise ids are ``<table stem>-<row number>``.
+    text_column : str, optional
+        For table sources, the column holding the document text.  By default
+        the one column named ``text``, ``content``, ``正文``, ``全文``, ``内容``,
+        ``body``, ``fulltext`` or ``article`` (any case) is used, with a
+        :class:`~corpusanalysis.errors.TextColumnWarning` naming it unless it is
+        ``text``; none or several such columns is an error.  The other columns
+        become metadata; a ``doc_id`` column becomes the index, otherwise ids
+        are ``<table stem>-<row number>``.
     encoding : str, optional
         Force one encoding; by default it is detected per document (UTF-8 with
         or without BOM, UTF-16/32 with BOM, GB18030/GBK, Big5).
@@ -82,12 +91,16 @@ def load_corpus(
     Returns
     -------
     pandas.DataFrame
-        One row per document, index ``doc_id`` (str, unique, sorted by file
-        name for file sources), columns ``raw`` (decoded text, line endings
-        ``\\n``; never modified by later steps), ``path``, ``encoding``,
-        ``n_chars``, ``empty`` (True for empty or whitespace-only documents,
-        which are kept and reported in one warning), then the metadata
-        columns, and ``has_metadata`` when metadata was merged.
+        One row per document, index ``doc_id`` (str, unique; the file stem, or
+        for a folder whose sub-folders hold files of the same name, the path
+        relative to the folder without suffix, e.g. ``txt/2025_报告``; sorted by
+        relative path for file sources), columns ``raw`` (decoded text, line
+        endings ``\\n``; never modified by later steps), ``path``,
+        ``encoding``, ``n_chars``, ``empty`` (True for empty or whitespace-only
+        documents, which are kept and reported in one warning), ``folder``
+        (only for a folder with text files in sub-folders: each file's
+        sub-folder, ``''`` at the top), then the metadata columns, and
+        ``has_metadata`` when metadata was merged.
 
     Raises
     ------
@@ -122,19 +135,41 @@ def load_corpus(
         corpus = read_table(path, kind, text_column, encoding)
         check_unique(corpus.index.to_list(), str(path))
         base_dir = None if metadata is None else path.parent
+        id_of = None
     else:
         files, base_dir = resolve_files(source)
-        ids = [p.stem for p in files]
+        root = _folder_root(source)
+        ids, folders = file_ids(files, root)
         check_unique(ids, "the source files")
-        rows: list[tuple[str, str, str]] = []
-        for path in files:
-            text, used = decode_bytes(path.read_bytes(), name=str(path), encoding=encoding)
-            rows.append((text, str(path), used))
-        corpus = pd.DataFrame(rows, columns=["raw", "path", "encoding"], index=pd.Index(ids, name="doc_id"))
+        corpus = _files_corpus(files, ids, encoding)
+        if folders is not None:
+            corpus["folder"] = folders
+        id_of = _metadata_id(ids, files, root)
+    corpus = _finish(corpus)
+    meta, meta_name = read_metadata(metadata, base_dir, id_of=id_of)
+    if meta is not None:
+        for message in metadata_problems(corpus.index, corpus.columns, meta, meta_name):
+            warnings.warn(message, MetadataWarning, stacklevel=user_stacklevel())
+        corpus = corpus.join(meta, how="left")
+        corpus["has_metadata"] = corpus.index.isin(meta.index)
+    return corpus
+
+
+def _folder_root(source: object) -> Path | None:
+    """The folder a source names (its files' relative paths give sub-folders and, on clashes, ids); else None."""
+    if isinstance(source, (str, os.PathLike)) and not isinstance(source, bytes):
+        path = Path(os.fspath(source))
+        if path.is_dir():
+            return path
+    return None
+
+
+def _finish(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Add ``n_chars`` and ``empty`` after ``encoding`` (and the sub-folder column after them), warning once about
+    empty documents."""
     corpus.index = corpus.index.astype(object).rename("doc_id")
     corpus.insert(corpus.columns.get_loc("encoding") + 1, "n_chars", corpus["raw"].str.len().astype("int64"))
     corpus.insert(corpus.columns.get_loc("n_chars") + 1, "empty", corpus["raw"].str.strip().eq(""))
-
     empty = corpus.index[corpus["empty"]].to_list()
     if empty:
         warnings.warn(
@@ -142,14 +177,24 @@ def load_corpus(
             UserWarning,
             stacklevel=user_stacklevel(),
         )
-
-    meta, meta_name = read_metadata(metadata, base_dir)
-    if meta is not None:
-        for message in metadata_problems(corpus.index, corpus.columns, meta, meta_name):
-            warnings.warn(message, MetadataWarning, stacklevel=user_stacklevel())
-        corpus = corpus.join(meta, how="left")
-        corpus["has_metadata"] = corpus.index.isin(meta.index)
     return corpus
+
+
+def _files_corpus(files: list[Path], ids: list[str], encoding: str | None) -> pd.DataFrame:
+    """Decode files into the ``raw``, ``path``, ``encoding`` columns of a corpus indexed by ``ids``."""
+    rows: list[tuple[str, str, str]] = []
+    for path in files:
+        text, used = decode_bytes(path.read_bytes(), name=str(path), encoding=encoding)
+        rows.append((text, str(path), used))
+    return pd.DataFrame(rows, columns=["raw", "path", "encoding"], index=pd.Index(ids, name="doc_id"))
+
+
+def _metadata_id(ids: list[str], files: list[Path], root: Path | None) -> Callable[[str], str] | None:
+    """How a metadata ``file`` value names a document: its stem, or (ids by relative path) its path without
+    suffix relative to ``root``."""
+    if root is None or ids == [p.stem for p in files]:
+        return None
+    return lambda value: Path(value).with_suffix("").as_posix()
 
 
 def load_seeds() -> pd.DataFrame:
@@ -231,23 +276,33 @@ CHUNK_CHARS = 2_000_000
 
 
 # ----------------------------------------------------------------------------- chunks of a source
+@dataclass(frozen=True)
+class FileChunk:
+    """A chunk of a file source: the files, their document ids and (folder sources) their sub-folders, all decided
+    over the whole source by :func:`plan_chunks`, so that the chunks' corpora fit together."""
+
+    paths: tuple[Path, ...]
+    ids: tuple[str, ...]
+    folders: tuple[str, ...] | None = None
+
+
 @dataclass
 class ChunkPlan:
     """The chunks of a source (:func:`plan_chunks`), and the metadata to merge into the whole."""
 
-    # each chunk: a list of file paths, or a DataFrame (table sources; a generator for CSV and Parquet files)
-    chunks: list[list[Path]] | list[pd.DataFrame] | Iterator[pd.DataFrame]
+    # each chunk: files, or a DataFrame (table sources; a generator for CSV and Parquet files)
+    chunks: list[FileChunk] | list[pd.DataFrame] | Iterator[pd.DataFrame]
     metadata: pd.DataFrame | None
     metadata_name: str | None
     n_chars: int | None     # bytes of the files (an estimate of the size), characters of a table, None: not known
 
 
 def plan_chunks(source: FileSource | pd.DataFrame, *, metadata: MetadataSpec = None, chunk_chars: int = CHUNK_CHARS,
-                text_column: str = "text", encoding: str | None = None) -> ChunkPlan:
+                text_column: str | None = None, encoding: str | None = None) -> ChunkPlan:
     """Split a source into chunks of about ``chunk_chars`` characters without reading the files.
 
-    File sources (folder, glob, list of paths) become lists of paths, read later where the chunk is
-    processed; CSV and Parquet files are read lazily, a few thousand rows at a time
+    File sources (folder, glob, list of paths) become :class:`FileChunk` lists of paths with their ids,
+    read later where the chunk is processed; CSV and Parquet files are read lazily, a few thousand rows at a time
     (``pandas.read_csv(chunksize=)``, ``pyarrow.parquet.ParquetFile.iter_batches``), and ``chunks``
     is then a generator of DataFrames; JSONL files and DataFrames are read whole and sliced by rows.  Metadata
     (``metadata=`` or a ``metadata.csv`` beside the files) is read once and returned for merging.
@@ -258,6 +313,7 @@ def plan_chunks(source: FileSource | pd.DataFrame, *, metadata: MetadataSpec = N
         if not path.is_file():
             raise CorpusLoadError(f"source={str(path)!r} does not exist.")
         meta, meta_name = read_metadata(metadata, None if metadata is None else path.parent)
+        text_column = resolve_text_column(text_column, table_columns(path, kind, encoding), str(path))
         chunks = _by_chars(_table_corpora(path, kind, text_column, encoding, meta, meta_name), chunk_chars)
         return ChunkPlan(chunks, None, None, None)
     if table is not None or isinstance(source, pd.DataFrame):
@@ -275,23 +331,22 @@ def plan_chunks(source: FileSource | pd.DataFrame, *, metadata: MetadataSpec = N
             frames.append(corpus.iloc[start:])
         return ChunkPlan(frames, None, None, int(sizes.sum()))
     files, base_dir = resolve_files(source)
-    check_unique([p.stem for p in files], "the source files")
-    meta, meta_name = read_metadata(metadata, base_dir)
+    root = _folder_root(source)
+    ids, folders = file_ids(files, root)
+    check_unique(ids, "the source files")
+    meta, meta_name = read_metadata(metadata, base_dir, id_of=_metadata_id(ids, files, root))
     # UTF-8 Chinese is ~3 bytes per character; legacy encodings ~2.  Bytes/3 is close enough to plan.
     budget = chunk_chars * 3
-    groups: list[list[Path]] = []
-    current: list[Path] = []
-    acc, total = 0, 0
-    for path in files:
+    groups: list[FileChunk] = []
+    start, acc, total = 0, 0, 0
+    for i, path in enumerate(files):
         size = path.stat().st_size
         total += size
-        current.append(path)
         acc += size
-        if acc >= budget:
-            groups.append(current)
-            current, acc = [], 0
-    if current:
-        groups.append(current)
+        if acc >= budget or i == len(files) - 1:
+            groups.append(FileChunk(tuple(files[start:i + 1]), tuple(ids[start:i + 1]),
+                                    None if folders is None else tuple(folders[start:i + 1])))
+            start, acc = i + 1, 0
     return ChunkPlan(groups, meta, meta_name, total)
 
 
@@ -346,16 +401,19 @@ def _by_chars(corpora: Iterable[pd.DataFrame], chunk_chars: int) -> Iterator[pd.
         yield pd.concat(pending) if len(pending) > 1 else pending[0]
 
 
-def load_chunk(spec: Iterable[str | os.PathLike[str]] | pd.DataFrame, encoding: str | None) -> pd.DataFrame:
+def load_chunk(spec: FileChunk | Iterable[str | os.PathLike[str]] | pd.DataFrame, encoding: str | None
+               ) -> pd.DataFrame:
     """The corpus of one chunk of :func:`plan_chunks` (files are read here), without its metadata."""
     if isinstance(spec, pd.DataFrame):
         return spec
+    if not isinstance(spec, FileChunk):
+        paths = [Path(p) for p in spec]
+        spec = FileChunk(tuple(paths), tuple(p.stem for p in paths))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        # Metadata is merged once for the whole corpus (in _assemble), not per chunk: an empty table
-        # stops load_corpus from merging a metadata.csv beside the files.
-        corpus = load_corpus([Path(p) for p in spec], encoding=encoding,
-                             metadata=pd.DataFrame({"doc_id": pd.Series([], dtype=str)}))
-    corpus = corpus.drop(columns=["has_metadata"])
+        # Metadata is merged once for the whole corpus (in _assemble), not per chunk.
+        corpus = _finish(_files_corpus(list(spec.paths), list(spec.ids), encoding))
+    if spec.folders is not None:
+        corpus["folder"] = list(spec.folders)
     corpus.attrs["warnings"] = [str(w.message) for w in caught if not issubclass(w.category, MetadataWarning)]
     return corpus

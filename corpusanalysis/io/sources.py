@@ -8,29 +8,37 @@ from __future__ import annotations
 
 import glob as _glob
 import os
-from collections.abc import Container, Iterable, Iterator
+import warnings
+from collections.abc import Callable, Container, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 import pandas as pd
 
-from ..errors import CorpusLoadError
+from .._checks import user_stacklevel
+from ..errors import CorpusLoadError, TextColumnWarning
 from .decode import normalize_newlines
 
 __all__ = [
     "CORE_COLUMNS",
     "TABLE_SUFFIXES",
+    "TEXT_COLUMN_NAMES",
     "TEXT_SUFFIXES",
     "check_unique",
+    "detect_text_column",
+    "file_ids",
+    "folder_files",
     "integer_columns",
     "is_glob",
     "metadata_problems",
     "read_metadata",
     "read_table",
     "resolve_files",
+    "resolve_text_column",
     "seeds_dir",
     "table_batches",
+    "table_columns",
     "table_corpus",
 ]
 
@@ -74,11 +82,12 @@ def resolve_files(source: FileSource) -> tuple[list[Path], Path | None]:
                 "paths, or a .csv/.jsonl/.parquet table."
             )
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+            files = folder_files(path)
             if not files:
                 raise CorpusLoadError(
                     f"source={text!r} is a folder without text files (looked for "
-                    f"{', '.join(TEXT_SUFFIXES)}). Pass a glob such as '{text}/*.*' for other names."
+                    f"{', '.join(TEXT_SUFFIXES)} in it and its sub-folders, hidden ones left out). Pass a glob "
+                    f"such as '{text}/**/*.*' for other names."
                 )
             return files, path
         return [path], path.parent
@@ -97,13 +106,96 @@ def resolve_files(source: FileSource) -> tuple[list[Path], Path | None]:
     )
 
 
-def read_table(path: Path, kind: TableKind, text_column: str, encoding: str | None) -> pd.DataFrame:
+def folder_files(folder: Path) -> list[Path]:
+    """The text files of a folder and of its sub-folders (any depth), sorted by relative path; files and
+    folders whose name starts with ``.`` (``.git``, ``.ipynb_checkpoints``) are left out."""
+    found = []
+    for p in folder.rglob("*"):
+        rel = p.relative_to(folder)
+        if p.suffix.lower() in TEXT_SUFFIXES and not any(part.startswith(".") for part in rel.parts) and p.is_file():
+            found.append((rel.as_posix(), p))
+    return [p for _, p in sorted(found)]
+
+
+def file_ids(files: list[Path], root: Path | None) -> tuple[list[str], list[str] | None]:
+    """Document ids and sub-folders of the files of a source.
+
+    Ids are the file stems; when two files in different sub-folders of ``root`` share a stem, every id is
+    the file's path relative to ``root`` without its suffix (``txt/2025_报告``), so ids stay unique and
+    stable.  The sub-folders (``''`` for files at the top of ``root``) are returned when some file lies
+    below the top, else ``None``.
+    """
+    stems = [p.stem for p in files]
+    if root is None:
+        return stems, None
+    try:
+        rel = [p.relative_to(root) for p in files]
+    except ValueError:  # a file outside root (a list of paths): stems, no sub-folders
+        return stems, None
+    folders = ["" if r.parent == Path(".") else r.parent.as_posix() for r in rel]
+    if not any(folders):
+        return stems, None
+    if len(set(stems)) < len(stems):
+        return [r.with_suffix("").as_posix() for r in rel], folders
+    return stems, folders
+
+
+#: Names of a table's text column that ``text_column=None`` recognises (case-insensitive), best first.
+TEXT_COLUMN_NAMES = ("text", "content", "正文", "全文", "内容", "body", "fulltext", "full_text", "article")
+
+
+def detect_text_column(columns: Iterable[Any], name: str) -> str:
+    """The text column of a table whose text column was not named: the one column whose name (any case) is in
+    :data:`TEXT_COLUMN_NAMES`; CorpusLoadError when there is none or more than one."""
+    columns = [c for c in columns if isinstance(c, str)]
+    found = [c for c in columns if c.strip().lower() in TEXT_COLUMN_NAMES]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise CorpusLoadError(
+            f"{name!r}: no text column found; its columns are {columns}. Expected one column named "
+            f"{' / '.join(TEXT_COLUMN_NAMES)} (any case); pass text_column= to name the column that holds the "
+            "documents."
+        )
+    exact = [c for c in found if c == "text"]
+    if len(exact) == 1:
+        return exact[0]
+    raise CorpusLoadError(
+        f"{name!r}: more than one column could hold the documents: {found}; pass text_column= to choose one."
+    )
+
+
+def resolve_text_column(text_column: str | None, columns: Iterable[Any], name: str) -> str:
+    """``text_column`` itself, or (``None``) the detected one, with a warning naming it unless it is ``text``."""
+    if text_column is not None:
+        return text_column
+    found = detect_text_column(columns, name)
+    if found != "text":
+        warnings.warn(f"{name!r}: the documents were read from column {found!r} (detected by its name; pass "
+                      "text_column= to choose another column).", TextColumnWarning, stacklevel=user_stacklevel())
+    return found
+
+
+def table_columns(path: Path, kind: TableKind, encoding: str | None) -> list[Any]:
+    """The column names of a table file, read without reading its rows (JSONL: the keys of the first record)."""
+    if kind == "csv":
+        return list(pd.read_csv(path, encoding=encoding or "utf-8-sig", nrows=0).columns)
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        return list(pq.read_schema(path).names)
+    return list(pd.read_json(path, lines=True, encoding=encoding or "utf-8", nrows=1).columns)
+
+
+def read_table(path: Path, kind: TableKind, text_column: str | None, encoding: str | None) -> pd.DataFrame:
     if kind == "csv":
         table = pd.read_csv(path, encoding=encoding or "utf-8-sig", dtype={"doc_id": str}, keep_default_na=True)
     elif kind == "jsonl":
-        table = pd.read_json(path, lines=True, encoding=encoding or "utf-8", dtype={"doc_id": str})
+        # dtype=False: values as JSON typed them (no date guessing: "2024-03-05" stays a string, as from a CSV)
+        table = pd.read_json(path, lines=True, encoding=encoding or "utf-8", dtype=False)
     else:
         table = pd.read_parquet(path)
+    text_column = resolve_text_column(text_column, table.columns, str(path))
     return table_corpus(table, path, kind, text_column, encoding)
 
 
@@ -165,7 +257,9 @@ def integer_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def read_metadata(metadata: MetadataSpec, base_dir: Path | None) -> tuple[pd.DataFrame | None, str | None]:
+def read_metadata(metadata: MetadataSpec, base_dir: Path | None, *, id_of: Callable[[str], str] | None = None
+                  ) -> tuple[pd.DataFrame | None, str | None]:
+    """Metadata indexed by ``doc_id``; a ``file`` column is turned into ids by ``id_of`` (default: the stem)."""
     if metadata is None:
         if base_dir is None or not (base_dir / "metadata.csv").is_file():
             return None, None
@@ -184,7 +278,8 @@ def read_metadata(metadata: MetadataSpec, base_dir: Path | None) -> tuple[pd.Dat
                 f"{name!r} needs a 'doc_id' column (or a 'file' column whose stems are the doc_ids); "
                 f"its columns are {list(meta.columns)}."
             )
-        meta.insert(0, "doc_id", [Path(str(f)).stem for f in meta[file_col]])
+        id_of = id_of or (lambda value: Path(value).stem)
+        meta.insert(0, "doc_id", [id_of(str(f)) for f in meta[file_col]])
         meta = meta.drop(columns=[file_col])
     meta["doc_id"] = meta["doc_id"].astype(str)
     meta = integer_columns(meta)

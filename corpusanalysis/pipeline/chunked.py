@@ -48,7 +48,7 @@ from ..features import (
     count_tokens,
     merge_counts,
 )
-from ..io.corpus import CHUNK_CHARS, ChunkPlan, corpus_summary, load_chunk, plan_chunks
+from ..io.corpus import CHUNK_CHARS, ChunkPlan, FileChunk, corpus_summary, load_chunk, plan_chunks
 from ..io.sources import FileSource, MetadataSpec, check_unique, metadata_problems
 from ..text.clean import CleaningRules, clean, clean_and_report, cleaning_summary
 from ..text.dictionary import DictionarySpec
@@ -100,7 +100,7 @@ def _from_parquet_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def process_chunk(spec: Iterable[str | os.PathLike[str]] | pd.DataFrame, tokenizer: Tokenizer, *,
+def process_chunk(spec: FileChunk | Iterable[str | os.PathLike[str]] | pd.DataFrame, tokenizer: Tokenizer, *,
                   rules: CleaningRules | None = None, skip: Iterable[str] = (), audit: bool = True,
                   keep_text: bool = False, cache: str | os.PathLike[str] | bool | None = None,
                   encoding: str | None = None, settings: str | None = None,
@@ -259,7 +259,7 @@ def _spill(i: int, res: dict[str, Any], spill_dir: str | os.PathLike[str]) -> di
     return {**res, "docs": docs.drop(columns=[c for c in _SPILLED if c in docs.columns]), "part": str(path)}
 
 
-def _process_spill(i: int, spec: Iterable[str | os.PathLike[str]] | pd.DataFrame, tokenizer: Tokenizer,
+def _process_spill(i: int, spec: FileChunk | Iterable[str | os.PathLike[str]] | pd.DataFrame, tokenizer: Tokenizer,
                    options: dict[str, Any], spill_dir: str | None) -> dict[str, Any]:
     res = process_chunk(spec, tokenizer, **options)
     assert res is not None
@@ -290,7 +290,7 @@ def run_pipeline(source: FileSource | pd.DataFrame, *, metadata: MetadataSpec = 
                  tokenizer: Tokenizer | None = None, rules: CleaningRules | None = None, skip: Iterable[str] = (),
                  audit: bool = True, keep_text: bool = False, chunk_chars: int = CHUNK_CHARS, workers: int = 1,
                  cache: str | os.PathLike[str] | None = None, spill: str | os.PathLike[str] | None = None,
-                 backend: Literal["local", "dask"] = "local", scheduler: Any = None, text_column: str = "text",
+                 backend: Literal["local", "dask"] = "local", scheduler: Any = None, text_column: str | None = None,
                  encoding: str | None = None, progress: bool = False) -> PipelineResult:
     """Clean → tokenize → count a corpus chunk by chunk, locally or on a Dask cluster.
 
