@@ -105,7 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--low-memory", action="store_true",
                            help="keep tokens on disk (Parquet parts in DIR/tokens/) instead of in memory "
                                 f"(automatic above {LOW_MEMORY_BYTES // 2**20} MB of input)")
-            p.add_argument("--time-column", metavar="NAME", help="year or date column for trends (default: year, date)")
+            p.add_argument("--time-column", metavar="NAME",
+                           help="year or date column for trends (default: the first column named year, date, Date, "
+                                "日期, 发布日期 … in any case)")
+            p.add_argument("--freq", choices=("auto", "year", "quarter", "month"), default="auto",
+                           help="period of the trends (default auto: years, or months/quarters for dates within a "
+                                "few years)")
+            p.add_argument("--groups", metavar="COLUMN",
+                           help="compare groups of documents by this metadata column (genre, issuer, folder, a "
+                                "year or date column binned into periods …): keyness and theme term rates")
             p.add_argument("--title", help="title of the HTML page")
             p.add_argument("--no-audit", action="store_true", help="skip the cleaning summary (faster)")
         p.add_argument("--quiet", action="store_true", help="no progress bars or messages (errors still go to stderr)")
@@ -320,7 +328,8 @@ def _cmd_report(args: argparse.Namespace) -> None:
         raise ValueError(f"SOURCE {args.source!r}: the documents have no tokens after cleaning (are they empty, "
                          "or not Chinese text?); nothing to report.")
     written = write_report(result, out, dictionary=tokenizer.dictionary_, title=args.title, source=args.source,
-                           time_column=args.time_column, token_parts=result.parts, progress=not args.quiet)
+                           time_column=args.time_column, freq=args.freq, groups=args.groups,
+                           token_parts=result.parts, progress=not args.quiet)
     for note in written["notes"]:
         _say(args, f"{PROG}: note: {note}")
     _say(args, f"{PROG} report: {len(result.docs):,} documents in {time.perf_counter() - started:.1f} s → "

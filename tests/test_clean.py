@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import warnings
+from pathlib import Path
 
 import opencc
 import pandas as pd
@@ -122,6 +124,97 @@ def test_every_rule_example_is_matched_and_removed():
         assert row.example, row.name
         rep = cleaning_report(corpus_of(row.example))
         assert row.name in set(rep["rule"]), f"rule {row.name} does not fire on its own example"
+
+
+# ----------------------------------------------------------------------------- furniture of real sources
+# The end of ../shared/corpora/gov-work-reports/txt/2024_政府工作报告.txt (Chinese Wikisource), as on disk.
+WIKISOURCE_END = (
+    "使命重在担当，奋斗创造未来。我们要更加紧密地团结在以习近平同志为核心的党中央周围，为以中国式现代化全面推进强国建设、"
+    "民族复兴伟业不懈奋斗！\n\n\n\n\n\n\n本作品是中华人民共和国的\n法律\n、\n法规\n，国家机关的决议、决定、命令和其他具有"
+    "立法、行政、司法性质的文件，及其官方正式译文。根据《\n中华人民共和国著作权法\n》第五条第一项，本作品不适用于该法，在\n"
+    "中国大陆\n，也可能在其他管辖区，属于\n公有领域\n。\n注：中文维基文库社群认为，中华人民共和国公务演讲，\n不总是\n"
+    "具有立法、行政、司法性质的文件。\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\nPublic domain\nPublic domain\nfalse\nfalse\n"
+)
+LICENCE_WORDS = ("本作品", "著作权法", "公有领域", "维基", "Public", "domain", "false", "其他管辖区")  # 管辖区 alone is a real word (1955)
+
+
+def test_wikisource_licence_footer_is_removed_whole():
+    out = clean(corpus_of(WIKISOURCE_END))
+    assert out.loc["d0", "text"] == (
+        "使命重在担当，奋斗创造未来。我们要更加紧密地团结在以习近平同志为核心的党中央周围，为以中国式现代化全面推进强国建设、"
+        "民族复兴伟业不懈奋斗！")
+    assert not out.loc["d0", "truncated"]
+    rep = cleaning_report(out)
+    removed = rep.loc[rep["rule"] == "wikisource_licence_footer", "removed"].item()
+    assert removed.startswith("本作品是中华人民共和国的\n法律") and removed.rstrip().endswith("false")
+    # offsets point into raw
+    row = rep.loc[rep["rule"] == "wikisource_licence_footer"].iloc[0]
+    assert WIKISOURCE_END[row["start"]:row["end"]] == row["removed"]
+
+
+def test_no_licence_word_left_in_any_gov_work_report():
+    folder = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "gov-work-reports"
+    if not folder.is_dir():
+        pytest.skip("../shared/corpora/gov-work-reports is not beside the checkout")
+    from corpusanalysis import load_corpus
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = clean(load_corpus(folder))
+    assert len(out) == 72 and (out["folder"] == "txt").sum() == 52
+    left = {(d, w) for d, t in out["text"].items() for w in LICENCE_WORDS if w in t}
+    assert not left
+
+
+# A 北大法宝 export as saved (CRLF line ends): the title twice, the citation code and link headers, the
+# document number and addressee on their own lines, signature and date.
+LEGAL_EXPORT = (
+    "国务院关于印发新一代人工智能发展规划的通知\r\n国务院关于印发新一代人工智能发展规划的通知\r\n"
+    "【法宝引证码】CLI.2.298463\r\n【原文链接】https://www.pkulaw.com/chl/2f3c4d5e6f.html\r\n\r\n"
+    "国发〔2017〕35号\r\n各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\r\n"
+    "　　现将《新一代人工智能发展规划》印发给你们，请认真贯彻执行。\r\n国务院\r\n2017年7月8日\r\n"
+    "©北大法宝：(www.pkulaw.cn)专业提供法律信息、法律咨询、法律翻译服务\r\n"
+)
+
+
+def test_legal_database_export_header_becomes_metadata():
+    out = clean(corpus_of(LEGAL_EXPORT))
+    assert out.loc["d0", "text"] == (
+        "国务院关于印发新一代人工智能发展规划的通知\n国发〔2017〕35号\n各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n"
+        "现将《新一代人工智能发展规划》印发给你们，请认真贯彻执行。\n国务院\n2017年7月8日")
+    assert out.loc["d0", "page_title"] == "国务院关于印发新一代人工智能发展规划的通知"
+    assert out.loc["d0", "citation_code"] == "CLI.2.298463"
+    assert out.loc["d0", "source_url"] == "https://www.pkulaw.com/chl/2f3c4d5e6f.html"
+    assert not out.loc["d0", "truncated"]  # a document that ends with its date is complete
+    # documents without such a header get <NA>; corpora without any get no such columns
+    both = clean(corpus_of(LEGAL_EXPORT, "加快形成新质生产力。"))
+    assert both["citation_code"].isna().to_list() == [False, True]
+    assert "citation_code" not in clean(corpus_of("加快形成新质生产力。")).columns
+
+
+# A news page (pattern of gov.cn / people.com.cn article pages): byline glued before the first sentence,
+# print/share buttons glued after the last.
+NEWS_PAGE = (
+    "来源：新华社　作者：王希　发布时间：2024-03-05 09:58　浏览次数：1024 各位代表：现在，我代表国务院，向大会报告政府工作。\n"
+    "我们要大力推进现代化产业体系建设，加快发展新质生产力。打印|收藏|发给好友【字号 大 中 小】\n（责任编辑：张三）"
+)
+
+
+def test_news_byline_and_print_share_footer():
+    out = clean(corpus_of(NEWS_PAGE))
+    assert out.loc["d0", "text"] == ("各位代表：现在，我代表国务院，向大会报告政府工作。\n"
+                                     "我们要大力推进现代化产业体系建设，加快发展新质生产力。")
+    # one button word inside a sentence stays
+    assert clean_text("请打印后签字。") == "请打印后签字。"
+    assert clean_text("收藏家和分享经济。") == "收藏家和分享经济。"
+
+
+def test_stray_html_is_removed():
+    raw = ('<script type="text/javascript">var onload = 1; if (a < b) {}</script>'
+           '<p>加快形成<img src="/a.png" onload="resize(this)">新质生产力&nbsp;</p>当a<b且c>d时成立。')
+    assert clean_text(raw) == "加快形成新质生产力当a<b且c>d时成立。"  # "a<b" is no tag: kept
+    for word in ("script", "img", "onload", "nbsp", "src"):
+        assert word not in clean_text(raw)
 
 
 FURNITURE_STRINGS = [

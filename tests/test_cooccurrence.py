@@ -401,7 +401,7 @@ def test_network_attributes_and_deterministic_communities(network_table):
     assert list(G.nodes) == sorted(G.nodes)
     node = G.nodes["新质生产力"]
     assert (node["label"], node["frequency"], node["theme"]) == ("新质生产力", 4, "新质生产力")  # 4 sentences
-    assert set(node) == {"label", "frequency", "theme", "community"}
+    assert set(node) == {"label", "frequency", "theme", "community", "community_name"}
     u, v, e = next(iter(G.edges(data=True)))
     assert set(e) == {"weight", "n_ab", "n_a", "n_b", "n_contexts", "expected", "pmi", "npmi", "g2", "p", "p_adj",
                       "dice", "jaccard"}
@@ -410,6 +410,29 @@ def test_network_attributes_and_deterministic_communities(network_table):
     assert nx.get_node_attributes(G, "community") == nx.get_node_attributes(again, "community")
     sizes = Counter(nx.get_node_attributes(G, "community").values())
     assert [sizes[k] for k in sorted(sizes)] == sorted(sizes.values(), reverse=True)
+
+
+def test_network_leaves_function_words_out_and_names_communities_by_content(network_table):
+    from corpusanalysis import load_stopwords
+
+    function = load_stopwords("function")
+    assert {"要", "将", "年", "家", "工作"} <= function and "创新" not in function
+    kept = cooccurrence_network(network_table, n=40, alpha=None, exclude=None)
+    G = cooccurrence_network(network_table, n=40, alpha=None)
+    assert function & set(kept.nodes), "the seeds' network has function words when nothing is excluded"
+    assert not function & set(G.nodes)
+    attracted = network_table[network_table["n_ab"] > network_table["expected"]]
+    in_pairs = set(attracted["term_a"]) | set(attracted["term_b"])
+    assert G.graph["excluded"] == len(function & in_pairs) > 0
+    # each community is named by its member with the highest weighted degree inside the community
+    for k in set(nx.get_node_attributes(G, "community").values()):
+        members = [v for v in G if G.nodes[v]["community"] == k]
+        strength = dict(G.subgraph(members).degree(weight="weight"))
+        best = max(strength.values())
+        names = {G.nodes[v]["community_name"] for v in members}
+        assert len(names) == 1 and strength[names.pop()] == best
+    # the table is unchanged: function words are still counted
+    assert "要" in set(network_table["term_a"]) | set(network_table["term_b"])
 
 
 def test_ego_network_centres_on_terms(network_table):
@@ -451,7 +474,7 @@ def test_export_round_trips_keep_attributes(network_table, tmp_path):
     edges = pd.read_csv(paths["edges_csv"], encoding="utf-8-sig")
     nodes = pd.read_csv(paths["nodes_csv"], encoding="utf-8-sig", keep_default_na=False)
     assert len(edges) == G.number_of_edges() and list(edges.columns[:3]) == ["source", "target", "weight"]
-    assert list(nodes.columns) == ["id", "label", "frequency", "theme", "community"]
+    assert list(nodes.columns) == ["id", "label", "frequency", "theme", "community", "community_name"]
     assert paths["edges_csv"].read_bytes().startswith(b"\xef\xbb\xbf")
     with pytest.raises(ValueError, match=r"formats=\('pdf',\) must be a non-empty selection"):
         export_network(G, tmp_path / "x", formats=("pdf",))

@@ -360,12 +360,13 @@ TOMOTOPY_SAMPLES = 5
 
 def train_tomotopy(data: LdaData, k: int, seed: int, params: dict[str, Any], where: str,
                    rows: np.ndarray | None = None, bow: Iterable[BowDoc] | None = None,
-                   row_counts: bool = True) -> tuple[Any, np.ndarray, np.ndarray | None]:
+                   row_counts: bool = True) -> tuple[Any, np.ndarray, np.ndarray | None, np.ndarray]:
     """Train a tomotopy ``LDAModel`` of the rows (``bow``: other rows, e.g. a shuffled corpus).
 
-    Returns ``(model, phi, gamma)``: ``phi`` is p(term | topic) (k × V, vocabulary order) and
+    Returns ``(model, phi, gamma, mass)``: ``phi`` is p(term | topic) (k × V, vocabulary order),
     ``gamma`` each row's topic counts plus α (the analogue of gensim's γ; ``None`` unless
-    ``row_counts``), both averaged over the last :data:`TOMOTOPY_SAMPLES` Gibbs samples.
+    ``row_counts``) and ``mass`` the tokens of each topic, all averaged over the last
+    :data:`TOMOTOPY_SAMPLES` Gibbs samples.
     """
     import tomotopy as tp
 
@@ -389,14 +390,16 @@ def train_tomotopy(data: LdaData, k: int, seed: int, params: dict[str, Any], whe
         used = np.fromiter((position[t] for t in model.used_vocabs), dtype=np.int64, count=len(model.used_vocabs))
         phi = np.zeros((k, len(data.vocabulary)))
         counts = np.zeros((len(model.docs), k)) if row_counts else None
+        mass = np.zeros(k)
         for s in range(samples):
             if s:
                 model.train(1, workers=workers)
             phi += _tomotopy_phi(model, used, len(data.vocabulary))
+            mass += np.asarray(model.get_count_by_topics(), dtype=np.float64)
             if counts is not None:
                 counts += _tomotopy_row_counts(model)
     gamma = None if counts is None else counts / samples + np.asarray(model.alpha, dtype=np.float64)[None, :]
-    return model, phi / samples, gamma
+    return model, phi / samples, gamma, mass / samples
 
 
 def _tomotopy_phi(model: Any, used: np.ndarray, n_terms: int) -> np.ndarray:
@@ -428,6 +431,14 @@ def tomotopy_infer(model: Any, data: LdaData, rows: np.ndarray, iterations: int)
     theta = np.asarray(dists, dtype=np.float64).reshape(len(docs), model.k)
     n = np.asarray(data.counts[rows].sum(axis=1), dtype=np.float64).ravel()
     return theta * (n + float(np.sum(model.alpha)))[:, None]
+
+
+def topic_order(expected: np.ndarray, phi: np.ndarray, vocab: np.ndarray) -> np.ndarray:
+    """Topics by decreasing expected tokens (ties: top term, then model position): ``order[i]`` becomes topic i + 1."""
+    mass = expected.sum(axis=0)
+    top = top_indices(phi, vocab, 1)[:, 0]
+    return np.array(sorted(range(len(mass)), key=lambda j: (-mass[j], vocab[top[j]], j)), dtype=np.int64)
+
 
 
 # ----------------------------------------------------------------------------- coherence

@@ -86,6 +86,7 @@ from .._checks import is_real, renamed, user_stacklevel
 from ..errors import EmptyResultError
 from ..text.dictionary import DictionarySpec, resolve_dictionary
 from ..text.segment import UnitLevel, flat_offsets, locate_tokens, segment, unit_level
+from ..text.tokenize import StopwordsSpec, load_stopwords
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -834,7 +835,8 @@ def associates(cooc: pd.DataFrame, term: str | Sequence[str], *, by: str | None 
 def cooccurrence_network(cooc: pd.DataFrame, *, terms: str | Sequence[str] | None = None, n: int = 80,
                          group: str | None = None, alpha: float | None = 0.05, min_g2: float | None = None,
                          min_count: int | None = None, min_frequency: int | None = None, weight: StatColumn = "g2",
-                         dictionary: DictionarySpec = None, random_state: int = 42) -> nx.Graph:
+                         dictionary: DictionarySpec = None, exclude: StopwordsSpec = "function",
+                         random_state: int = 42) -> nx.Graph:
     """A networkx graph of the strongest attracted pairs, with measures, themes and communities.
 
     Edges are the pairs of ``cooc`` with ``n_ab > expected`` that pass ``alpha`` (on ``p_adj``),
@@ -865,6 +867,12 @@ def cooccurrence_network(cooc: pd.DataFrame, *, terms: str | Sequence[str] | Non
         The measure copied to the ``weight`` edge attribute (ranking, layout, Louvain).
     dictionary : PolicyDictionary, path, None or False
         Where node themes come from (default: the bundled dictionary; ``False``: no themes).
+    exclude : "function", list of str, path or None, default "function"
+        Terms that are never nodes (pairs touching them are passed over before the ``n`` strongest
+        are taken): by default the bundled function words (要, 将, 年, 工作 …; see
+        ``load_stopwords("function")``), which co-occur with everything and would name
+        communities; ``None`` keeps every term.  Dictionary terms and ``terms`` are never excluded.
+        The co-occurrence table itself is not changed.
     random_state : int, default 42
         Seed of the Louvain community detection (:func:`networkx.community.louvain_communities`).
 
@@ -872,9 +880,12 @@ def cooccurrence_network(cooc: pd.DataFrame, *, terms: str | Sequence[str] | Non
     -------
     networkx.Graph
         Nodes (added in code-point order) with ``label``, ``frequency`` (contexts containing the
-        term, ``n_a``), ``theme`` (the term's mission theme(s) joined by ``|``, or ``""``) and
-        ``community`` (0 = largest community; ties by first term).  Edges with ``weight`` and every
-        count and measure column of ``cooc``.  ``G.graph`` holds the settings.
+        term, ``n_a``), ``theme`` (the term's mission theme(s) joined by ``|``, or ``""``),
+        ``community`` (0 = largest community; ties by first term) and ``community_name`` (the
+        community's most central term: highest weighted degree inside the community, ties by
+        frequency, then term).  Edges with ``weight`` and every count and measure column of
+        ``cooc``.  ``G.graph`` holds the settings (``excluded``: how many excluded terms were in
+        passing pairs).
 
     Raises
     ------
@@ -926,6 +937,17 @@ def cooccurrence_network(cooc: pd.DataFrame, *, terms: str | Sequence[str] | Non
         exempt_a = table["term_a"].astype(str).isin([terms] if isinstance(terms, str) else list(terms or ()))
         exempt_b = table["term_b"].astype(str).isin([terms] if isinstance(terms, str) else list(terms or ()))
         ok &= (exempt_a | (table["n_a"] >= min_frequency)) & (exempt_b | (table["n_b"] >= min_frequency))
+    d = resolve_dictionary(dictionary)
+    keep = set(d.term_themes()) if d is not None else set()
+    keep |= set([terms] if isinstance(terms, str) else list(terms or ()))
+    dropped = {t for t in load_stopwords(exclude) if t not in keep} if exclude is not None else set()
+    excluded_seen = set()
+    if dropped:
+        hit_a = table["term_a"].astype(str).isin(dropped)
+        hit_b = table["term_b"].astype(str).isin(dropped)
+        passing = table[ok & (hit_a | hit_b)]
+        excluded_seen = (set(passing["term_a"].astype(str)) | set(passing["term_b"].astype(str))) & dropped
+        ok &= ~(hit_a | hit_b)
     edges = table[ok].sort_values([weight, "term_a", "term_b"], ascending=[False, True, True], kind="stable")
     a, b = edges["term_a"].astype(str), edges["term_b"].astype(str)
     if terms is not None:
@@ -944,7 +966,6 @@ def cooccurrence_network(cooc: pd.DataFrame, *, terms: str | Sequence[str] | Non
                          f"min_count={min_count}, min_frequency={min_frequency}"
                          f"{', terms=' + repr(terms) if terms is not None else ''}); relax them "
                          "(alpha=None on a small corpus) or count in larger contexts.")
-    d = resolve_dictionary(dictionary)
     themes = {t: "|".join(ths) for t, ths in d.term_themes().items()} if d is not None else {}
     freq: dict[str, int] = {}
     for x, y, na, nb in zip(table["term_a"].astype(str), table["term_b"].astype(str), table["n_a"], table["n_b"]):
@@ -965,9 +986,14 @@ def cooccurrence_network(cooc: pd.DataFrame, *, terms: str | Sequence[str] | Non
         {v} for v in G.nodes]
     communities = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
     for k, members in enumerate(communities):
+        inside = G.subgraph(members)
+        strength = dict(inside.degree(weight="weight"))
+        name = min(members, key=lambda v: (-strength.get(v, 0.0), -G.nodes[v]["frequency"], v))
         for v in members:
             G.nodes[v]["community"] = k
-    G.graph.update({"group": group if group is not None else _ALL_GROUP, "weight": weight,
+            G.nodes[v]["community_name"] = name
+    G.graph.update({"excluded": len(excluded_seen), "group": group if group is not None else _ALL_GROUP,
+                    "weight": weight,
                     "alpha": alpha if alpha is not None else "", "n": n, "random_state": random_state,
                     "min_frequency": min_frequency if min_frequency is not None else "",
                     "terms": "|".join(centre) if terms is not None else "",

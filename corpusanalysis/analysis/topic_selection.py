@@ -71,6 +71,18 @@ def _fit_one(shared: tuple[LdaData, Dictionary, dict[str, Any], dict[str, Any], 
                                                row_counts=False)[1]}
         return {"phi": _lda.train(data, dictionary, k, seed, fit_params, bow=shuffled).get_topics().astype(
             np.float64)}
+    if fit_params["backend"] == "tomotopy":
+        # what the table needs without each row's topic counts (reading them back from tomotopy is a tenth of a fit):
+        # the topics in TopicModel's order (by tokens), their top terms and tokens, the model's perplexity
+        model, phi, _, mass = _lda.train_tomotopy(data, k, seed, fit_params, "select_k()", rows=data.nonempty,
+                                                  row_counts=False)
+        vocab = np.asarray(data.vocabulary, dtype=object)
+        order = _lda.topic_order(mass[None, :], phi, vocab)
+        phi, mass = phi[order], mass[order]
+        phi = phi / phi.sum(axis=1, keepdims=True)
+        top = _lda.top_indices(phi, vocab, topn)
+        return {"phi": phi, "perplexity": float(model.perplexity), "top": [list(vocab[row]) for row in top],
+                "mass": mass}
     model = TopicModel(**{**model_params, "n_topics": k, "random_state": seed})
     model._fit_prepared(data, dictionary, fit_params, where="select_k()")
     return {"phi": model.topic_term_.to_numpy(), "perplexity": model.perplexity(), "top": model._top_term_lists(topn),

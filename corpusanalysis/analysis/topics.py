@@ -327,17 +327,17 @@ class TopicModel:
         rows = data.nonempty
         vocab = np.asarray(data.vocabulary, dtype=object)
         if params["backend"] == "tomotopy":
-            model, phi, gamma = _lda.train_tomotopy(data, k, seed, params, where, rows=rows)
+            model, phi, gamma, _ = _lda.train_tomotopy(data, k, seed, params, where, rows=rows)
             assert gamma is not None
             alpha = np.asarray(model.alpha, dtype=np.float64)
-            order = _topic_order(gamma - alpha[None, :], phi, vocab)
+            order = _lda.topic_order(gamma - alpha[None, :], phi, vocab)
             self._set_fitted(model, data, dictionary, phi[order], gamma[:, order], alpha[order], order, params)
             self._perplexity = float(model.perplexity)
             return self
         bow = data.bow(rows)  # streamed from the counts (measured: less peak memory than a list, same time)
         lda = _lda.train(data, dictionary, k, seed, params, bow=bow)
         gamma = _lda.infer(lda, bow)
-        order = _topic_order(gamma - np.asarray(lda.alpha)[None, :], lda.get_topics().astype(np.float64), vocab)
+        order = _lda.topic_order(gamma - np.asarray(lda.alpha)[None, :], lda.get_topics().astype(np.float64), vocab)
         _lda.permute(lda, order)
         gamma = _lda.infer(lda, bow)  # in the final order: what transform() gives for the same rows
         self._set_fitted(lda, data, dictionary, lda.get_topics().astype(np.float64), gamma,
@@ -477,13 +477,6 @@ class TopicModel:
     def _topic_mass(self) -> np.ndarray:
         """Expected tokens of every topic over the fitted rows."""
         return self._expected.sum(axis=0)
-
-
-def _topic_order(expected: np.ndarray, phi: np.ndarray, vocab: np.ndarray) -> np.ndarray:
-    """Topics by decreasing expected tokens (ties: top term, then model position): ``order[i]`` becomes topic i + 1."""
-    mass = expected.sum(axis=0)
-    top = _lda.top_indices(phi, vocab, 1)[:, 0]
-    return np.array(sorted(range(len(mass)), key=lambda j: (-mass[j], vocab[top[j]], j)), dtype=np.int64)
 
 
 def _same(a: object, b: object) -> bool:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._checks import user_stacklevel
+from .._labels import shorten, unique_labels
 from ..errors import CorpusLoadError, MetadataWarning
 from .decode import decode_bytes
 from .sources import (
@@ -228,7 +229,8 @@ def corpus_summary(corpus: pd.DataFrame, *, label_chars: int = 14) -> pd.DataFra
     corpus : pandas.DataFrame
         A corpus from :func:`load_corpus` (needs ``raw``).
     label_chars : int, default 14
-        Characters of the title kept in ``label``.
+        Characters of the title kept in ``label``.  Labels are unique: documents whose labels would
+        coincide get labels built from the part of their id and title that differs.
 
     Returns
     -------
@@ -250,15 +252,24 @@ def corpus_summary(corpus: pd.DataFrame, *, label_chars: int = 14) -> pd.DataFra
     out = pd.DataFrame(index=corpus.index.copy())
     titles = corpus["title"] if "title" in corpus.columns else pd.Series(pd.NA, index=corpus.index)
     genres = corpus["genre"] if "genre" in corpus.columns else pd.Series(pd.NA, index=corpus.index)
-    labels = []
+    labels, full = [], []
     for doc_id, title, genre in zip(corpus.index, titles, genres):
         prefix = str(doc_id).split("_")[0] if "_" in str(doc_id) else str(doc_id)
-        parts = [prefix]
+        has_title = isinstance(title, str) and bool(title)
+        if has_title and (title.startswith(prefix) or prefix.startswith(title)):
+            prefix = ""  # the id is the title (files named after their title): say it once
+        parts = [prefix] if prefix else []
         if isinstance(genre, str) and genre:
             parts.append(genre)
-        if isinstance(title, str) and title:
+        long_parts = list(parts)
+        if has_title:
             parts.append(title if len(title) <= label_chars else title[:label_chars] + "…")
-        labels.append(" ".join(parts))
+            long_parts.append(title)
+        labels.append(" ".join(parts) if len(" ".join(parts)) <= 2 * label_chars + 12 else
+                      shorten(" ".join(parts), 2 * label_chars + 12))
+        full.append(" ".join(long_parts))
+    # labels shared by several documents (same title start, ids cut alike) are rebuilt to tell them apart
+    labels = unique_labels(full, short=labels, max_chars=2 * label_chars + 12)
     out["label"] = labels
     for col in ("genre", "script", "year", "encoding"):
         out[col] = corpus[col] if col in corpus.columns else pd.NA

@@ -708,6 +708,12 @@ def _ends_sentence(line: str) -> bool:
     return len(s) >= 2 and s[-1] in _TRAILING_CLOSERS and s[-2] in _FINAL
 
 
+#: lines of an official document's format that stand on their own: a document number (国发〔2017〕35号) and a
+#: date (2017年7月8日, also in brackets); a break before or after them is never soft
+_FORMAL_LINE_RE = re.compile(
+    r"(?:[^\s，。；：:]{1,16}[〔\[［(（]\d{4}[〕\]］)）]\d{1,5}号|[(（]?\d{4}年\d{1,2}月\d{1,2}日[)）]?)")
+
+
 def _heading_like(line: str) -> bool:
     s = line.strip(_SPACE_CHARS)
     return bool(s) and len(s) <= 80 and bool(_HEADING_RE.match(s)) and "。" not in s
@@ -735,6 +741,8 @@ def _step_linebreaks(w: _Work, skip: frozenset[str]) -> None:
             continue
         if _ends_sentence(a_s) or _heading_like(a_s) or _HEADING_RE.match(b_s):
             continue
+        if _FORMAL_LINE_RE.fullmatch(a_s) or _FORMAL_LINE_RE.fullmatch(b_s):
+            continue  # a document number or a date line
         if k == first_content and len(a_s) <= 60 and not re.search("[,，。；;]", a_s):
             continue  # a title line
         if flag_watermarks:
@@ -962,13 +970,18 @@ _PAGE_COLUMNS = [
 ]
 
 
+#: keys of a document's cleaning record that are not columns of their own
+_INTERNAL_META = frozenset({"truncated", "t2s_changed_chars"})
+
+
 def _page_record(w: _Work) -> dict[str, Any]:
     meta = w.meta
     text = w.text
     evidence = list(meta.get("truncation_evidence", []))
     stripped = text.rstrip()
-    if stripped and not _ends_sentence(stripped) and stripped[-1] not in _TRAILING_CLOSERS:
-        evidence.append("text ends mid-sentence")
+    if (stripped and not _ends_sentence(stripped) and stripped[-1] not in _TRAILING_CLOSERS
+            and not _FORMAL_LINE_RE.fullmatch(stripped.rsplit("\n", 1)[-1].strip(_SPACE_CHARS))):
+        evidence.append("text ends mid-sentence")  # a document that ends with its date is complete
     steps = [r[0] for r in w.rows]
     return {
         "page_title": meta.get("page_title", pd.NA),
@@ -1056,10 +1069,22 @@ def _cleaned_frame(corpus: pd.DataFrame, works: list[_Work], rules: CleaningRule
                 "script_detected"):
         records[col] = records[col].astype("string")
     text = pd.Series([w.text for w in works], index=corpus.index, dtype="string")
+    # values a rule extracted into a column of its own (citation_code, source_url, a user rule's groups): a column
+    # each, after the page columns, when some document has one
+    extra = sorted({k for w in works for k in w.meta
+                    if not k.startswith("_") and k not in _PAGE_COLUMNS and k not in _INTERNAL_META})
+    clash = [c for c in extra if c in out.columns and c not in _PAGE_COLUMNS]
+    if clash:
+        raise ValueError(f"clean(): cleaning rules extract {clash}, which the corpus already has as metadata "
+                         "columns; rename the rule's groups or the corpus columns.")
     out = out.drop(columns=[c for c in ["text", *_PAGE_COLUMNS] if c in out.columns])
     out.insert(out.columns.get_loc("raw") + 1, "text", text)
     for col in _PAGE_COLUMNS:
         out[col] = records[col]
+    for col in extra:
+        values = [w.meta.get(col, pd.NA) for w in works]
+        kinds = {type(v) for v in values if v is not pd.NA}
+        out[col] = pd.array(values, dtype="string" if kinds <= {str} else "object")
     if "title" not in out.columns:
         out["title"] = records["page_title"]
     if "source_site" not in out.columns:

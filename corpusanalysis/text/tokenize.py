@@ -81,7 +81,7 @@ _WORD_CHAR = re.compile(r"[^\W_]")  # a letter or digit of any script
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,:/~\-–]\d+)*|\d*\.\d+)%?$")  # 2.5%, 2020-2022, 2.2.1, 3/4
 
 
-_STOPWORD_LISTS = {"zh": "stopwords_zh.txt", "speech": "stopwords_speech.txt"}
+_STOPWORD_LISTS = {"zh": "stopwords_zh.txt", "speech": "stopwords_speech.txt", "function": "function_words.txt"}
 
 
 # ----------------------------------------------------------------------------- stopwords
@@ -107,6 +107,8 @@ def load_stopwords(stopwords: StopwordsSpec = "default") -> frozenset[str]:
         UTF-8 file with one word per line (``#`` comments allowed), an iterable of words, a list
         mixing all of these, or ``None`` for no stopwords.  Modal and obligation words (要, 必须,
         坚持, 加快 …) are in neither bundled list: they are the rhetoric under study.
+        ``"function"`` is a third list, not in ``"default"``: words left out of labels and network
+        displays (never out of the counts; ``data/function_words.txt``).
 
     Returns
     -------
@@ -132,7 +134,7 @@ def load_stopwords(stopwords: StopwordsSpec = "default") -> frozenset[str]:
         path = Path(stopwords)
         if not path.is_file():
             raise ValueError(
-                f"stopwords={str(stopwords)!r} is neither a bundled list ('default', 'zh', 'speech') "
+                f"stopwords={str(stopwords)!r} is neither a bundled list ('default', 'zh', 'speech', 'function') "
                 "nor an existing file with one word per line."
             )
         return _read_word_file(path.read_text(encoding="utf-8"))

@@ -10,14 +10,19 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .style import finish, new_figure, plot_style
+from .._labels import unique_labels
+from .style import MAX_FIGURE_ROWS, caption, finish, new_figure, plot_style
 
 __all__ = ["plot_cleaning_removals", "plot_document_lengths", "plot_trends"]
 
 
-def plot_document_lengths(summary: pd.DataFrame, *, hue: str = "script", ax: Axes | Sequence[Axes] | None = None,
+def plot_document_lengths(summary: pd.DataFrame, *, hue: str = "script", max_rows: int = MAX_FIGURE_ROWS,
+                          ax: Axes | Sequence[Axes] | None = None,
                           path: str | os.PathLike[str] | None = None) -> Figure:
     """Horizontal bars of document length in characters, coloured by a metadata column.
+
+    Up to ``max_rows`` documents get a bar each (labels made unique); more are drawn as a stacked
+    histogram of lengths (log scale) by ``hue``, with a caption saying so.
 
     Parameters
     ----------
@@ -26,6 +31,8 @@ def plot_document_lengths(summary: pd.DataFrame, *, hue: str = "script", ax: Axe
         columns ``label``, ``n_chars`` and ``hue``).
     hue : str, default "script"
         Column used for colours; categories are sorted so colours are stable.
+    max_rows : int, default 40
+        Most documents drawn one bar each.
     ax : matplotlib Axes, optional
         Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
         figure.
@@ -51,6 +58,9 @@ def plot_document_lengths(summary: pd.DataFrame, *, hue: str = "script", ax: Axe
             )
     data = summary.sort_values(["n_chars", "label"], ascending=[True, True])
     categories = sorted(data[hue].fillna("unknown").astype(str).unique())
+    if len(data) > max_rows:
+        return _length_histogram(data, hue, categories, ax, path)
+    data = data.assign(label=unique_labels(data["label"].astype(str), short=data["label"].astype(str)))
     with plot_style():
         import seaborn as sns
 
@@ -69,8 +79,34 @@ def plot_document_lengths(summary: pd.DataFrame, *, hue: str = "script", ax: Axe
         return finish(fig, path)
 
 
+def _length_histogram(data: pd.DataFrame, hue: str, categories: list[str], ax: Axes | Sequence[Axes] | None,
+                      path: str | os.PathLike[str] | None) -> Figure:
+    import numpy as np
+
+    with plot_style():
+        import seaborn as sns
+
+        colors = dict(zip(categories, sns.color_palette("deep", n_colors=max(len(categories), 1))))
+        fig, plot_ax = new_figure(ax=ax, figsize=(7.5, 4.2))
+        lengths = data["n_chars"].clip(lower=1).astype(float)
+        bins = np.logspace(np.log10(lengths.min()), np.log10(lengths.max() + 1), 30)
+        stacks = [lengths[data[hue].fillna("unknown").astype(str) == c].to_numpy() for c in categories]
+        plot_ax.hist(stacks, bins=bins, stacked=True, color=[colors[c] for c in categories],
+                     label=[f"{c} ({len(x):,})" for c, x in zip(categories, stacks)])
+        plot_ax.set_xscale("log")
+        plot_ax.set_xlabel("字符数 (characters, log scale)")
+        plot_ax.set_ylabel("documents")
+        plot_ax.set_title(f"文档长度 Document length: {len(data):,} documents (raw characters)")
+        plot_ax.legend(title=hue, fontsize=8)
+        median = float(np.median(lengths))
+        plot_ax.axvline(median, color="0.3", lw=1, ls="--")
+        caption(fig, f"{len(data):,} documents: too many for one bar each, so a histogram; dashed line: median "
+                     f"{median:,.0f} characters. Every document is in the table.")
+        return finish(fig, path)
+
+
 def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = None,
-                           ax: Axes | Sequence[Axes] | None = None,
+                           max_rows: int = MAX_FIGURE_ROWS, ax: Axes | Sequence[Axes] | None = None,
                            path: str | os.PathLike[str] | None = None) -> Figure:
     """Stacked bars: characters each cleaning step removed from each document.
 
@@ -81,6 +117,10 @@ def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = 
         ``chars_raw`` and ``removed_<step>``).
     labels : pandas.Series, optional
         Bar labels by ``doc_id`` (e.g. ``corpus_summary(corpus)["label"]``); the id by default.
+        Labels are made unique.
+    max_rows : int, default 40
+        Most bars: with more documents, the ``max_rows - 1`` with most characters removed get a
+        bar each and the others are pooled in one "other" bar (sums), as the caption says.
     ax : matplotlib Axes, optional
         Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
         figure.
@@ -106,10 +146,24 @@ def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = 
             "summary should be the table of cleaning_summary() with columns chars_raw and removed_<step>; "
             f"got columns {list(summary.columns)}."
         )
-    data = summary.sort_index(ascending=False)
+    data = summary
+    names = data.index.astype(str).to_series(index=data.index) if labels is None else labels.reindex(
+        data.index).fillna(pd.Series(data.index, index=data.index)).astype(str)
+    names = pd.Series(unique_labels(names.tolist(), short=names.tolist(), max_chars=40), index=data.index)
+    note = ""
+    if len(data) > max_rows:
+        removed = data["chars_removed"] if "chars_removed" in data.columns else data[steps].sum(axis=1)
+        top = removed.sort_values(ascending=False, kind="stable").index[:max_rows - 1]
+        rest = data.index.difference(top)
+        pooled = data.loc[rest, [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c])]].sum()
+        other = f"other {len(rest):,} documents"
+        data = pd.concat([data.loc[top], pooled.to_frame(other).T])
+        names = pd.concat([names.loc[top], pd.Series([other], index=[other])])
+        note = (f"The {max_rows - 1} of {len(summary):,} documents with most characters removed, one bar each; "
+                f"the other {len(rest):,} pooled (sums). Every document is in the table.")
+    data = data.sort_index(ascending=False) if not note else data.iloc[::-1]
+    names = names.reindex(data.index)
     shown = [c for c in steps if (data[c] > 0).any()]
-    names = data.index.astype(str) if labels is None else labels.reindex(data.index).fillna(
-        pd.Series(data.index, index=data.index)).astype(str)
     with plot_style():
         import seaborn as sns
 
@@ -131,12 +185,14 @@ def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = 
         plot_ax.margins(x=0.25)
         plot_ax.legend(title="step", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(len(shown), 6),
                        fontsize=8, frameon=False)
+        if note:
+            caption(fig, note)
         return finish(fig, path)
 
 
 def plot_trends(table: pd.DataFrame, *, ax: Axes | Sequence[Axes] | None = None,
                 path: str | os.PathLike[str] | None = None) -> Figure:
-    """Lines of the themes' and key terms' rates per year (two panels), from :func:`trends`.
+    """Lines of the themes' and key terms' rates per period (two panels), from :func:`trends`.
 
     Parameters
     ----------
@@ -159,7 +215,7 @@ def plot_trends(table: pd.DataFrame, *, ax: Axes | Sequence[Axes] | None = None,
     ...                      index=pd.Index(["a", "b"], name="doc_id"))
     >>> fig = plot_trends(trends(doc_term_matrix(frame)))
     >>> [ax.get_title() for ax in fig.axes][:2]
-    ['主题 Themes', '关键术语 Key terms']
+    ['主题 Themes (any term of the family)', '关键术语 Key terms (the term itself)']
     """
     missing = [c for c in ("kind", "name", "period", "rate", "count") if c not in table.columns]
     if missing:
@@ -168,22 +224,33 @@ def plot_trends(table: pd.DataFrame, *, ax: Axes | Sequence[Axes] | None = None,
         import seaborn as sns
         from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
+        years = pd.api.types.is_integer_dtype(table["period"].dtype)
+        freq = table.attrs.get("trends", {}).get("freq", "year" if years else "period")
+        # quarters and months are labels: drawn at positions 0, 1, … in time order, every label readable
+        labels = sorted(table["period"].dropna().astype(str).unique()) if not years else []
+        position = {p: i for i, p in enumerate(labels)}
         fig, axes = new_figure(ax=ax, figsize=(10.0, 4.2), ncols=2, sharex=True)
-        for plot_ax, kind, title in zip(axes, ("theme", "term"), ("主题 Themes", "关键术语 Key terms")):
+        for plot_ax, kind, title in zip(axes, ("theme", "term"), ("主题 Themes (any term of the family)",
+                                                                 "关键术语 Key terms (the term itself)")):
             rows = table[table["kind"] == kind]
             names = list(dict.fromkeys(rows["name"].astype(str)))
             palette = dict(zip(names, sns.color_palette("tab10", n_colors=max(len(names), 1))))
             for name in names:
                 g = rows[rows["name"] == name]
-                plot_ax.plot(g["period"], g["rate"], marker="o", ms=3, lw=1.3, color=palette[name],
+                x = g["period"] if years else g["period"].astype(str).map(position)
+                plot_ax.plot(x, g["rate"], marker="o", ms=3, lw=1.3, color=palette[name],
                              label=f"{name} (n={int(g['count'].sum()):,})")
             plot_ax.set_title(title)
-            # years are whole numbers: no 2022.25 ticks
-            plot_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            plot_ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
-            plot_ax.set_xlabel("year")
+            if years:  # years are whole numbers: no 2022.25 ticks
+                plot_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+                plot_ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
+            else:
+                step = max(1, -(-len(labels) // 12))  # at most 12 tick labels
+                plot_ax.set_xticks(range(0, len(labels), step), [labels[i] for i in range(0, len(labels), step)],
+                                   rotation=45 if len(labels) > 6 else 0, ha="right" if len(labels) > 6 else "center")
+            plot_ax.set_xlabel(freq)
             plot_ax.set_ylabel("per 10,000 tokens")
             if names:
                 plot_ax.legend(fontsize=7, loc="upper left")
-        fig.suptitle("随时间变化 Trends: hits per 10,000 tokens by year (n = total hits)", fontsize=10)
+        fig.suptitle(f"随时间变化 Trends: hits per 10,000 tokens by {freq} (n = total hits)", fontsize=10)
         return finish(fig, path)

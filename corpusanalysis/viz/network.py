@@ -120,7 +120,8 @@ def _net_layout(G: Any, seed: int, panel_in: tuple[float, float]) -> dict[Hashab
             for v, p in pos.items()}
 
 
-def _net_draw(ax: Axes, G: Any, *, title: str, label_top: int, seed: int, panel_in: tuple[float, float]) -> None:
+def _net_draw(ax: Axes, G: Any, *, title: str, label_top: int | None, seed: int, panel_in: tuple[float, float]
+              ) -> None:
     import numpy as np
     import seaborn as sns
 
@@ -154,13 +155,18 @@ def _net_draw(ax: Axes, G: Any, *, title: str, label_top: int, seed: int, panel_
                zorder=3, transform=ax.transAxes, clip_on=False)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    order = sorted(G.nodes, key=lambda v: (-G.nodes[v].get("frequency", 0), v))[:label_top]
+    order = sorted(G.nodes, key=lambda v: (-G.nodes[v].get("frequency", 0), v))
+    every = label_top is None or label_top >= len(order)
+    order = order[:label_top] if label_top is not None else order
     # marker area s is in points^2: radius in inches = sqrt(s) / 2 / 72
     radius = {v: float(np.sqrt(s)) / 2 / 72 for v, s in zip(G.nodes, sizes)}
-    _net_place_labels(ax, pos, order, panel_in, fontsize=9, always=min(8, len(order)), node_radius=radius)
+    fontsize = 9 if len(order) <= 40 else 8 if len(order) <= 70 else 7
+    # every drawn node labelled (by default): a label that finds no free slot is drawn on its node anyway
+    _net_place_labels(ax, pos, order, panel_in, fontsize=fontsize, always=len(order) if every else min(8, len(order)),
+                      node_radius=radius)
     first: dict[Any, Hashable] = {}
     for v in sorted(G.nodes, key=lambda v: (-G.nodes[v].get("frequency", 0), v)):
-        first.setdefault(G.nodes[v].get("community", 0), v)
+        first.setdefault(G.nodes[v].get("community", 0), G.nodes[v].get("community_name", v))
     handles = [matplotlib.lines.Line2D([], [], ls="", marker="o", ms=7, color=col, label=f"{first[c]} …")
                for c, col in coloured.items()]
     if len(coloured) < len(comm_sizes):
@@ -170,25 +176,27 @@ def _net_draw(ax: Axes, G: Any, *, title: str, label_top: int, seed: int, panel_
 
 
 @renamed(label_top="n", seed="random_state")
-def plot_network(graphs: Any, *, n: int = 60, random_state: int = 7, ncols: int | None = None,
+def plot_network(graphs: Any, *, n: int | None = None, random_state: int = 7, ncols: int | None = None,
                  title: str | None = None, ax: Axes | Sequence[Axes] | None = None,
                  path: str | os.PathLike[str] | None = None) -> Figure:
     """Co-occurrence network(s): deterministic layout, size by frequency, colour by community.
 
     Nodes are drawn with an area proportional to the square root of their ``frequency``
-    (contexts containing the term), coloured by Louvain ``community`` (legend: the most frequent
-    term of each); dictionary theme terms get a dark ring.  Edge width is proportional to the edge
-    ``weight`` (G² by default).  Labels: the ``n`` most frequent terms, placed greedily on,
-    above, below, right or left of their node where they do not overlap a label already placed;
-    the eight most frequent are always drawn.
+    (contexts containing the term), coloured by Louvain ``community`` (legend: the community's
+    ``community_name``, its most central term; function words are not nodes by default, see
+    :func:`~corpusanalysis.cooccurrence.cooccurrence_network`); dictionary theme terms get a dark
+    ring.  Edge width is proportional to the edge ``weight`` (G² by default).  Labels: every node
+    (or the ``n`` most frequent), placed greedily on, above, below, right or left of their node
+    where they do not overlap a label already placed, else on the node.
 
     Parameters
     ----------
     graphs : networkx.Graph or dict of str to networkx.Graph
         One network (from :func:`corpusanalysis.cooccurrence.cooccurrence_network`) or several,
         drawn side by side with the keys as panel titles (e.g. one per theme).
-    n : int, default 60
-        Number of labelled nodes per panel.
+    n : int, optional
+        Label only the ``n`` most frequent nodes per panel (the eight most frequent always, the
+        others where they fit); default: every node.
     random_state : int, default 7
         Seed of :func:`networkx.spring_layout`, used for components of more than 200 terms;
         smaller components get :func:`networkx.kamada_kawai_layout`.  Each connected component
@@ -235,7 +243,7 @@ def plot_network(graphs: Any, *, n: int = 60, random_state: int = 7, ncols: int 
                 plot_ax.set_axis_off()
                 continue
             name, G = list(graphs.items())[k]
-            head = f"{name} ({G.number_of_nodes()} terms, {G.number_of_edges()} edges)".strip()
+            head = f"{name or '共现网络 Co-occurrence network'} ({G.number_of_nodes()} terms, {G.number_of_edges()} edges)"
             _net_draw(plot_ax, G, title=head, label_top=n, seed=random_state, panel_in=panel)
         if title:
             fig.suptitle(title)

@@ -115,13 +115,29 @@ class _Figure(Figure):
         return buffer.getvalue()
 
 
+#: Rows (documents, terms) a per-row figure draws one by one; past this it aggregates (top rows + "other",
+#: or a histogram) and says so in a caption.
+MAX_FIGURE_ROWS = 40
+
+#: Largest figure height in inches (what a page or a notebook cell can show).
+MAX_FIGURE_HEIGHT = 20.0
+
+
+def caption(fig: Figure, text: str, *, width: int = 110) -> None:
+    """A small note at the foot of the figure (what was selected or pooled), inside the saved image; the
+    constrained layout makes room for it (it is the figure's ``supxlabel``)."""
+    import textwrap
+
+    fig.supxlabel("\n".join(textwrap.wrap(text, width)), fontsize=8, color="0.35", ha="left", x=0.01)
+
+
 def new_figure(*, figsize: tuple[float, float] = (7.0, 4.0), ax: Axes | Sequence[Axes] | None = None,
                **subplot_kw: Any) -> tuple[Figure, Any]:
     """A pyplot-free figure with one or more axes (``nrows``, ``ncols`` as in ``subplots``), or the caller's axes.
 
     Must be called inside :func:`plot_style` so the style applies.  With ``ax`` (one Axes, or as many
     as the figure has panels), every ``plot_*`` function draws into the caller's figure instead of a
-    new one; ``figsize`` is then ignored.
+    new one; ``figsize`` is then ignored.  The height is capped at :data:`MAX_FIGURE_HEIGHT` inches.
 
     Examples
     --------
@@ -136,7 +152,7 @@ def new_figure(*, figsize: tuple[float, float] = (7.0, 4.0), ax: Axes | Sequence
     True
     """
     if ax is None:
-        fig = _Figure(figsize=figsize, layout="constrained")
+        fig = _Figure(figsize=(figsize[0], min(figsize[1], MAX_FIGURE_HEIGHT)), layout="constrained")
         return fig, fig.subplots(**subplot_kw)
     nrows, ncols = subplot_kw.get("nrows", 1), subplot_kw.get("ncols", 1)
     flat = list(np.ravel(np.asarray(ax, dtype=object)))

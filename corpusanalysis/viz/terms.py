@@ -10,7 +10,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .style import finish, group_colors, new_figure, plot_style
+from .._labels import unique_labels
+from .style import MAX_FIGURE_ROWS, caption, finish, group_colors, new_figure, plot_style
 
 __all__ = ["plot_keyness", "plot_tfidf_heatmap", "plot_theme_heatmap", "plot_theme_term_frequencies"]
 
@@ -19,7 +20,8 @@ from ..text.dictionary import DictionarySpec
 
 
 def plot_theme_heatmap(scores: pd.DataFrame, *, labels: pd.Series | None = None, value: str = "rate",
-                       ax: Axes | Sequence[Axes] | None = None, path: str | os.PathLike[str] | None = None) -> Figure:
+                       max_rows: int = MAX_FIGURE_ROWS, ax: Axes | Sequence[Axes] | None = None,
+                       path: str | os.PathLike[str] | None = None) -> Figure:
     """Heatmap of dictionary theme (or category) rates × documents, raw hits written in each cell.
 
     Parameters
@@ -28,9 +30,13 @@ def plot_theme_heatmap(scores: pd.DataFrame, *, labels: pd.Series | None = None,
         The tidy table of :func:`corpusanalysis.theme_scores` (an id column, ``theme`` or
         ``category``, ``n_hits``, ``rate``).
     labels : pandas.Series, optional
-        Row labels by id (e.g. ``corpus_summary(corpus)["label"]``).
+        Row labels by id (e.g. ``corpus_summary(corpus)["label"]``); made unique.
     value : str, default "rate"
         Column coloured (hits per 10,000 tokens by default).
+    max_rows : int, default 40
+        Most rows: with more documents, the ``max_rows - 1`` with most hits get a row each (in id
+        order) and the others are pooled in one "other" row (hits summed, rate over their pooled
+        tokens), as the caption says.
     ax : matplotlib Axes, optional
         Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
         figure.
@@ -57,8 +63,27 @@ def plot_theme_heatmap(scores: pd.DataFrame, *, labels: pd.Series | None = None,
     id_col = scores.columns[0]
     rate = scores.pivot(index=id_col, columns=group, values=value).sort_index().sort_index(axis=1)
     hits = scores.pivot(index=id_col, columns=group, values="n_hits").reindex_like(rate)
-    rows = rate.index.astype(str) if labels is None else labels.reindex(rate.index).fillna(
-        pd.Series(rate.index, index=rate.index)).astype(str)
+    names = rate.index.astype(str).to_series(index=rate.index) if labels is None else labels.reindex(
+        rate.index).fillna(pd.Series(rate.index, index=rate.index)).astype(str)
+    names = pd.Series(unique_labels(names.tolist(), short=names.tolist(), max_chars=40), index=rate.index)
+    note = ""
+    if len(rate) > max_rows:
+        total = hits.sum(axis=1)
+        top = sorted(total.sort_values(ascending=False, kind="stable").index[:max_rows - 1])
+        rest = rate.index.difference(top)
+        other = f"other {len(rest):,} documents"
+        pooled_hits = hits.loc[rest].sum()
+        if value == "rate" and "n_tokens" in scores.columns:
+            tokens = scores.drop_duplicates(id_col).set_index(id_col)["n_tokens"].reindex(rest).sum()
+            pooled = pooled_hits / tokens * 10_000 if tokens else pooled_hits * 0.0
+        else:
+            pooled = rate.loc[rest].mean()
+        rate = pd.concat([rate.loc[top], pooled.to_frame(other).T])
+        hits = pd.concat([hits.loc[top], pooled_hits.to_frame(other).T])
+        names = pd.concat([names.loc[top], pd.Series([other], index=[other])])
+        note = (f"The {max_rows - 1} of {len(total):,} documents with most theme hits, one row each; the other "
+                f"{len(rest):,} pooled in the last row. Every document is in the table.")
+    rows = names.reindex(rate.index)
     annot = [[f"{r:.0f}\n({int(h)})" for r, h in zip(rr, hh)] for rr, hh in zip(rate.to_numpy(), hits.to_numpy())]
     with plot_style():
         import seaborn as sns
@@ -71,6 +96,8 @@ def plot_theme_heatmap(scores: pd.DataFrame, *, labels: pd.Series | None = None,
         plot_ax.set_ylabel("")
         plot_ax.set_title("主题词频 Theme terms per 10,000 tokens (raw hits in brackets)")
         plot_ax.tick_params(axis="y", rotation=0)
+        if note:
+            caption(fig, note)
         return finish(fig, path)
 
 
