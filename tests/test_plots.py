@@ -129,3 +129,70 @@ def test_plot_functions_draw_into_the_callers_axes(tmp_path):
         ca.plot_trends(trend, ax=left)
     with pytest.raises(ValueError, match=r"ax must be one matplotlib Axes for this figure"):
         ca.plot_document_lengths(summary, ax="left")
+
+
+# ----------------------------------------------------------------------------- from 1 to 5,000 documents
+def _many(n: int):
+    """A corpus summary, a cleaning summary and theme scores of ``n`` documents whose titles share their first
+    16 characters (as 221 policy documents 国务院关于印发…的通知 do), ids like a CSV source's."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    ids = [f"all-{i:06d}" for i in range(n)]
+    titles = [f"国务院关于印发新一代人工智能发展规划的通知（第{i}号）" for i in range(n)]
+    summary = pd.DataFrame({"label": [t[:14] + "…" for t in titles], "n_chars": rng.integers(100, 60_000, n),
+                            "genre": rng.choice(["讲话", "通知"], n)}, index=pd.Index(ids, name="doc_id"))
+    removed = rng.integers(0, 500, n)
+    cleaning = pd.DataFrame({"chars_raw": summary["n_chars"].to_numpy(), "chars_removed": removed,
+                             "removed_furniture": removed}, index=summary.index)
+    scores = pd.DataFrame({"doc_id": np.repeat(ids, 2), "theme": ["创新型县", "新质生产力"] * n,
+                           "n_hits": rng.integers(0, 5, 2 * n), "n_tokens": np.repeat(rng.integers(50, 500, n), 2)})
+    scores["rate"] = scores["n_hits"] / scores["n_tokens"] * 10_000
+    return summary, cleaning, scores
+
+
+@pytest.mark.parametrize("n", [1, 40, 41, 5_000])
+def test_per_document_figures_scale_from_one_to_5000_documents(n):
+    from corpusanalysis.viz.style import MAX_FIGURE_HEIGHT
+
+    summary, cleaning, scores = _many(n)
+    lengths = ca.plot_document_lengths(summary, hue="genre")
+    removals = ca.plot_cleaning_removals(cleaning, labels=summary["label"])
+    heatmap = ca.plot_theme_heatmap(scores, labels=summary["label"])
+    for fig in (lengths, removals, heatmap):
+        assert fig.get_figheight() <= MAX_FIGURE_HEIGHT
+    bars = [t.get_text() for t in removals.axes[0].get_yticklabels()]
+    rows = [t.get_text() for t in heatmap.axes[0].get_yticklabels()]
+    if n <= 40:
+        assert len(bars) == len(set(bars)) == n and len(rows) == len(set(rows)) == n
+        assert [t.get_text() for t in lengths.axes[0].get_yticklabels()] != []  # one bar per document
+        assert removals._supxlabel is None and heatmap._supxlabel is None  # nothing pooled, no caption
+    else:
+        assert len(bars) == len(set(bars)) == 40 and bars[-1] != bars[0]
+        assert f"other {n - 39:,} documents (mean)" in bars
+        assert f"other {n - 39:,} documents" in rows and len(rows) == len(set(rows)) == 40
+        assert removals._supxlabel.get_text().startswith(f"The 39 of {n:,} documents with most characters removed")
+        assert heatmap._supxlabel.get_text().startswith(f"The 39 of {n:,} documents with most theme hits")
+        assert lengths.axes[0].get_ylabel() == "documents"  # a histogram, not 5,000 bars
+        assert lengths._supxlabel.get_text().startswith(f"{n:,} documents: too many for one bar each")
+
+
+def test_labels_never_collide():
+    from corpusanalysis._labels import unique_labels
+
+    summary, _, _ = _many(221)
+    labels = unique_labels([f"国务院关于印发新一代人工智能发展规划的通知（第{i}号）" for i in range(221)],
+                           short=summary["label"].tolist(), max_chars=20)
+    assert len(set(labels)) == 221 and max(map(len, labels)) <= 20
+    assert labels[7] == "国务院…人工智能发展规划的通知（第7号）"  # the shared start elided, the difference kept
+    assert unique_labels(["all"] * 58)[:2] == ["all #1", "all #2"] and len(set(unique_labels(["all"] * 58))) == 58
+
+
+def test_corpus_summary_labels_are_unique_for_documents_named_alike(tmp_path):
+    for i, session in enumerate(["第十四届全国人民代表大会第三次会议", "第十四届全国人民代表大会第二次会议",
+                                 "第十三届全国人民代表大会第三次会议"]):
+        name = f"{session}关于政府工作报告的决议（全文）及附件说明材料汇编版本"  # no title: the id is the label
+        (tmp_path / f"{name}.txt").write_text(f"批准这个报告。{i}", encoding="utf-8")
+    labels = ca.corpus_summary(ca.load_corpus(tmp_path))["label"].tolist()
+    assert len(set(labels)) == 3 and all(label.endswith("…") and len(label) == 40 for label in labels)

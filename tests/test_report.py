@@ -130,6 +130,9 @@ def test_report_of_dated_speeches_by_month_and_by_group(tmp_path):
     assert "By <code>Date</code>: 3 months from 2024-01 to 2024-06." in page
     assert "1 document(s) without a usable Date are left out of the trends</b> (not mixed in): speeches-000005" in page
     assert "Themes: first and peak use (a theme counts any term of its dictionary family)" in page
+    import re
+
+    assert re.search(r"windows\): \d+ function words \(要, 将, 年, 工作", page)
     groups = pd.read_parquet(tmp_path / "r" / "tables" / "groups.parquet")
     assert groups.to_dict("index") == {"党课": {"documents": 3, "tokens": groups.loc["党课", "tokens"]},
                                        "讲话": {"documents": 3, "tokens": groups.loc["讲话", "tokens"]}}

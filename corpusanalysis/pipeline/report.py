@@ -152,9 +152,7 @@ def write_report(result: PipelineResult, out: str | os.PathLike[str], *, diction
     figures: dict[str, Path] = {}
     notes: list[str] = []
     sections: list[tuple[str, str]] = []
-    steps = ["documents", "cleaning", "themes", "keyness", "theme terms", "co-occurrence", "trends", "html"]
-    if groups is not None:
-        steps.insert(-1, "groups")
+    steps = ["documents", "cleaning", "themes", "keyness", "theme terms", "co-occurrence", "trends", "groups", "html"]
     bar = tqdm(total=len(steps), desc="report", unit="step", disable=not progress, leave=False)
 
     def step(name: str) -> None:
@@ -223,6 +221,13 @@ def write_report(result: PipelineResult, out: str | os.PathLike[str], *, diction
         key = keyness(dtm, by="theme", min_count=min(5, max(1, n_tokens // 1000 or 1)))
         _write_table(key, tables_dir, "keyness_theme", tables)
         body += figure("keyness-theme", lambda: plot_keyness(key, n=10))
+        sizes = dtm.rows["theme"].value_counts()
+        if sizes.min() < 3 or sizes.max() > 20 * sizes.min():
+            listed = ", ".join(f"{html.escape(str(k))}: {v}" for k, v in sizes.sort_index().items())
+            body += (f'<p class="note">The theme groups are very unequal ({listed} '
+                     "documents): a group of one or two documents tells about those documents, not a theme. Compare "
+                     "by a metadata column with <code>--groups COLUMN</code> (by default the report compares the "
+                     "periods of a time column, below).</p>")
     else:
         notes.append(f"keyness: needs at least two theme groups; the documents have {sorted(themes_found)}.")
         body += '<p class="note">Keyness by theme needs at least two groups of documents.</p>'
@@ -261,7 +266,7 @@ def write_report(result: PipelineResult, out: str | os.PathLike[str], *, diction
         img = figure("cooccurrence-network", lambda: plot_network(G))
         text = (f"<p>Window of {cooc_window} tokens; the {G.number_of_edges()} strongest significant pairs "
                 f"(G², BH-adjusted p &lt; 0.05) between frequent content words (each in at least {minimum:,} "
-                "windows): {G.graph['excluded']} function words (要, 将, "
+                f"windows): {G.graph['excluded']} function words (要, 将, "
                 "年, 工作 … see <code>load_stopwords(\"function\")</code>) are not nodes, though they are counted in "
                 "<code>tables/cooccurrence.csv</code>. Open <code>network/cooccurrence.gexf</code> in Gephi.</p>")
         members: dict[str, list[str]] = {}
@@ -315,12 +320,20 @@ def write_report(result: PipelineResult, out: str | os.PathLike[str], *, diction
                      "name one.")
     bar.update()
 
-    # comparison by a metadata column
-    if groups is not None:
+    # comparison by a metadata column (by default: the periods of the time column, when there are two or more)
+    group_by = groups
+    if group_by is None and column is not None and periods is not None and periods.dropna().nunique() >= 2:
+        group_by = column
+    if group_by is not None:
         step("groups")
-        body, group_notes = _group_section(dtm, groups, time_column or column, d, figure, tables_dir, tables)
+        body, group_notes = _group_section(dtm, group_by, time_column or column, d, figure, tables_dir, tables)
+        if groups is None:
+            body = (f'<p class="note">No <code>--groups</code> given: the documents are compared by the periods of '
+                    f"<code>{html.escape(group_by)}</code>. Pass <code>--groups COLUMN</code> for another metadata "
+                    "column.</p>") + body
         notes.extend(group_notes)
-        sections.append((f"By {groups} 分组比较", body))
+        sections.append((f"By {group_by} 分组比较", body))
+    bar.update()
 
     # page
     step("html")
@@ -382,7 +395,8 @@ def _group_section(dtm: Any, column: str, time_column: str | None, d: Any, figur
     body += "<h3>Key terms of each group against all other documents</h3>" + figure(
         "keyness-groups", lambda: plot_keyness(key, n=10))
     try:
-        rates = theme_term_rates(sub, by=group_col, dictionary=d)
+        valued = sub.select_rows(labels.notna().to_numpy())  # documents without a value are in no group
+        rates = theme_term_rates(valued, by=group_col, dictionary=d)
         _write_table(rates, tables_dir, "theme_term_rates_groups", tables)
         body += "<h3>Theme terms per group</h3>" + figure("theme-term-frequencies-groups",
                                                          lambda: plot_theme_term_frequencies(rates))

@@ -120,7 +120,8 @@ def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = 
         Labels are made unique.
     max_rows : int, default 40
         Most bars: with more documents, the ``max_rows - 1`` with most characters removed get a
-        bar each and the others are pooled in one "other" bar (sums), as the caption says.
+        bar each and the others are drawn as one "other" bar, their mean document (so it is on the
+        scale of the bars above it), as the caption says.
     ax : matplotlib Axes, optional
         Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
         figure.
@@ -155,12 +156,13 @@ def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = 
         removed = data["chars_removed"] if "chars_removed" in data.columns else data[steps].sum(axis=1)
         top = removed.sort_values(ascending=False, kind="stable").index[:max_rows - 1]
         rest = data.index.difference(top)
-        pooled = data.loc[rest, [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c])]].sum()
-        other = f"other {len(rest):,} documents"
+        # the pooled row is the mean document of the rest, on the same scale as the bars above it
+        pooled = data.loc[rest, [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c])]].mean()
+        other = f"other {len(rest):,} documents (mean)"
         data = pd.concat([data.loc[top], pooled.to_frame(other).T])
         names = pd.concat([names.loc[top], pd.Series([other], index=[other])])
         note = (f"The {max_rows - 1} of {len(summary):,} documents with most characters removed, one bar each; "
-                f"the other {len(rest):,} pooled (sums). Every document is in the table.")
+                f"the other {len(rest):,} as their mean document. Every document is in the table.")
     data = data.sort_index(ascending=False) if not note else data.iloc[::-1]
     names = names.reindex(data.index)
     shown = [c for c in steps if (data[c] > 0).any()]
@@ -183,8 +185,11 @@ def plot_cleaning_removals(summary: pd.DataFrame, *, labels: pd.Series | None = 
         plot_ax.set_title("清洗删除了什么 What cleaning removed, by step")
         plot_ax.grid(axis="y", visible=False)
         plot_ax.margins(x=0.25)
-        plot_ax.legend(title="step", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(len(shown), 6),
-                       fontsize=8, frameon=False)
+        if len(data) > 8:  # a tall figure: the legend inside, where the shortest bars leave room
+            plot_ax.legend(title="step", loc="lower right", fontsize=8)
+        else:
+            plot_ax.legend(title="step", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(len(shown), 6),
+                           fontsize=8, frameon=False)
         if note:
             caption(fig, note)
         return finish(fig, path)

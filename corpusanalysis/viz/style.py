@@ -270,6 +270,9 @@ def group_colors(groups: Sequence[str],
     >>> colors = group_colors(["新质生产力", "讲话", "党课"])
     >>> colors["新质生产力"] == theme_colors()["新质生产力"], colors["讲话"] != colors["党课"]
     (True, True)
+    >>> decades = [f"{y}–{y + 9}" for y in range(1950, 2030, 10)]
+    >>> len(set(group_colors(decades).values())) == len(decades)
+    True
     """
     import seaborn as sns
 
@@ -278,5 +281,7 @@ def group_colors(groups: Sequence[str],
     used = set(fixed.values())
     free = [c for c in deep if c not in used]
     others = [g for g in groups if g not in fixed]
-    extra = dict(zip(others, free * (len(others) // len(free) + 1)))
+    if len(others) > len(free):  # more groups than free shades: distinct hues for all, never a repeated colour
+        free = [c for c in sns.color_palette("husl", n_colors=len(others) + len(used)) if c not in used]
+    extra = dict(zip(others, free))
     return {g: fixed.get(g, extra.get(g)) for g in groups}

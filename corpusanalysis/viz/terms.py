@@ -180,9 +180,14 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups: str | Sequence[str
     height = 0.32 * max([len(rows) for rows in chosen.values()] + [3]) + 1.6
     with plot_style():
         colors = group_colors([g for g in panels if g is not None], dictionary) if has_group else {}
-        fig, axes = new_figure(ax=ax, figsize=(max(3.0, 1.9 + 0.16 * longest) * len(panels), height),
-                               ncols=len(panels), sharex=True, squeeze=False)
-        axes = axes[0]
+        # more than four panels wrap into rows of four (with the caller's axes: one row, as many as panels)
+        ncols = len(panels) if ax is not None or len(panels) <= 4 else 4
+        nrows = -(-len(panels) // ncols)
+        fig, grid = new_figure(ax=ax, figsize=(max(3.0, 1.9 + 0.16 * longest) * ncols, height * nrows),
+                               nrows=nrows, ncols=ncols, sharex=True, squeeze=False)
+        axes = list(grid.ravel())
+        for spare in axes[len(panels):]:
+            spare.set_axis_off()
         comparisons = table.attrs.get("keyness", {}).get("comparisons", {})
         for plot_ax, g in zip(axes, panels):
             rows = chosen[g]
