@@ -243,7 +243,8 @@ def plot_network(graphs: Any, *, n: int | None = None, random_state: int = 7, nc
                 plot_ax.set_axis_off()
                 continue
             name, G = list(graphs.items())[k]
-            head = f"{name or '共现网络 Co-occurrence network'} ({G.number_of_nodes()} terms, {G.number_of_edges()} edges)"
+            size = f"({G.number_of_nodes()} terms, {G.number_of_edges()} edges)"
+            head = f"{name or '共现网络 Co-occurrence network'} {size}"
             _net_draw(plot_ax, G, title=head, label_top=n, seed=random_state, panel_in=panel)
         if title:
             fig.suptitle(title)
