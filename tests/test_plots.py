@@ -196,3 +196,23 @@ def test_corpus_summary_labels_are_unique_for_documents_named_alike(tmp_path):
         (tmp_path / f"{name}.txt").write_text(f"批准这个报告。{i}", encoding="utf-8")
     labels = ca.corpus_summary(ca.load_corpus(tmp_path))["label"].tolist()
     assert len(set(labels)) == 3 and all(label.endswith("…") and len(label) == 40 for label in labels)
+
+
+def test_theme_term_frequencies_pool_groups_past_eight():
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    groups = [f"doc{i:04d}" for i in range(300)]
+    tokens = {g: int(rng.integers(100, 5000)) for g in groups}
+    rows = [("新质生产力", 1, "高质量发展", g, int(rng.integers(0, 5)), tokens[g]) for g in groups]
+    table = pd.DataFrame(rows, columns=["term_theme", "rank", "term", "group", "count", "n_tokens"])
+    table["rate"] = table["count"] / table["n_tokens"] * 10_000
+    fig = ca.plot_theme_term_frequencies(table)
+    names = [t.get_text() for t in fig.legends[0].get_texts()]
+    kept = sorted(tokens, key=lambda g: -tokens[g])[:7]
+    assert names[-1] == "other 293 groups" and sorted(names[:-1]) == sorted(kept)
+    assert "The 7 of 300 groups with most tokens" in fig.get_suptitle()
+    other = table[~table["group"].isin(kept)]
+    bars = [t.get_text() for t in fig.axes[0].texts]
+    assert str(int(other["count"].sum())) in bars  # the pooled bar is labelled with the pooled raw count

@@ -125,10 +125,16 @@ MAX_FIGURE_HEIGHT = 20.0
 
 def caption(fig: Figure, text: str, *, width: int = 110) -> None:
     """A small note at the foot of the figure (what was selected or pooled), inside the saved image; the
-    constrained layout makes room for it (it is the figure's ``supxlabel``)."""
+    constrained layout makes room for it (it is the figure's ``supxlabel``; with a figure legend at the foot,
+    it is added under the title).  Call it after the title and legends are made."""
     import textwrap
 
-    fig.supxlabel("\n".join(textwrap.wrap(text, width)), fontsize=8, color="0.35", ha="left", x=0.01)
+    wrapped = "\n".join(textwrap.wrap(text, width))
+    if fig.legends:  # a legend below the axes takes the foot: the note goes under the title instead
+        title = fig.get_suptitle()
+        fig.suptitle(f"{title}\n{wrapped}" if title else wrapped, fontsize=9)
+        return
+    fig.supxlabel(wrapped, fontsize=8, color="0.35", ha="left", x=0.01)
 
 
 def new_figure(*, figsize: tuple[float, float] = (7.0, 4.0), ax: Axes | Sequence[Axes] | None = None,

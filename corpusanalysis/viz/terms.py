@@ -280,6 +280,7 @@ def plot_tfidf_heatmap(weighted: WeightedMatrix, *, n: int = 5, labels: pd.Serie
     counts = weighted.counts.matrix[rows_idx][:, cols].toarray().T
     names = [str(r) for r in ids] if labels is None else [
         str(labels.get(r, r)) if pd.notna(labels.get(r, r)) else str(r) for r in ids]
+    names = unique_labels(names, short=names, max_chars=40)
     annot = [[str(int(c)) if c else "" for c in crow] for crow in counts]
     with plot_style():
         import seaborn as sns
@@ -300,7 +301,7 @@ def plot_tfidf_heatmap(weighted: WeightedMatrix, *, n: int = 5, labels: pd.Serie
         return finish(fig, path)
 
 
-def plot_theme_term_frequencies(table: pd.DataFrame, *, dictionary: DictionarySpec = None,
+def plot_theme_term_frequencies(table: pd.DataFrame, *, dictionary: DictionarySpec = None, max_groups: int = 8,
                                 ax: Axes | Sequence[Axes] | None = None,
                                 path: str | os.PathLike[str] | None = None) -> Figure:
     """Grouped bars: how often each theme's key terms occur in each group, per 10,000 tokens.
@@ -315,6 +316,10 @@ def plot_theme_term_frequencies(table: pd.DataFrame, *, dictionary: DictionarySp
         The table of :func:`corpusanalysis.themes.theme_term_rates`.
     dictionary : None, False, PolicyDictionary or path
         Whose themes get the fixed theme colours (default: the bundled dictionary).
+    max_groups : int, default 8
+        Most groups drawn (bars per term): with more (e.g. one group per document), the
+        ``max_groups - 1`` with most tokens are drawn and the others pooled into one "other" group
+        (counts and tokens summed, rate recomputed), as the caption says.
     ax : matplotlib Axes, optional
         Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
         figure.
@@ -342,9 +347,25 @@ def plot_theme_term_frequencies(table: pd.DataFrame, *, dictionary: DictionarySp
                          f"{list(needed)}; missing {missing} (got columns {list(table.columns)}).")
     if table.empty:
         raise ValueError("plot_theme_term_frequencies(): the table is empty (no theme term occurs in the matrix).")
+    per = table.attrs.get("theme_term_rates", {}).get("per", 10_000)
+    note = ""
+    all_groups = list(dict.fromkeys(table["group"].astype(str)))
+    if len(all_groups) > max_groups and "n_tokens" in table.columns:
+        sizes = table.drop_duplicates("group").set_index(table.drop_duplicates("group")["group"].astype(str))[
+            "n_tokens"]
+        keep = set(sizes.sort_values(ascending=False, kind="stable").index[:max_groups - 1])
+        other = f"other {len(all_groups) - len(keep):,} groups"
+        rest = table[~table["group"].astype(str).isin(keep)]
+        pooled = (rest.groupby(["term_theme", "rank", "term"], sort=False, as_index=False)[["count"]].sum()
+                  .assign(group=other, n_tokens=int(sizes.drop(list(keep)).sum())))
+        pooled["rate"] = pooled["count"] / pooled["n_tokens"] * per
+        attrs = table.attrs
+        table = pd.concat([table[table["group"].astype(str).isin(keep)], pooled], ignore_index=True)
+        table.attrs = attrs
+        note = (f"The {max_groups - 1} of {len(all_groups):,} groups with most tokens, one bar each; the other "
+                f"{len(all_groups) - len(keep):,} pooled (counts and tokens summed).")
     families = list(dict.fromkeys(table["term_theme"].astype(str)))
     groups = list(dict.fromkeys(table["group"].astype(str)))
-    per = table.attrs.get("theme_term_rates", {}).get("per", 10_000)
     by = table.attrs.get("theme_term_rates", {}).get("by", "group")
     n_terms = max(table.groupby("term_theme")["term"].nunique())
     with plot_style():
@@ -373,4 +394,6 @@ def plot_theme_term_frequencies(table: pd.DataFrame, *, dictionary: DictionarySp
         handles = [matplotlib.patches.Patch(color=colors[g], label=g) for g in groups]
         fig.legend(handles=handles, title=by, loc="outside lower center", ncol=min(len(groups), 6), fontsize=8)
         fig.suptitle(f"主题词频 Theme terms per {per:,} tokens by {by} (raw counts at the bars)", fontsize=10)
+        if note:
+            caption(fig, note)
         return finish(fig, path)
