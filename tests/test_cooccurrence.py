@@ -544,3 +544,10 @@ def test_empty_results_are_a_typed_error(docs):
     with pytest.raises(EmptyResultError, match=r"no edge passes the filters"):
         cooccurrence_network(table, min_g2=1e9)
     assert issubclass(EmptyResultError, ValueError)  # except ValueError keeps working
+
+
+def test_cooccurrence_progress_bar_changes_nothing(docs, capsys):
+    quiet = cooccurrence(docs, window="sentence", min_count=1)
+    shown = cooccurrence(docs, window="sentence", min_count=1, progress=True)
+    assert "cooccurrence" in capsys.readouterr().err
+    pd.testing.assert_frame_equal(quiet, shown)

@@ -422,3 +422,18 @@ def test_metadata_mismatches_are_a_metadata_warning(tmp_path):
     messages = sorted(str(w.message) for w in caught if w.category is MetadataWarning)
     assert messages[0].startswith("1 document(s) have no row in") and messages[1].startswith("1 row(s) of")
     assert issubclass(MetadataWarning, UserWarning)
+
+
+def test_load_gov_reports_is_the_shared_corpus_byte_for_byte():
+    corpus = ca.load_gov_reports()
+    assert corpus.shape[0] == 72 and corpus["folder"].value_counts().to_dict() == {"txt": 52, "resolutions": 20}
+    assert corpus["year"].notna().sum() == 52 and corpus.loc["1954_政府工作报告", "year"] == 1954
+    assert corpus["path"].str.startswith("gov_reports/").all() and corpus["has_metadata"].all()
+    shared = ROOT.parent / "shared" / "corpora" / "gov-work-reports"
+    if not shared.is_dir():
+        pytest.skip("../shared/corpora/gov-work-reports is not beside the checkout")
+    from corpusanalysis.io.sources import gov_reports_dir
+
+    for path in corpus["path"]:
+        rel = path.removeprefix("gov_reports/")
+        assert (gov_reports_dir() / rel).read_bytes() == (shared / rel).read_bytes(), rel

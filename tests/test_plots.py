@@ -216,3 +216,35 @@ def test_theme_term_frequencies_pool_groups_past_eight():
     other = table[~table["group"].isin(kept)]
     bars = [t.get_text() for t in fig.axes[0].texts]
     assert str(int(other["count"].sum())) in bars  # the pooled bar is labelled with the pooled raw count
+
+
+@pytest.mark.parametrize("n", [1, 60, 300, 3_000])
+def test_labels_are_unique_and_short_at_any_size(n):
+    from corpusanalysis._labels import unique_labels
+
+    # titles that share their start and end and differ in the middle, and ids that all read "all"
+    titles = [f"国务院办公厅关于印发第{i}批国家级新区建设实施方案的通知" for i in range(n)]
+    labels = unique_labels(titles, max_chars=20)
+    assert len(set(labels)) == n and max(map(len, labels)) <= 20 + len(f" #{n}")
+    same = unique_labels(["all"] * n)
+    assert len(set(same)) == n
+
+
+def test_trend_lines_break_at_missing_periods():
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame({"tokens": [("创新",) * 3, ("创新",), ("创新", "新质生产力")],
+                          "year": [1960, 1964, 1965]}, index=pd.Index(list("abc"), name="doc_id"))
+    fig = ca.plot_trends(ca.trends(ca.doc_term_matrix(frame), terms=["创新"]))
+    line = next(ln for ln in fig.axes[1].get_lines() if ln.get_label().startswith("创新"))
+    x = np.asarray(line.get_xdata(), dtype=float)
+    assert np.isnan(x).sum() == 1 and x[0] == 1960 and np.isnan(x[1]) and list(x[2:]) == [1964, 1965]
+    months = pd.DataFrame({"tokens": [("创新",), ("创新",), ("创新",)], "date": ["2024-01-05", "2024-02-01",
+                                                                              "2024-06-30"]},
+                          index=pd.Index(list("abc"), name="doc_id"))
+    fig = ca.plot_trends(ca.trends(ca.doc_term_matrix(months), terms=["创新"]))
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]  # empty months on the axis
+    x = np.asarray(next(iter(fig.axes[1].get_lines())).get_xdata(), dtype=float)
+    assert list(x[:2]) == [0, 1] and np.isnan(x[2]) and x[3] == 5

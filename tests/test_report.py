@@ -147,3 +147,17 @@ def test_report_of_dated_speeches_by_month_and_by_group(tmp_path):
     with pytest.raises(ValueError, match=r"groups='issuer' is not a column of the documents; their columns are "
                                          r"\[.*'genre'"):
         write_report(result, tmp_path / "r3", groups="issuer")
+
+
+def test_add_periods_bins_years_and_keeps_undated():
+    from corpusanalysis import add_periods
+
+    out = add_periods(frame())
+    # 2016 and 2024: nine single years would be more than 8 groups, two-year spans give five
+    assert out["period"].tolist()[:2] == ["2024–2025", "2016–2017"] and out["period"].isna().tolist() == [False,
+                                                                                                       False, True]
+    assert "period" not in frame().columns  # the caller's frame is untouched
+    with pytest.raises(ValueError, match="already has a 'period' column"):
+        add_periods(out)
+    with pytest.raises(ValueError, match=r"add_periods\(\): no time column"):
+        add_periods(frame().drop(columns="year"))

@@ -9,6 +9,7 @@ import jieba
 import pandas as pd
 import pytest
 
+import corpusanalysis as ca
 from corpusanalysis import (
     PolicyDictionary,
     Tokenizer,
@@ -318,3 +319,13 @@ def test_options_that_a_ready_tokenizer_would_ignore_are_refused(cleaned):
         tokenize(cleaned.iloc[:1], tokenizer=tok, stopwords="zh", pos=True)
     same = tokenize(cleaned.iloc[:1], tokenizer=tok)
     assert same["tokens"].iloc[0] == tuple(tok.cut(cleaned["text"].iloc[0]))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_tokenize_progress_bar_changes_nothing(workers, capsys):
+    corpus = pd.DataFrame({"text": ["加快形成新质生产力", "健全容错纠错机制", "建设创新型县"] * 3},
+                          index=pd.Index([f"d{i}" for i in range(9)], name="doc_id"))
+    quiet = ca.tokenize(corpus, workers=workers)
+    shown = ca.tokenize(corpus, workers=workers, progress=True)
+    assert "tokenize" in capsys.readouterr().err
+    pd.testing.assert_frame_equal(quiet, shown)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import subprocess
 import sys
 import warnings
@@ -589,3 +590,18 @@ def test_select_k_tomotopy_row_describes_the_model(units):
     coh = topic_coherence(m, measures=("c_npmi", "u_mass"))
     row = table.iloc[0]
     assert np.isclose(row["c_npmi"], coh["c_npmi"].mean()) and np.isclose(row["perplexity"], m.perplexity())
+
+
+@pytest.mark.parametrize("backend", ["gensim", "tomotopy"])
+def test_progress_bar_shows_and_changes_nothing(units, backend, capsys):
+    pytest.importorskip("tomotopy")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        quiet = TopicModel(3, backend=backend, iterations=20).fit(units)
+        shown = TopicModel(3, backend=backend, iterations=20, progress=True).fit(units)
+    err = capsys.readouterr().err
+    assert f"LDA k=3 ({backend})" in err
+    pd.testing.assert_frame_equal(quiet.topic_term_, shown.topic_term_)
+    pd.testing.assert_frame_equal(quiet.doc_topic_, shown.doc_topic_)
+    assert "progress=True" in repr(shown) and "progress" not in repr(quiet)
+    pickle.loads(pickle.dumps(shown))  # the bar is not kept in the model

@@ -30,11 +30,12 @@ from .topics import (
     topic_prevalence,
     topic_terms,
 )
-from .trends import first_use, trends
+from .trends import add_periods, find_time_column, first_use, period_groups, period_labels, trends
 
 __all__ = [
     "ExploreView",
     "TopicModel",
+    "add_periods",
     "align_topics",
     "assign_themes",
     "associates",
@@ -48,9 +49,12 @@ __all__ = [
     "export_ldavis",
     "export_network",
     "export_view",
+    "find_time_column",
     "first_use",
     "keyness",
     "kwic",
+    "period_groups",
+    "period_labels",
     "select_k",
     "suggest_terms",
     "term_associates",

@@ -235,18 +235,40 @@ def gensim_dictionary(data: LdaData) -> Dictionary:
     return dictionary
 
 
+def _pass_bar(total: int, desc: str, enabled: bool) -> Any:
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="pass", disable=not enabled, leave=False)
+
+
 def train(data: LdaData, dictionary: Dictionary, k: int, seed: int, params: dict[str, Any],
           bow: Iterable[BowDoc] | None = None) -> LdaModel:
     from gensim.models import LdaModel
+    from gensim.models.callbacks import Metric
+
+    bar = _pass_bar(int(params["passes"]), f"LDA k={k} (gensim)", bool(params.get("progress")))
+
+    class _Tick(Metric):  # a "metric" gensim calls after every pass: it moves the bar, computes nothing
+        logger = None
+        title = "progress"
+
+        def get_value(self, **kwargs: Any) -> float:
+            bar.update(1)
+            return 0.0
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        return LdaModel(
+        lda = LdaModel(
             corpus=data.bow(data.nonempty) if bow is None else bow, id2word=dictionary, num_topics=k,
             random_state=np.random.RandomState(seed), passes=params["passes"], iterations=params["iterations"],
             alpha=params["alpha"], eta=params["eta"], chunksize=params["chunksize"], update_every=1,
-            eval_every=None, dtype=np.float64,
+            eval_every=None, dtype=np.float64, callbacks=[_Tick()] if params.get("progress") else None,
         )
+    bar.close()
+    lda.callbacks = None  # the bar is not part of the model (and would not pickle)
+    if hasattr(lda, "metrics"):
+        lda.metrics = {}
+    return lda
 
 
 class ConstantStart:
@@ -385,7 +407,10 @@ def train_tomotopy(data: LdaData, k: int, seed: int, params: dict[str, Any], whe
     samples = max(1, min(TOMOTOPY_SAMPLES, iterations))
     with warnings.catch_warnings():  # TopicModel documents it: workers > 1 is not reproducible
         warnings.filterwarnings("ignore", message="The training result may differ", category=RuntimeWarning)
-        model.train(iterations - samples + 1, workers=workers)
+        bar = _pass_bar(iterations, f"LDA k={k} (tomotopy)", bool(params.get("progress")))
+        bar.unit = "sweep"
+        model.train(iterations - samples + 1, workers=workers)  # one call: splitting it would change the result
+        bar.update(iterations - samples + 1)
         position = {t: i for i, t in enumerate(data.vocabulary)}  # the model's words are fixed once trained
         used = np.fromiter((position[t] for t in model.used_vocabs), dtype=np.int64, count=len(model.used_vocabs))
         phi = np.zeros((k, len(data.vocabulary)))
@@ -394,10 +419,12 @@ def train_tomotopy(data: LdaData, k: int, seed: int, params: dict[str, Any], whe
         for s in range(samples):
             if s:
                 model.train(1, workers=workers)
+                bar.update(1)
             phi += _tomotopy_phi(model, used, len(data.vocabulary))
             mass += np.asarray(model.get_count_by_topics(), dtype=np.float64)
             if counts is not None:
                 counts += _tomotopy_row_counts(model)
+    bar.close()
     gamma = None if counts is None else counts / samples + np.asarray(model.alpha, dtype=np.float64)[None, :]
     return model, phi / samples, gamma, mass / samples
 

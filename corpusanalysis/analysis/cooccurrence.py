@@ -528,7 +528,7 @@ def _pairs(X: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
 # ----------------------------------------------------------------------------- cooccurrence
 def cooccurrence(tokens_or_units: TokenRows, *, window: int | Context = 5, min_count: int = 2,
                  measures: Measure | Iterable[Measure] = MEASURES, by: str | None = None,
-                 terms: str | Iterable[str] | None = None) -> pd.DataFrame:
+                 terms: str | Iterable[str] | None = None, progress: bool = False) -> pd.DataFrame:
     """Count co-occurring term pairs and score their association.
 
     Parameters
@@ -550,6 +550,8 @@ def cooccurrence(tokens_or_units: TokenRows, *, window: int | Context = 5, min_c
         one table per value, stacked with a ``group`` column.  Contexts never span groups.
     terms : str or sequence of str, optional
         Report only pairs with at least one of these terms (counts and ``p_adj`` are unchanged).
+    progress : bool, default False
+        Show a tqdm bar over the counting pass and the scoring of each group.
 
     Returns
     -------
@@ -592,7 +594,12 @@ def cooccurrence(tokens_or_units: TokenRows, *, window: int | Context = 5, min_c
     if terms is not None:
         keep_terms = [terms] if isinstance(terms, str) else [str(t) for t in terms]
     group_of_row, groups = _group_codes(frame, by, where)
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=1 + len(groups), desc="cooccurrence", unit="step", disable=not progress, leave=False)
+    bar.set_postfix_str("counting")
     vocab, counts = _group_counts(frame, window, group_of_row, len(groups), where, from_sequences)
+    bar.update(1)
     if keep_terms is not None:
         present = set(keep_terms) & set(vocab.tolist())
         if not present:
@@ -607,6 +614,8 @@ def cooccurrence(tokens_or_units: TokenRows, *, window: int | Context = 5, min_c
     n_contexts: dict[str, int] = {}
     for name, (n, i, j, n_ab, n_a) in zip(groups, counts):
         n_contexts[name] = n
+        bar.set_postfix_str(f"scoring {name}")
+        bar.update(1)
         if n == 0:
             continue
         keep = n_ab >= min_count

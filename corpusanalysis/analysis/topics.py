@@ -154,6 +154,10 @@ class TopicModel:
         Terms in each topic's label (``"T1 新质生产力·产业·科技创新"``).
     relevance_lambda : float, default 0.6
         λ of the LDAvis relevance used to pick the label terms (Sievert & Shirley 2014).
+    progress : bool, default False
+        Show a tqdm bar while fitting: gensim passes, or tomotopy Gibbs sweeps (tomotopy trains in
+        one call, so the bar moves at its end and over the averaged samples; splitting the call would
+        change the result).  The result does not depend on it.
 
     Attributes
     ----------
@@ -209,7 +213,7 @@ class TopicModel:
                  max_df: DfLimit = 1.0, backend: Backend = "gensim", passes: int | None = None,
                  iterations: int | None = None, alpha: AlphaPrior = "symmetric", eta: EtaPrior = None,
                  chunksize: int | None = None, workers: int = 1, random_state: int = 0, label_terms: int = 3,
-                 relevance_lambda: float = 0.6) -> None:
+                 relevance_lambda: float = 0.6, progress: bool = False) -> None:
         self.n_topics = n_topics
         self.unit = unit
         self.min_df = min_df
@@ -224,9 +228,10 @@ class TopicModel:
         self.random_state = random_state
         self.label_terms = label_terms
         self.relevance_lambda = relevance_lambda
+        self.progress = progress
 
     _PARAMS = ("n_topics", "unit", "min_df", "max_df", "backend", "passes", "iterations", "alpha", "eta", "chunksize",
-               "workers", "random_state", "label_terms", "relevance_lambda")
+               "workers", "random_state", "label_terms", "relevance_lambda", "progress")
 
     # -- scikit-learn protocol
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -270,7 +275,8 @@ class TopicModel:
         check_seed(self.random_state)
         if not is_real(self.relevance_lambda) or not 0.0 <= self.relevance_lambda <= 1.0:
             raise ValueError(f"relevance_lambda must be a float in [0, 1]; got {self.relevance_lambda!r}.")
-        params = {"backend": self.backend, "alpha": self.alpha, "eta": self.eta, "workers": int(self.workers)}
+        params = {"backend": self.backend, "alpha": self.alpha, "eta": self.eta, "workers": int(self.workers),
+                  "progress": bool(self.progress)}
         if gensim:
             params.update(passes=int(self.passes or GENSIM_PASSES),
                           iterations=int(self.iterations or GENSIM_ITERATIONS),

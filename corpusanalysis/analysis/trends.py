@@ -17,8 +17,8 @@ from .._checks import renamed
 from ..features import DocTermMatrix, check_dtm
 from ..text.dictionary import DictionarySpec, PolicyDictionary, resolve_dictionary
 
-__all__ = ["FREQS", "TIME_COLUMNS", "TREND_COLUMNS", "find_time_column", "first_use", "period_groups", "period_labels",
-           "time_periods", "trends"]
+__all__ = ["FREQS", "TIME_COLUMNS", "TREND_COLUMNS", "add_periods", "find_time_column", "first_use", "period_groups",
+           "period_labels", "time_periods", "trends"]
 
 
 #: Columns recognised as time, in order of preference (matched ignoring case and surrounding spaces).
@@ -198,6 +198,44 @@ def period_groups(rows: pd.DataFrame, column: str | None = None, *, max_groups: 
     start = (years // span) * span
     labels = start.astype("string") + "–" + (start + span - 1).astype("string")
     return column, labels.rename("period")
+
+
+def add_periods(corpus: pd.DataFrame, column: str | None = None, *, max_groups: int = 8,
+                name: str = "period") -> pd.DataFrame:
+    """A copy of ``corpus`` with a ``period`` column: its time column binned into at most ``max_groups`` periods.
+
+    For keyness, theme rates or topic prevalence by era (``by="period"``): years become spans of 1, 2,
+    5, 10, 20 or 50 years (``"1950–1959"``), dates within one year quarters or months (see
+    :func:`period_groups`).  Rows without a time get ``<NA>`` and are in no period.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        Any frame with a time column (documents, tokens, units).
+    column : str, optional
+        Default: the first column named like :data:`TIME_COLUMNS` (any case).
+    max_groups : int, default 8
+    name : str, default "period"
+        Name of the new column (refused if the frame has it already).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"year": [1954, 1978, 2024]}, index=pd.Index(list("abc"), name="doc_id"))
+    >>> add_periods(docs)["period"].tolist()
+    ['1950–1959', '1970–1979', '2020–2029']
+    """
+    if not isinstance(corpus, pd.DataFrame):
+        raise TypeError(f"add_periods() expects a DataFrame; got {type(corpus).__name__}.")
+    if name in corpus.columns:
+        raise ValueError(f"add_periods(): the frame already has a {name!r} column; pass name= for another one.")
+    found, labels = period_groups(corpus, column, max_groups=max_groups)
+    if found is None or labels is None:
+        raise ValueError(f"add_periods(): no time column (looked for {list(TIME_COLUMNS[:2])} … in any case); "
+                         f"columns: {list(corpus.columns)[:15]}. Pass column=.")
+    out = corpus.copy()
+    out[name] = pd.array(labels.to_numpy(dtype=object), dtype="string")
+    return out
 
 
 def _theme_families(d: PolicyDictionary) -> dict[str, tuple[str, ...]]:

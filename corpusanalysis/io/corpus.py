@@ -31,6 +31,7 @@ from .sources import (
     TableKind,
     check_unique,
     file_ids,
+    gov_reports_dir,
     is_glob,
     metadata_problems,
     read_metadata,
@@ -43,7 +44,8 @@ from .sources import (
     table_corpus,
 )
 
-__all__ = ["CHUNK_CHARS", "ChunkPlan", "corpus_summary", "load_chunk", "load_corpus", "load_seeds", "plan_chunks"]
+__all__ = ["CHUNK_CHARS", "ChunkPlan", "FileChunk", "corpus_summary", "load_chunk", "load_corpus", "load_gov_reports",
+           "load_seeds", "plan_chunks"]
 
 
 def _table_source(source: object) -> tuple[Path, TableKind] | None:
@@ -218,6 +220,34 @@ def load_seeds() -> pd.DataFrame:
     corpus = load_corpus(seeds_dir())
     # A machine-independent path, so that tables (and notebook outputs) are the same everywhere.
     corpus["path"] = ["seeds/" + Path(p).name for p in corpus["path"]]
+    return corpus
+
+
+def load_gov_reports() -> pd.DataFrame:
+    """Load the bundled government work reports, 1954–2025, with their metadata.
+
+    52 reports of the Premier to the National People's Congress (``folder == "txt"``, with ``year``)
+    and 20 NPC resolutions approving them (``folder == "resolutions"``, no year), as transcribed on
+    Chinese Wikisource, site furniture included (see ``corpusanalysis/data/gov_reports/README.md``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The corpus of :func:`load_corpus` for the bundled folder: ``raw``, ``path`` (relative, the
+        same on every machine), ``encoding``, ``n_chars``, ``empty``, ``folder``, then ``year``,
+        ``title``, ``chars``, ``url`` and ``has_metadata``.
+
+    Examples
+    --------
+    >>> reports = load_gov_reports()
+    >>> reports.shape[0], int((reports["folder"] == "txt").sum()), int(reports["year"].min())
+    (72, 52, 1954)
+    >>> reports.loc["2024_政府工作报告", "title"]
+    '2024年中华人民共和国国务院政府工作报告'
+    """
+    folder = gov_reports_dir()
+    corpus = load_corpus(folder)
+    corpus["path"] = ["gov_reports/" + Path(p).relative_to(folder).as_posix() for p in corpus["path"]]
     return corpus
 
 

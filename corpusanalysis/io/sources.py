@@ -29,6 +29,7 @@ __all__ = [
     "detect_text_column",
     "file_ids",
     "folder_files",
+    "gov_reports_dir",
     "integer_columns",
     "is_glob",
     "metadata_problems",
@@ -312,6 +313,15 @@ def metadata_problems(ids: Iterable[Any], columns: Container[Any], meta: pd.Data
     if no_doc:
         messages.append(f"{len(no_doc)} row(s) of {meta_name!r} match no document and were not used: {no_doc[:limit]}")
     return messages
+
+
+def gov_reports_dir() -> Path:
+    """The bundled government work reports (``corpusanalysis/data/gov_reports``)."""
+    bundled = Path(str(resources.files("corpusanalysis") / "data" / "gov_reports"))
+    if not bundled.is_dir():
+        raise CorpusLoadError("load_gov_reports(): corpusanalysis/data/gov_reports is missing from this installation; "
+                              "reinstall corpusanalysis from a source checkout (pip install -e .).")
+    return bundled
 
 
 def seeds_dir() -> Path:

@@ -38,6 +38,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._cache import ContentCache, digest, pack_strings, unpack_strings, write_parquet_atomic
+from .._checks import user_stacklevel
 from .._parallel import bounded_map
 from ..analysis.themes import assign_themes, theme_scores
 from ..errors import CorpusLoadError
@@ -348,7 +349,12 @@ def run_pipeline(source: FileSource | pd.DataFrame, *, metadata: MetadataSpec = 
     if isinstance(chunk_chars, bool) or not isinstance(chunk_chars, int) or chunk_chars < 1:
         raise ValueError(f"chunk_chars must be a positive int; got {chunk_chars!r}.")
     tok = _resolve_tokenizer(dictionary, tokenizer)
-    plan = plan_chunks(source, metadata=metadata, chunk_chars=chunk_chars, text_column=text_column, encoding=encoding)
+    with warnings.catch_warnings(record=True) as planned:  # e.g. which text column was read: also on the result
+        warnings.simplefilter("always")
+        plan = plan_chunks(source, metadata=metadata, chunk_chars=chunk_chars, text_column=text_column,
+                           encoding=encoding)
+    for w in planned:
+        warnings.warn(w.message, w.category, stacklevel=user_stacklevel())
     settings = _settings_key(tok, rules, skip, audit, keep_text)
     options: dict[str, Any] = dict(rules=rules, skip=tuple(skip), audit=audit, keep_text=keep_text,
                                    cache=str(cache) if cache else None, encoding=encoding, settings=settings)
@@ -390,16 +396,16 @@ def run_pipeline(source: FileSource | pd.DataFrame, *, metadata: MetadataSpec = 
                                   name="corpusanalysis-chunk"):
             keep(i, res)
     bar.close()
-    return _assemble(results, plan, sorted(parts), backend, workers)
+    return _assemble(results, plan, sorted(parts), backend, workers, [str(w.message) for w in planned])
 
 
 def _assemble(results: list[dict[str, Any]], plan: ChunkPlan, parts: list[Path], backend: str,
-              workers: int) -> PipelineResult:
+              workers: int, planned: list[str] | None = None) -> PipelineResult:
     docs = pd.concat([r["docs"] for r in results])
     summary = pd.concat([r["summary"] for r in results])
     cleanings = [r["cleaning"] for r in results if r["cleaning"] is not None]
     cleaning = pd.concat(cleanings) if cleanings else None
-    caught = [w for r in results for w in r["warnings"]]
+    caught = list(planned or []) + [w for r in results for w in r["warnings"]]
     check_unique([str(i) for i in docs.index], "the source")
     if plan.metadata is not None:
         meta = plan.metadata

@@ -590,7 +590,7 @@ def tokenize(corpus: pd.DataFrame, *, dictionary: DictionarySpec = None, stopwor
              pos: bool = False, keep: DroppableKind | Iterable[DroppableKind] | None = (), hmm: bool = True,
              canonical: bool = True, backend: Literal["jieba", "rjieba"] | None = None,
              tokenizer: Tokenizer | None = None, cache: str | os.PathLike[str] | bool | None = None, workers: int = 1,
-             text_column: str = "text") -> pd.DataFrame:
+             text_column: str = "text", progress: bool = False) -> pd.DataFrame:
     """Add ``tokens`` (and their offsets) to every document or unit.
 
     Parameters
@@ -609,6 +609,8 @@ def tokenize(corpus: pd.DataFrame, *, dictionary: DictionarySpec = None, stopwor
         re-tokenize.
     workers : int, default 1
         Worker processes for large corpora (each loads its own private jieba).
+    progress : bool, default False
+        Show a tqdm bar over the documents to tokenize (cached ones are not counted).
     text_column : str, default "text"
 
     Returns
@@ -661,14 +663,26 @@ def tokenize(corpus: pd.DataFrame, *, dictionary: DictionarySpec = None, stopwor
     keys = [text_key(t) for t in texts]
     todo = sorted({k: t for k, t in zip(keys, texts) if k not in cached}.items())
     if todo:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(todo), desc="tokenize", unit="doc", disable=not progress, leave=False)
         with _no_gc():
             if workers > 1 and len(todo) > workers:
                 chunk = max(1, len(todo) // (workers * _BATCHES_PER_WORKER))
                 batches = [[t for _, t in todo[i:i + chunk]] for i in range(0, len(todo), chunk)]
-                results = [r for batch in bounded_map(_tokenize_batch, batches, shared=tok, workers=workers,
-                                                      n_items=len(batches)) for r in _unpack_batch(batch)]
+                results = []
+                for batch in bounded_map(_tokenize_batch, batches, shared=tok, workers=workers, n_items=len(batches)):
+                    done = _unpack_batch(batch)
+                    results.extend(done)
+                    bar.update(len(done))
+            elif progress:
+                results = []
+                for _, t in todo:
+                    results.append(tok.tokens_with_spans(t))
+                    bar.update(1)
             else:
                 results = [tok.tokens_with_spans(t) for _, t in todo]
+        bar.close()
         fresh = {k: r for (k, _), r in zip(todo, results)}
         if store is not None:
             _write_cache(store, tok, {**cached, **fresh})

@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 
 import matplotlib
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -81,8 +82,6 @@ def plot_document_lengths(summary: pd.DataFrame, *, hue: str = "script", max_row
 
 def _length_histogram(data: pd.DataFrame, hue: str, categories: list[str], ax: Axes | Sequence[Axes] | None,
                       path: str | os.PathLike[str] | None) -> Figure:
-    import numpy as np
-
     with plot_style():
         import seaborn as sns
 
@@ -231,8 +230,9 @@ def plot_trends(table: pd.DataFrame, *, ax: Axes | Sequence[Axes] | None = None,
 
         years = pd.api.types.is_integer_dtype(table["period"].dtype)
         freq = table.attrs.get("trends", {}).get("freq", "year" if years else "period")
-        # quarters and months are labels: drawn at positions 0, 1, … in time order, every label readable
-        labels = sorted(table["period"].dropna().astype(str).unique()) if not years else []
+        # quarters and months are labels: drawn at positions 0, 1, … of every period from the first to the last,
+        # so that a period without documents is a gap, as a missing year is
+        labels = _period_range(sorted(table["period"].dropna().astype(str).unique())) if not years else []
         position = {p: i for i, p in enumerate(labels)}
         fig, axes = new_figure(ax=ax, figsize=(10.0, 4.2), ncols=2, sharex=True)
         for plot_ax, kind, title in zip(axes, ("theme", "term"), ("主题 Themes (any term of the family)",
@@ -243,7 +243,8 @@ def plot_trends(table: pd.DataFrame, *, ax: Axes | Sequence[Axes] | None = None,
             for name in names:
                 g = rows[rows["name"] == name]
                 x = g["period"] if years else g["period"].astype(str).map(position)
-                plot_ax.plot(x, g["rate"], marker="o", ms=3, lw=1.3, color=palette[name],
+                gx, gy = _with_gaps(x.to_numpy(dtype=float), g["rate"].to_numpy(dtype=float))
+                plot_ax.plot(gx, gy, marker="o", ms=3, lw=1.3, color=palette[name],
                              label=f"{name} (n={int(g['count'].sum()):,})")
             plot_ax.set_title(title)
             if years:  # years are whole numbers: no 2022.25 ticks
@@ -257,5 +258,25 @@ def plot_trends(table: pd.DataFrame, *, ax: Axes | Sequence[Axes] | None = None,
             plot_ax.set_ylabel("per 10,000 tokens")
             if names:
                 plot_ax.legend(fontsize=7, loc="upper left")
-        fig.suptitle(f"随时间变化 Trends: hits per 10,000 tokens by {freq} (n = total hits)", fontsize=10)
+        fig.suptitle(f"随时间变化 Trends: hits per 10,000 tokens by {freq} (n = total hits; a gap in a line is a "
+                     f"{freq} without documents)", fontsize=10)
         return finish(fig, path)
+
+
+def _with_gaps(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points in x order with a NaN between two that are more than one period apart (the line breaks there)."""
+    order = np.argsort(x, kind="stable")
+    x, y = x[order], y[order]
+    breaks = np.flatnonzero(np.diff(x) > 1) + 1
+    return np.insert(x, breaks, np.nan), np.insert(y, breaks, np.nan)
+
+
+def _period_range(labels: list[str]) -> list[str]:
+    """Every month ("2024-03") or quarter ("2024-Q1") from the first label to the last."""
+    if not labels:
+        return []
+    quarter = "-Q" in labels[0]
+    freq = "Q" if quarter else "M"
+    first, last = (pd.Period(label.replace("-Q", "Q"), freq=freq) for label in (labels[0], labels[-1]))
+    periods = pd.period_range(first, last, freq=freq)
+    return [f"{p.year}-Q{p.quarter}" if quarter else str(p) for p in periods]
