@@ -127,6 +127,8 @@ def test_report_of_dated_speeches_by_month_and_by_group(tmp_path):
     page = written["html"].read_text(encoding="utf-8")
     trend = pd.read_parquet(tmp_path / "r" / "tables" / "trends.parquet")
     assert sorted(trend["period"].unique()) == ["2024-01", "2024-03", "2024-06"]
+    documents = pd.read_csv(tmp_path / "r" / "tables" / "documents.csv")
+    assert documents["Date"].fillna("").tolist()[:2] == ["2024-01-05", "2024-01-20"]  # the time column is shown
     assert "By <code>Date</code>: 3 months from 2024-01 to 2024-06." in page
     assert "1 document(s) without a usable Date are left out of the trends</b> (not mixed in): speeches-000005" in page
     assert "Themes: first and peak use (a theme counts any term of its dictionary family)" in page

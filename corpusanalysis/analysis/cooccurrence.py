@@ -880,7 +880,8 @@ def cooccurrence_network(cooc: pd.DataFrame, *, terms: str | Sequence[str] | Non
         Terms that are never nodes (pairs touching them are passed over before the ``n`` strongest
         are taken): by default the bundled function words (要, 将, 年, 工作 …; see
         ``load_stopwords("function")``), which co-occur with everything and would name
-        communities; ``None`` keeps every term.  Dictionary terms and ``terms`` are never excluded.
+        communities, and single Latin letters (formula residue); ``None`` keeps every term.
+        Dictionary terms and ``terms`` are never excluded.
         The co-occurrence table itself is not changed.
     random_state : int, default 42
         Seed of the Louvain community detection (:func:`networkx.community.louvain_communities`).
@@ -950,6 +951,9 @@ def cooccurrence_network(cooc: pd.DataFrame, *, terms: str | Sequence[str] | Non
     keep = set(d.term_themes()) if d is not None else set()
     keep |= set([terms] if isinstance(terms, str) else list(terms or ()))
     dropped = {t for t in load_stopwords(exclude) if t not in keep} if exclude is not None else set()
+    if exclude is not None:  # single Latin letters (formula residue: x, m, i) are never content either
+        dropped |= {t for t in set(table["term_a"].astype(str)) | set(table["term_b"].astype(str))
+                    if len(t) == 1 and t.isascii() and t.isalpha() and t not in keep}
     excluded_seen = set()
     if dropped:
         hit_a = table["term_a"].astype(str).isin(dropped)

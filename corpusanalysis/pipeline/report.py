@@ -171,7 +171,9 @@ def write_report(result: PipelineResult, out: str | os.PathLike[str], *, diction
     # documents
     step("documents")
     summary = result.summary.copy()
-    doc_table = summary.join(docs[[c for c in ("theme", "theme_rule") if c in docs.columns]], how="left")
+    tcol = time_column if time_column in docs.columns else find_time_column(docs.columns)
+    extra = [c for c in (tcol, "folder", "theme", "theme_rule") if c and c in docs.columns and c not in summary.columns]
+    doc_table = summary.join(docs[extra], how="left")
     _write_table(doc_table, tables_dir, "documents", tables)
     hue = "genre" if "genre" in summary.columns and summary["genre"].notna().any() else (
         "folder" if "folder" in docs.columns else "encoding")
