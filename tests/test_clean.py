@@ -547,3 +547,14 @@ def test_short_single_line_is_not_split():
     # a first line taken as the title is never split (found by the dictionary author: "达到2.7\n%")
     assert clean_text("达到2.7%") == "达到2.7%"
     assert clean_text("力争(2022)") == "力争(2022)"
+
+
+def test_clean_progress_bar_changes_nothing(capsys):
+    from corpusanalysis.text.clean import clean_and_report
+
+    corpus = corpus_of(NEWS_PAGE, LEGAL_EXPORT, WIKISOURCE_END)
+    quiet = clean(corpus)
+    shown = clean(corpus, progress=True)
+    assert "clean" in capsys.readouterr().err
+    pd.testing.assert_frame_equal(quiet, shown)
+    pd.testing.assert_frame_equal(clean_and_report(corpus, progress=True)[0], quiet)

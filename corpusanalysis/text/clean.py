@@ -1014,7 +1014,7 @@ def _raw_values(corpus: pd.DataFrame) -> list[str]:
 
 
 def clean(corpus: pd.DataFrame, *, rules: CleaningRules | None = None,
-          skip: str | Iterable[str] | None = ()) -> pd.DataFrame:
+          skip: str | Iterable[str] | None = (), progress: bool = False) -> pd.DataFrame:
     """Clean every document: add ``text`` and page-furniture columns, leave ``raw`` untouched.
 
     Parameters
@@ -1028,6 +1028,8 @@ def clean(corpus: pd.DataFrame, *, rules: CleaningRules | None = None,
         of their step; a rule named like a bundled rule replaces it.
     skip : iterable of str, optional
         Step names (:data:`STEPS`) or rule names to switch off, e.g. ``skip=("t2s",)``.
+    progress : bool, default False
+        Show a tqdm bar over the documents.
 
     Returns
     -------
@@ -1053,8 +1055,17 @@ def clean(corpus: pd.DataFrame, *, rules: CleaningRules | None = None,
     resolved = _resolve_rules(rules)
     skipped = _check_skip(skip)
     _validate_skip(skipped, resolved)
-    works = [_run(raw, resolved, skipped) for raw in _raw_values(corpus)]
+    works = _run_all(_raw_values(corpus), resolved, skipped, progress)
     return _cleaned_frame(corpus, works, rules, skipped)
+
+
+def _run_all(raws: list[str], resolved: tuple[_Rule, ...], skipped: frozenset[str], progress: bool) -> list[_Work]:
+    """Clean every text, with a tqdm bar over the documents when ``progress``."""
+    if not progress:
+        return [_run(raw, resolved, skipped) for raw in raws]
+    from tqdm.auto import tqdm
+
+    return [_run(raw, resolved, skipped) for raw in tqdm(raws, desc="clean", unit="doc", leave=False)]
 
 
 def _cleaned_frame(corpus: pd.DataFrame, works: list[_Work], rules: CleaningRules | None,
@@ -1184,7 +1195,8 @@ def _report_frame(index: pd.Index, works: list[_Work]) -> pd.DataFrame:
 
 
 def clean_and_report(corpus: pd.DataFrame, *, rules: CleaningRules | None = None,
-                     skip: CleaningStep | Iterable[str] | None = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+                     skip: CleaningStep | Iterable[str] | None = (),
+                     progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`clean` and :func:`cleaning_report` from one run of the cleaner (each alone cleans once).
 
     Examples
@@ -1199,7 +1211,7 @@ def clean_and_report(corpus: pd.DataFrame, *, rules: CleaningRules | None = None
     resolved = _resolve_rules(rules)
     skipped = _check_skip(skip)
     _validate_skip(skipped, resolved)
-    works = [_run(raw, resolved, skipped) for raw in _raw_values(corpus)]
+    works = _run_all(_raw_values(corpus), resolved, skipped, progress)
     return _cleaned_frame(corpus, works, rules, skipped), _report_frame(corpus.index, works)
 
 
