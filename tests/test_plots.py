@@ -248,3 +248,23 @@ def test_trend_lines_break_at_missing_periods():
     assert ticks == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]  # empty months on the axis
     x = np.asarray(next(iter(fig.axes[1].get_lines())).get_xdata(), dtype=float)
     assert list(x[:2]) == [0, 1] and np.isnan(x[2]) and x[3] == 5
+
+
+def test_keyness_and_prevalence_figures_draw_at_most_twelve_groups():
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    ids = [f"doc{i:04d}" for i in range(300)]
+    frame = pd.DataFrame({"tokens": [tuple(rng.choice(["创新", "新质生产力", "容错纠错", "干部", "县域"], size=40))
+                                     for _ in ids], "genre": ids}, index=pd.Index(ids, name="doc_id"))
+    key = ca.keyness(ca.doc_term_matrix(frame), by="genre", min_count=1)
+    fig = ca.plot_keyness(key, n=3)
+    assert len([a for a in fig.axes if a.get_visible() and a.axison]) == 12
+    assert fig._supxlabel.get_text().startswith("The first 12 of 300 groups")
+    prev = pd.DataFrame({"group": np.repeat(ids, 2), "topic": [1, 2] * 300, "label": ["T1 创新", "T2 干部"] * 300,
+                         "share": 0.5, "ci_low": 0.4, "ci_high": 0.6, "n_units": np.repeat(np.arange(300), 2)})
+    fig = ca.plot_topic_prevalence(prev)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert len(legend) == 12 and legend[0] == "doc0288 (n=288)"
+    assert "The 12 of 300 groups with most units" in fig.get_suptitle()

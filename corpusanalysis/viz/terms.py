@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 
@@ -106,6 +107,10 @@ def _keyness_rows(table: pd.DataFrame, group: str | None, n: int) -> pd.DataFram
     return rows[rows["stat"] > 0].head(n)
 
 
+#: Panels :func:`plot_keyness` draws when no ``groups=`` are chosen.
+MAX_PANELS = 12
+
+
 def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups: str | Sequence[str] | None = None, alpha: float = 0.05,
                  dictionary: DictionarySpec = None, ax: Axes | Sequence[Axes] | None = None,
                  path: str | os.PathLike[str] | None = None) -> Figure:
@@ -126,7 +131,8 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups: str | Sequence[str
     n : int, default 10
         Terms per group.
     groups : str or list of str, optional
-        Groups to draw, in this order (default: every group, in the table's order).
+        Groups to draw, in this order (default: every group, in the table's order; past 12 groups
+        the first 12, with a caption saying so).
     alpha : float, default 0.05
         Significance level for ``p_adj``.
     dictionary : None, False, PolicyDictionary or path
@@ -164,8 +170,13 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups: str | Sequence[str
     # the panels: one per group, or one (None) for a single comparison
     present: list[str | None] = list(dict.fromkeys(table["group"].astype(str))) if has_group else [None]
     panels: list[str | None]
+    note = ""
     if groups is None:
         panels = present
+        if len(panels) > MAX_PANELS:  # e.g. keyness(by="doc_id") on thousands of documents
+            panels = panels[:MAX_PANELS]
+            note = (f"The first {MAX_PANELS} of {len(present):,} groups (the table's order); pass groups= to "
+                    "choose others. Every group is in the table.")
     else:
         if not has_group:
             raise ValueError("plot_keyness(): groups= needs a table with a 'group' column (keyness(..., by=...)).")
@@ -216,6 +227,8 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 10, groups: str | Sequence[str
             plot_ax.margins(x=0.22)
         fig.suptitle("关键词 Key terms (log2 ratio vs. the rest; label = count in target / in reference; "
                      f"* p_adj < {alpha:g})", fontsize=10)
+        if note:
+            caption(fig, note)
         return finish(fig, path)
 
 
@@ -237,7 +250,8 @@ def plot_tfidf_heatmap(weighted: WeightedMatrix, *, n: int = 5, labels: pd.Serie
     labels : pandas.Series, optional
         Column labels by row id (e.g. ``corpus_summary(corpus)["label"]``); the id by default.
     max_rows : int, default 30
-        More rows than this raise (a heatmap of hundreds of units is unreadable: group first).
+        Most rows drawn: with more, the ``max_rows`` rows with most tokens, as the caption says (a
+        heatmap of hundreds of units is unreadable: group them for an overview).
     ax : matplotlib Axes, optional
         Draw into this Axes (for a figure of several panels: a sequence of as many Axes) instead of a new
         figure.
@@ -261,11 +275,18 @@ def plot_tfidf_heatmap(weighted: WeightedMatrix, *, n: int = 5, labels: pd.Serie
 
     if not isinstance(weighted, WeightedMatrix):
         raise TypeError(f"plot_tfidf_heatmap() expects the WeightedMatrix of tfidf(); got {type(weighted).__name__}.")
-    if weighted.shape[0] > max_rows:
-        raise ValueError(
-            f"plot_tfidf_heatmap(): {weighted.shape[0]} rows is more than max_rows={max_rows}; group the rows "
-            "first (tfidf(dtm.group_sums('theme'))) or select some (dtm.select_rows(...))."
-        )
+    note = ""
+    if weighted.shape[0] > max_rows:  # the rows with most tokens; the caption says so
+        import numpy as np
+
+        sizes = np.asarray(weighted.counts.matrix.sum(axis=1)).ravel()
+        order = sorted(range(len(sizes)), key=lambda i: (-sizes[i], weighted.row_ids[i]))[:max_rows]
+        mask = np.zeros(len(sizes), dtype=bool)
+        mask[order] = True
+        note = (f"The {max_rows} of {weighted.shape[0]:,} rows with most tokens; group the rows for an overview "
+                "(tfidf(dtm.group_sums(...))).")
+        weighted = dataclasses.replace(weighted, matrix=weighted.matrix[np.flatnonzero(mask)],
+                                       counts=weighted.counts.select_rows(mask))
     top = top_terms(weighted, n=n)
     if top.empty:
         raise ValueError("plot_tfidf_heatmap(): no row has a term with a positive weight.")
@@ -298,6 +319,8 @@ def plot_tfidf_heatmap(weighted: WeightedMatrix, *, n: int = 5, labels: pd.Serie
         for t in plot_ax.get_xticklabels():
             t.set_horizontalalignment("right" if longest > 6 else "center")
         plot_ax.set_title(f"TF-IDF: top {n} terms per {weighted.unit} (raw counts in the cells)")
+        if note:
+            caption(fig, note)
         return finish(fig, path)
 
 

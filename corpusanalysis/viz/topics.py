@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..text.dictionary import DictionarySpec
-from .style import finish, group_colors, new_figure, plot_style
+from .style import caption, finish, group_colors, new_figure, plot_style
 
 __all__ = ["plot_k_selection", "plot_topic_prevalence", "plot_topics"]
 
@@ -178,6 +178,10 @@ def plot_topics(terms: pd.DataFrame, *, value: Literal["prob", "relevance"] = "p
         return finish(fig, path)
 
 
+#: Groups :func:`plot_topic_prevalence` draws at most (a dot per group and topic).
+MAX_GROUPS = 12
+
+
 def plot_topic_prevalence(prevalence: pd.DataFrame, *, dictionary: DictionarySpec = None,
                           ax: Axes | Sequence[Axes] | None = None,
                           path: str | os.PathLike[str] | None = None) -> Figure:
@@ -200,7 +204,8 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, *, dictionary: DictionarySpe
     -------
     matplotlib.figure.Figure
         One row per topic (topic 1 on top), one dot per group with its interval; the legend gives
-        each group's number of units.  The mission themes keep their colours across figures.
+        each group's number of units.  The mission themes keep their colours across figures.  Past
+        12 groups, the 12 with most units are drawn and a caption says so.
 
     Examples
     --------
@@ -221,7 +226,13 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, *, dictionary: DictionarySpe
     topics = sorted(int(t) for t in data["topic"].unique())
     labels = data.drop_duplicates("topic").set_index("topic")["label"].astype(str)
     groups = sorted((str(g) for g in data["group"].unique()), key=lambda g: (g == "general", g))  # general last
-    n_units = data.drop_duplicates("group").set_index("group")["n_units"]
+    n_units = data.drop_duplicates("group").set_index(data.drop_duplicates("group")["group"].astype(str))["n_units"]
+    note = ""
+    if len(groups) > MAX_GROUPS:  # e.g. prevalence by document: the groups with most units, the caption says so
+        keep = set(sorted(groups, key=lambda g: (-int(n_units[g]), g))[:MAX_GROUPS])
+        note = (f"The {MAX_GROUPS} of {len(groups):,} groups with most units; every group is in the table "
+                "(compare fewer, larger groups for an overview).")
+        groups = [g for g in groups if g in keep]
     colors = group_colors(groups, dictionary)
     step = 0.7 / max(len(groups), 1)
     from matplotlib.ticker import PercentFormatter
@@ -252,4 +263,6 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, *, dictionary: DictionarySpe
         name = prevalence.attrs.get("by", prevalence.attrs.get("groups", "group"))
         fig.legend(title=f"{name} (units)", loc="outside right upper", fontsize=8)
         plot_ax.set_title(f"各组主题占比 Topic prevalence by {name}")
+        if note:
+            caption(fig, note)
         return finish(fig, path)
