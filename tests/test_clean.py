@@ -518,14 +518,21 @@ def test_no_speech_sentence_lost(seeds, cleaned, report):
 
 
 # ----------------------------------------------------------------------------- properties
-INTERESTING = list("創新標題縣市區(biāo)chuàngxX×*_〔...〕?？,，:：。 \n\t　１Ａ（）\"“”○〓□|@")
+INTERESTING = list("創新標題縣市區(biāo)chuàngxX×*_〔...〕?？,，:：。 \n\t　１Ａ（）\"“”○〓□|@!;")
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from(INTERESTING)), max_size=80))
 def test_clean_text_total_and_idempotent(s):
     once = clean_text(s)
     assert clean_text(once) == once
+
+
+@pytest.mark.parametrize("raw", ["××!????", "中文!!!!!!", "好?????好", "他说:!?!?好"])
+def test_runs_of_ascii_marks_next_to_chinese_convert_in_one_pass(raw):
+    # issue 16: runs of five or more ASCII ?/! converted only four per pass, so clean_text was not idempotent
+    once = clean_text(raw)
+    assert not any(c in once for c in "!?:") and clean_text(once) == once
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -558,3 +565,19 @@ def test_clean_progress_bar_changes_nothing(capsys):
     assert "clean" in capsys.readouterr().err
     pd.testing.assert_frame_equal(quiet, shown)
     pd.testing.assert_frame_equal(clean_and_report(corpus, progress=True)[0], quiet)
+
+
+# The start of ../shared/corpora/gov-work-reports/resolutions/第十三届全国人民代表大会第三次会议关于政府工作报告的决议.txt
+RESOLUTION_START = ("\u200b\n\n\n\n\n第十三届全国人民代表大会第三次会议关于政府工作报告的决议\n\n\n\n（2020年5月28日第十三届全国人民代表大会"
+                    "第三次会议通过）\n\n\n\n第十三届全国人民代表大会第三次会议听取和审议了国务院总理李克强所作的政府工作报告。")
+
+
+@pytest.mark.parametrize("raw", [RESOLUTION_START, "0\r0\r\r0", "0\n\n0\n\n0"])
+def test_paragraph_breaks_survive_a_second_cleaning(raw):
+    # a blank line between lines that their content alone would not keep apart stays one blank line, so that a
+    # second pass does not join them (clean_text is idempotent)
+    once = clean_text(raw)
+    assert clean_text(once) == once
+    if raw is RESOLUTION_START:
+        assert once == ("第十三届全国人民代表大会第三次会议关于政府工作报告的决议\n(2020年5月28日第十三届全国人民代表大会第三次会议"
+                        "通过)\n\n第十三届全国人民代表大会第三次会议听取和审议了国务院总理李克强所作的政府工作报告。")

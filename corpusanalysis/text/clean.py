@@ -714,6 +714,15 @@ _FORMAL_LINE_RE = re.compile(
     r"(?:[^\s，。；：:]{1,16}[〔\[［(（]\d{4}[〕\]］)）]\d{1,5}号|[(（]?\d{4}年\d{1,2}月\d{1,2}日[)）]?)")
 
 
+def _hard_break(a_s: str, b_s: str, a_is_first: bool) -> bool:
+    """Whether the break between two non-blank lines (stripped) is a paragraph break by their content alone: the
+    first ends a sentence or is a heading, a document number or a date (or the title: the first line, short and
+    without commas), or the second is a heading, a document number or a date."""
+    return (_ends_sentence(a_s) or _heading_like(a_s) or bool(_HEADING_RE.match(b_s))
+            or bool(_FORMAL_LINE_RE.fullmatch(a_s)) or bool(_FORMAL_LINE_RE.fullmatch(b_s))
+            or (a_is_first and len(a_s) <= 60 and not re.search("[,，。；;]", a_s)))
+
+
 def _heading_like(line: str) -> bool:
     s = line.strip(_SPACE_CHARS)
     return bool(s) and len(s) <= 80 and bool(_HEADING_RE.match(s)) and "。" not in s
@@ -739,12 +748,8 @@ def _step_linebreaks(w: _Work, skip: frozenset[str]) -> None:
         a_s, b_s = a.strip(_SPACE_CHARS), b.strip(_SPACE_CHARS)
         if not a_s or not b_s:
             continue
-        if _ends_sentence(a_s) or _heading_like(a_s) or _HEADING_RE.match(b_s):
+        if _hard_break(a_s, b_s, k == first_content):
             continue
-        if _FORMAL_LINE_RE.fullmatch(a_s) or _FORMAL_LINE_RE.fullmatch(b_s):
-            continue  # a document number or a date line
-        if k == first_content and len(a_s) <= 60 and not re.search("[,，。；;]", a_s):
-            continue  # a title line
         if flag_watermarks:
             a_r = a.rstrip(_SPACE_CHARS)
             tail = a_r[-8:]
@@ -823,7 +828,20 @@ def _step_whitespace(w: _Work) -> None:
             edits.append((i, j, ""))
     w.apply("whitespace", "inline_space", edits)
     if "\n\n" in w.text:
-        w.apply("whitespace", "blank_lines", _regex_edits(_BLANK_LINES, w.text, "\n"))
+        text = w.text
+
+        def paragraph(m: re.Match[str]) -> str | None:
+            # blank lines become one line break, unless the lines around them would not be kept apart by their
+            # content alone: then one blank line stays, so that cleaning the clean text again changes nothing
+            i, j = m.span()
+            start = text.rfind("\n", 0, i) + 1
+            a_s = text[start:i].strip(_SPACE_CHARS)
+            end = text.find("\n", j)
+            b_s = text[j:end if end >= 0 else len(text)].strip(_SPACE_CHARS)
+            keep = "\n" if not a_s or not b_s or _hard_break(a_s, b_s, not text[:start].strip()) else "\n\n"
+            return None if keep == m.group(0) else keep
+
+        w.apply("whitespace", "blank_lines", _regex_edits(_BLANK_LINES, text, paragraph))
     edge: list[tuple[int, int, str]] = []
     lead = len(w.text) - len(w.text.lstrip("\n"))
     if lead:
@@ -835,8 +853,9 @@ def _step_whitespace(w: _Work) -> None:
 
 
 _ASCII_TO_CJK = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
-# only the marks next to Chinese (most commas of an English passage are not even matched)
-_ASCII_PUNCT = re.compile(f"[,:;!?](?:(?=[{_CJK}])|(?<=[{_CJK}][,:;!?]))")
+# runs of marks touching Chinese on either side, converted whole ("好?????" → "好？？？？？" in one pass, so that
+# cleaning is idempotent; most commas of an English passage are not even matched)
+_ASCII_PUNCT = re.compile(f"(?<=[{_CJK}])[,:;!?]+|[,:;!?]+(?=[{_CJK}])")
 _PARENS = re.compile("[（）]")
 _DOUBLE_QUOTE = re.compile('"')
 
@@ -847,13 +866,13 @@ def _step_punctuation(w: _Work) -> None:
     text = w.text
 
     def to_cjk(m: re.Match[str]) -> str | None:
-        i = m.start()
+        i, j = m.span()
         before = text[i - 1] if i else ""
-        after = text[i + 1] if i + 1 < len(text) else ""
-        if before.isdigit() and after.isdigit():
+        after = text[j] if j < len(text) else ""
+        if j - i == 1 and before.isdigit() and after.isdigit():
             return None
         if (before and _CJK_RE.match(before)) or (after and _CJK_RE.match(after)):
-            return _ASCII_TO_CJK[m.group(0)]
+            return "".join(_ASCII_TO_CJK[c] for c in m.group(0))
         return None
 
     w.apply("punctuation", "ascii_punctuation_in_chinese", _regex_edits(_ASCII_PUNCT, text, to_cjk))
