@@ -437,3 +437,54 @@ def test_load_gov_reports_is_the_shared_corpus_byte_for_byte():
     for path in corpus["path"]:
         rel = path.removeprefix("gov_reports/")
         assert (gov_reports_dir() / rel).read_bytes() == (shared / rel).read_bytes(), rel
+
+
+# --- bad cells in table sources (issue 16) ---------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_literal_na_words_are_text_not_missing(tmp_path, kind):
+    words = ["NA", "None", "null", "NaN", "n/a", ""]
+    frame = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(words))], "text": words})
+    path = tmp_path / f"docs.{kind}"
+    if kind == "csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_json(path, orient="records", lines=True, force_ascii=False)
+    with pytest.warns(UserWarning, match=r"1 empty or whitespace-only document\(s\) kept with empty=True: \['d5'\]"):
+        corpus = ca.load_corpus(path)
+    assert corpus["raw"].tolist() == words
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the same empty-document warning, already checked above
+        plan = ca.plan_chunks(path)
+        assert pd.concat(list(plan.chunks))["raw"].tolist() == words
+
+
+def test_numbers_in_the_text_column_are_converted_and_said(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"doc_id": "a", "text": "创新"}\n{"doc_id": "b", "text": 2024}\n{"doc_id": "c", "text": 0.5}\n',
+                    encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"'.*docs.jsonl': 2 document\(s\) had a number instead of text in column "
+                                         r"'text' and were converted with str\(\): \['b', 'c'\]"):
+        corpus = ca.load_corpus(path)
+    assert corpus["raw"].tolist() == ["创新", "2024", "0.5"]
+    path.write_text('{"doc_id": "a", "text": ["创新"]}\n', encoding="utf-8")
+    with pytest.raises(CorpusLoadError, match=r"column 'text' must hold text; 1 row\(s\) hold other values "
+                                              r"\(first: \[\('a', 'list'\)\]\)"):
+        ca.load_corpus(path)
+
+
+def test_dataframe_sources_load_and_run(tmp_path):
+    import numpy as np
+
+    frame = pd.DataFrame({"raw": ["加快形成新质生产力", np.nan, "NA"]}, index=pd.Index(["a", "b", "c"], name="doc_id"))
+    before = frame.copy()
+    with pytest.warns(UserWarning, match=r"kept with empty=True: \['b'\]"):
+        corpus = ca.load_corpus(frame)
+    assert corpus["raw"].tolist() == ["加快形成新质生产力", "", "NA"] and corpus["empty"].tolist() == [False, True, False]
+    pd.testing.assert_frame_equal(frame, before)  # the caller's frame is untouched
+    with pytest.warns(UserWarning, match="empty"):
+        result = ca.run_pipeline(frame)
+    assert result.docs["n_tokens"].tolist()[1] == 0 and any("empty" in w for w in result.warnings)
+    with pytest.warns(TextColumnWarning, match="read from column 'Text'"):
+        table = ca.load_corpus(pd.DataFrame({"Text": ["创新"], "year": [2024]}))
+    assert table["raw"].tolist() == ["创新"] and table["year"].tolist() == [2024]

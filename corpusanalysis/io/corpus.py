@@ -25,6 +25,7 @@ from .._labels import shorten, unique_labels
 from ..errors import CorpusLoadError, MetadataWarning
 from .decode import decode_bytes
 from .sources import (
+    CORE_COLUMNS,
     TABLE_SUFFIXES,
     FileSource,
     MetadataSpec,
@@ -42,6 +43,7 @@ from .sources import (
     table_batches,
     table_columns,
     table_corpus,
+    text_values,
 )
 
 __all__ = ["CHUNK_CHARS", "ChunkPlan", "FileChunk", "corpus_summary", "load_chunk", "load_corpus", "load_gov_reports",
@@ -131,7 +133,10 @@ def load_corpus(
     b          建设创新型县  gb18030        6
     """
     table = _table_source(source)
-    if table is not None:
+    if isinstance(source, pd.DataFrame):
+        corpus = frame_corpus(source, text_column)
+        base_dir, id_of = None, None
+    elif table is not None:
         path, kind = table
         if not path.is_file():
             raise CorpusLoadError(f"source={str(path)!r} does not exist.")
@@ -156,6 +161,42 @@ def load_corpus(
         corpus = corpus.join(meta, how="left")
         corpus["has_metadata"] = corpus.index.isin(meta.index)
     return corpus
+
+
+def frame_corpus(frame: pd.DataFrame, text_column: str | None = None) -> pd.DataFrame:
+    """A corpus from a DataFrame: one that has ``raw`` already (checked, not changed), or a table with a text column
+    (named, or detected by name as for table files).  The index gives the ids (as strings); the caller's frame is
+    not modified.  ``n_chars`` and ``empty`` are left to :func:`load_corpus`."""
+    name = "DataFrame source"
+    if text_column is None and "raw" in frame.columns:
+        text_column = "raw"
+    text_column = resolve_text_column(text_column, frame.columns, name)
+    if text_column not in frame.columns:
+        raise CorpusLoadError(f"{name}: no text_column={text_column!r}; its columns are {list(frame.columns)}.")
+    ids = [str(i) for i in frame.index]
+    check_unique(ids, name)
+    raw = text_values(frame[text_column].tolist(), ids, name, text_column)
+    if text_column == "raw":
+        out = frame.copy()
+        out["raw"] = raw
+        out.index = pd.Index(ids, name="doc_id", dtype=object)
+        for col in ("n_chars", "empty"):
+            if col in out.columns:
+                out = out.drop(columns=col)
+        if "encoding" not in out.columns:
+            out.insert(out.columns.get_loc("raw") + 1, "encoding", "str")
+        if "path" not in out.columns:
+            out.insert(out.columns.get_loc("raw") + 1, "path", "")
+        return out
+    out = frame.drop(columns=[text_column]).copy()
+    reserved = [c for c in out.columns if c in CORE_COLUMNS]
+    if reserved:
+        raise CorpusLoadError(f"{name} has columns {reserved} that load_corpus() creates itself; rename them.")
+    out.insert(0, "raw", raw)
+    out.insert(1, "path", "")
+    out.insert(2, "encoding", "str")
+    out.index = pd.Index(ids, name="doc_id", dtype=object)
+    return out
 
 
 def _folder_root(source: object) -> Path | None:
@@ -358,8 +399,7 @@ def plan_chunks(source: FileSource | pd.DataFrame, *, metadata: MetadataSpec = N
         chunks = _by_chars(_table_corpora(path, kind, text_column, encoding, meta, meta_name), chunk_chars)
         return ChunkPlan(chunks, None, None, None)
     if table is not None or isinstance(source, pd.DataFrame):
-        corpus = source if isinstance(source, pd.DataFrame) else load_corpus(
-            source, metadata=metadata, text_column=text_column, encoding=encoding)
+        corpus = load_corpus(source, metadata=metadata, text_column=text_column, encoding=encoding)
         sizes = corpus["raw"].str.len().to_numpy()
         frames: list[pd.DataFrame] = []
         start, acc = 0, 0

@@ -9,8 +9,9 @@ from __future__ import annotations
 import glob as _glob
 import os
 import warnings
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from importlib import resources
+from numbers import Integral, Real
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
@@ -22,6 +23,7 @@ from .decode import normalize_newlines
 
 __all__ = [
     "CORE_COLUMNS",
+    "CSV_NA",
     "TABLE_SUFFIXES",
     "TEXT_COLUMN_NAMES",
     "TEXT_SUFFIXES",
@@ -41,6 +43,7 @@ __all__ = [
     "table_batches",
     "table_columns",
     "table_corpus",
+    "text_values",
 ]
 
 
@@ -166,6 +169,42 @@ def detect_text_column(columns: Iterable[Any], name: str) -> str:
     )
 
 
+#: How a CSV source is read: only an empty cell is missing; the words NA, None, null, NaN … are text (a speech
+#: may well consist of "NA"), unlike pandas' default.
+CSV_NA: dict[str, Any] = {"keep_default_na": False, "na_values": [""]}
+
+
+def text_values(values: Iterable[Any], ids: Sequence[Any], name: str, column: str) -> list[str]:
+    """The documents' texts from a table column: strings as they are (line ends normalised), missing cells as
+    ``""`` (kept, flagged ``empty``), numbers and booleans converted with ``str`` and said in one warning;
+    anything else (lists, bytes, dicts) is refused with the row ids."""
+    import math
+
+    out: list[str] = []
+    converted: list[Any] = []
+    refused: list[tuple[Any, str]] = []
+    for doc_id, value in zip(ids, values):
+        if isinstance(value, str):
+            out.append(normalize_newlines(value))
+        elif value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            out.append("")
+        elif isinstance(value, (bool, int, float, Integral, Real)):
+            converted.append(doc_id)
+            out.append(str(value))
+        else:
+            refused.append((doc_id, type(value).__name__))
+            out.append("")
+    if refused:
+        raise CorpusLoadError(
+            f"{name!r}: column {column!r} must hold text; {len(refused)} row(s) hold other values "
+            f"(first: {refused[:5]}). Convert them to text first, or choose another text_column=."
+        )
+    if converted:
+        warnings.warn(f"{name!r}: {len(converted)} document(s) had a number instead of text in column {column!r} and "
+                      f"were converted with str(): {converted[:10]}", UserWarning, stacklevel=user_stacklevel())
+    return out
+
+
 def resolve_text_column(text_column: str | None, columns: Iterable[Any], name: str) -> str:
     """``text_column`` itself, or (``None``) the detected one, with a warning naming it unless it is ``text``."""
     if text_column is not None:
@@ -190,7 +229,7 @@ def table_columns(path: Path, kind: TableKind, encoding: str | None) -> list[Any
 
 def read_table(path: Path, kind: TableKind, text_column: str | None, encoding: str | None) -> pd.DataFrame:
     if kind == "csv":
-        table = pd.read_csv(path, encoding=encoding or "utf-8-sig", dtype={"doc_id": str}, keep_default_na=True)
+        table = pd.read_csv(path, encoding=encoding or "utf-8-sig", dtype={"doc_id": str}, **CSV_NA)
     elif kind == "jsonl":
         # dtype=False: values as JSON typed them (no date guessing: "2024-03-05" stays a string, as from a CSV)
         table = pd.read_json(path, lines=True, encoding=encoding or "utf-8", dtype=False)
@@ -217,8 +256,7 @@ def table_corpus(table: pd.DataFrame, path: Path, kind: TableKind, text_column: 
     else:
         width = max(6, len(str(len(table) if n_rows is None else n_rows)))
         ids = pd.Series([f"{path.stem}-{i:0{width}d}" for i in range(start, start + len(table))], index=table.index)
-    texts = table[text_column]
-    raw = [normalize_newlines(t) if isinstance(t, str) else "" for t in texts]
+    raw = text_values(table[text_column].tolist(), ids.to_list(), str(path), text_column)
     corpus = table.drop(columns=[c for c in (text_column, "doc_id") if c in table.columns])
     reserved = [c for c in corpus.columns if c in CORE_COLUMNS]
     if reserved:
@@ -366,11 +404,11 @@ def table_batches(path: Path, kind: TableKind, text_column: str,
     dtypes = None
     n_rows = None
     if others:
-        small = pd.read_csv(path, encoding=enc, usecols=others, dtype={"doc_id": str}, keep_default_na=True)
+        small = pd.read_csv(path, encoding=enc, usecols=others, dtype={"doc_id": str}, **CSV_NA)
         dtypes, n_rows = small.dtypes.to_dict(), len(small)
         del small
     elif len(header):
         n_rows = sum(len(piece) for piece in pd.read_csv(path, encoding=enc, usecols=[0], chunksize=100_000))
-    for rows in pd.read_csv(path, encoding=enc, dtype=dtypes or {"doc_id": str}, keep_default_na=True,
+    for rows in pd.read_csv(path, encoding=enc, dtype=dtypes or {"doc_id": str}, **CSV_NA,
                             chunksize=TABLE_BATCH_ROWS):
         yield rows, n_rows
