@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ._csv import write_csv
 from ._version import __version__
 from .io.corpus import CHUNK_CHARS, load_chunk, plan_chunks
 from .io.sources import folder_files, resolve_files
@@ -264,7 +265,7 @@ def _cmd_clean(args: argparse.Namespace) -> None:
     _write_frames(frames(), out / "clean.parquet", empty=docs.assign(text=pd.Series(dtype=object)))
     shutil.rmtree(work, ignore_errors=True)
     assert result.cleaning is not None  # audit=True: the pipeline made the cleaning summary
-    result.cleaning.to_csv(out / "cleaning_summary.csv", encoding="utf-8-sig")
+    write_csv(result.cleaning, out / "cleaning_summary.csv")
     # the audit trail, chunk by chunk (it replays the cleaning of raw)
     plan = plan_chunks(source, metadata=metadata, chunk_chars=args.chunk_chars or 2_000_000,
                        text_column=args.text_column, encoding=args.encoding)
@@ -272,7 +273,7 @@ def _cmd_clean(args: argparse.Namespace) -> None:
     with open(out / "cleaning_report.csv", "w", encoding="utf-8-sig", newline="") as fh:
         for spec in plan.chunks:
             report = cleaning_report(load_chunk(spec, args.encoding), rules=rules)
-            report.to_csv(fh, index=False, header=header)
+            write_csv(report, fh, index=False, header=header)
             header = False
     _say(args, f"{PROG} clean: {len(docs):,} documents → {out}/clean.parquet, cleaning_report.csv, "
                "cleaning_summary.csv")
@@ -306,7 +307,7 @@ def _cmd_tokenize(args: argparse.Namespace) -> None:
                                                                         dtype=object))
     _write_frames(frames(), out / "tokens.parquet", empty=table(empty))
     shutil.rmtree(work, ignore_errors=True)
-    result.dtm.term_frequencies().to_csv(out / "term_frequencies.csv", index=False, encoding="utf-8-sig")
+    write_csv(result.dtm.term_frequencies(), out / "term_frequencies.csv", index=False)
     _write_frames(result.dtm.iter_frames(rows=2_000), out / "doc_term_counts.parquet", empty=result.dtm.to_frame,
                   preserve_index=False)
     _say(args, f"{PROG} tokenize: {len(docs):,} documents, {int(result.dtm.n_tokens.sum()):,} tokens, "

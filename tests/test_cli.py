@@ -147,3 +147,30 @@ def test_report_keeps_tokens_on_disk_above_the_size_limit(small, tmp_path, monke
     assert not (tmp_path / "s" / "tokens").exists()
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "r" / "tables" / "cooccurrence.parquet"),
                                   pd.read_parquet(tmp_path / "s" / "tables" / "cooccurrence.parquet"))
+
+
+def test_csv_outputs_neutralise_spreadsheet_formulas(tmp_path):
+    # issue 16: doc ids, metadata values and texts beginning with = + - @ were written as they are into files meant
+    # for Excel; every CSV now gets a leading apostrophe on such text cells (OWASP), Parquet keeps the values
+    import pandas as pd
+
+    evil = {"=HYPERLINK(\"http://x\",\"点击\")": "+cmd|' /C calc'!A0", "@SUM(1+1)": "-2+3"}
+    texts = ["=1+1 加快形成新质生产力，培育壮大新兴产业。" * 3 + "\n发布评论",  # furniture: rows in the audit trail
+             "要健全容错纠错机制，鼓励创新、宽容失败。" * 3 + "\n发布评论"]
+    pd.DataFrame({"doc_id": list(evil), "genre": list(evil.values()), "text": texts}).to_csv(tmp_path / "d.csv",
+                                                                                           index=False)
+    assert main(["report", str(tmp_path / "d.csv"), "--out", str(tmp_path / "r"), "--quiet"]) == 0
+    assert main(["clean", str(tmp_path / "d.csv"), "--out", str(tmp_path / "c"), "--quiet"]) == 0
+    documents = pd.read_csv(tmp_path / "r" / "tables" / "documents.csv", encoding="utf-8-sig")
+    assert sorted(documents["doc_id"]) == sorted("'" + k for k in evil)
+    assert sorted(documents["genre"]) == sorted("'" + v for v in evil.values())
+    scores = pd.read_csv(tmp_path / "r" / "tables" / "theme_scores.csv", encoding="utf-8-sig")
+    assert set(scores.iloc[:, 0]) == {"'" + k for k in evil}
+    for name in ("cleaning_summary.csv", "cleaning_report.csv"):
+        table = pd.read_csv(tmp_path / "c" / name, encoding="utf-8-sig", keep_default_na=False)
+        cells = [v for col in table.columns for v in table[col].astype(str)]
+        assert not any(c[:1] and c[:1] in "=+@" for c in cells), name
+        assert {"'" + k for k in evil} <= set(cells), name
+    # the Parquet tables keep the values as they are
+    parquet = pd.read_parquet(tmp_path / "r" / "tables" / "documents.parquet")
+    assert sorted(parquet.index) == sorted(evil)

@@ -83,6 +83,7 @@ import scipy.sparse as sp
 from scipy import special
 
 from .._checks import is_real, renamed, user_stacklevel
+from .._csv import write_csv
 from ..errors import EmptyResultError
 from ..text.dictionary import DictionarySpec, resolve_dictionary
 from ..text.segment import UnitLevel, flat_offsets, locate_tokens, segment, unit_level
@@ -1076,8 +1077,8 @@ def export_network(G: nx.Graph, path_prefix: str | os.PathLike[str], *,
         nodes = pd.DataFrame([{"id": v, **d} for v, d in sorted(H.nodes(data=True))])
         out["edges_csv"] = prefix.with_name(prefix.name + "-edges.csv")
         out["nodes_csv"] = prefix.with_name(prefix.name + "-nodes.csv")
-        edges.to_csv(out["edges_csv"], index=False, encoding="utf-8-sig")
-        nodes.to_csv(out["nodes_csv"], index=False, encoding="utf-8-sig")
+        write_csv(edges, out["edges_csv"], index=False)
+        write_csv(nodes, out["nodes_csv"], index=False)
     return out
 
 

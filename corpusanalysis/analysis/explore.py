@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import is_int, renamed
+from .._csv import write_csv
 from ..errors import EmptyResultError
 from ..text.clean import clean
 from ..text.dictionary import DictionarySpec, resolve_dictionary
@@ -685,7 +686,7 @@ def export_view(view: ExploreView, folder: str | os.PathLike[str], *, prefix: st
     out: dict[str, Path] = {}
     for name, table in view.tables().items():
         path = folder / f"{prefix}_{name}.csv"
-        table.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+        write_csv(table, path, index=False, lineterminator="\n")
         out[name] = path
     return out
 

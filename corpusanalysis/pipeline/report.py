@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .._csv import write_csv
 from .._version import __version__
 from ..analysis.cooccurrence import cooccurrence, cooccurrence_network, export_network
 from ..analysis.keyness import keyness
@@ -62,7 +63,7 @@ def _write_table(frame: pd.DataFrame, folder: Path, name: str, written: dict[str
     frame = frame.copy()
     frame.attrs = {}
     csv = folder / f"{name}.csv"
-    frame.to_csv(csv, index=not isinstance(frame.index, pd.RangeIndex), encoding="utf-8-sig")
+    write_csv(frame, csv, index=not isinstance(frame.index, pd.RangeIndex))  # formula-leading cells neutralised
     parquet = folder / f"{name}.parquet"
     for col in frame.columns:  # tuples (tokens) and mixed objects do not belong in a table
         if frame[col].dtype == object:
