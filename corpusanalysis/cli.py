@@ -354,7 +354,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help, --version (0) or a usage error (2), already printed
-        return int(exc.code or 0)
+        code = int(exc.code or 0)
+        given = list(sys.argv[1:] if argv is None else argv)
+        dashed = [a for a in given if a.startswith("-") and a != "-" and Path(a).exists()]
+        if code == 2 and dashed:  # a file whose name starts with "-" was read as an option
+            print(f"{PROG}: note: {dashed[0]!r} starts with '-', so it was read as an option; put SOURCE after '--' "
+                  f"(e.g. {PROG} report --out DIR -- {dashed[0]}) or write it as ./{dashed[0]}", file=sys.stderr)
+        return code
     debug = args.debug
     if args.quiet:
         os.environ.setdefault("TQDM_DISABLE", "1")

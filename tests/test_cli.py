@@ -174,3 +174,14 @@ def test_csv_outputs_neutralise_spreadsheet_formulas(tmp_path):
     # the Parquet tables keep the values as they are
     parquet = pd.read_parquet(tmp_path / "r" / "tables" / "documents.parquet")
     assert sorted(parquet.index) == sorted(evil)
+
+
+def test_source_named_with_a_leading_dash_gets_advice(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-speeches.csv").write_text("text\n加快形成新质生产力。\n", encoding="utf-8")
+    assert main(["report", "-speeches.csv", "--out", "r"]) == 2
+    err = capsys.readouterr().err
+    assert "the following arguments are required: SOURCE" in err
+    assert ("note: '-speeches.csv' starts with '-', so it was read as an option; put SOURCE after '--' "
+            "(e.g. corpusanalysis report --out DIR -- -speeches.csv) or write it as ./-speeches.csv") in err
+    assert main(["report", "--out", "r", "--quiet", "--", "-speeches.csv"]) == 0  # the advice works
