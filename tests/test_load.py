@@ -340,7 +340,7 @@ def test_metadata_errors(tmp_path):
     with pytest.raises(CorpusLoadError, match=r"duplicate doc_id values \['a'\]"):
         ca.load_corpus(tmp_path, metadata=dup)
     clash = pd.DataFrame({"doc_id": ["a"], "raw": ["oops"]})
-    with pytest.raises(CorpusLoadError, match=r"columns \['raw'\] that load_corpus\(\) creates"):
+    with pytest.raises(CorpusLoadError, match=r"column\(s\) \['raw'\] that the pipeline creates itself"):
         ca.load_corpus(tmp_path, metadata=clash)
 
 
@@ -488,3 +488,33 @@ def test_dataframe_sources_load_and_run(tmp_path):
     with pytest.warns(TextColumnWarning, match="read from column 'Text'"):
         table = ca.load_corpus(pd.DataFrame({"Text": ["创新"], "year": [2024]}))
     assert table["raw"].tolist() == ["创新"] and table["year"].tolist() == [2024]
+
+
+@pytest.mark.parametrize("column", ["text", "tokens", "n_tokens", "keywords", "theme", "raw"])
+@pytest.mark.parametrize("where", ["table", "metadata", "frame"])
+def test_columns_the_pipeline_creates_are_refused_at_load_time(tmp_path, column, where):
+    # issue 16: a metadata 'text' was silently replaced by clean(), 'tokens'/'n_tokens' by tokenize()
+    message = (rf"has column\(s\) \['{column}'\] that the pipeline creates itself \(load_corpus, clean, tokenize or "
+               rf"assign_themes would replace them without a word\); rename them, e.g. '{column}' → 'source_{column}'")
+    if where == "table":
+        frame = pd.DataFrame({"body": ["创新"], column: ["x"]})
+        frame.to_csv(tmp_path / "docs.csv", index=False)
+        with pytest.raises(CorpusLoadError, match=message):
+            ca.load_corpus(tmp_path / "docs.csv", text_column="body")
+    elif where == "metadata":
+        _write(tmp_path, "a.txt", "创新".encode())
+        with pytest.raises(CorpusLoadError, match=message):
+            ca.load_corpus(tmp_path, metadata=pd.DataFrame({"doc_id": ["a"], column: ["x"]}))
+    else:
+        with pytest.raises(CorpusLoadError, match=message):
+            ca.load_corpus(pd.DataFrame({"body": ["创新"], column: ["x"]}), text_column="body")
+
+
+def test_reserved_columns_cover_what_the_steps_create():
+    import sys
+
+    from corpusanalysis.io.sources import RESERVED_COLUMNS
+
+    created = set(sys.modules["corpusanalysis.text.clean"]._PAGE_COLUMNS) | {"text", "tokens", "token_spans", "pos",
+                                                                             "n_tokens", "theme", "theme_rule"}
+    assert created <= set(RESERVED_COLUMNS)

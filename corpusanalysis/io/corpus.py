@@ -25,11 +25,11 @@ from .._labels import shorten, unique_labels
 from ..errors import CorpusLoadError, MetadataWarning
 from .decode import decode_bytes
 from .sources import (
-    CORE_COLUMNS,
     TABLE_SUFFIXES,
     FileSource,
     MetadataSpec,
     TableKind,
+    check_reserved,
     check_unique,
     file_ids,
     gov_reports_dir,
@@ -189,9 +189,7 @@ def frame_corpus(frame: pd.DataFrame, text_column: str | None = None) -> pd.Data
             out.insert(out.columns.get_loc("raw") + 1, "path", "")
         return out
     out = frame.drop(columns=[text_column]).copy()
-    reserved = [c for c in out.columns if c in CORE_COLUMNS]
-    if reserved:
-        raise CorpusLoadError(f"{name} has columns {reserved} that load_corpus() creates itself; rename them.")
+    check_reserved(out.columns, name)
     out.insert(0, "raw", raw)
     out.insert(1, "path", "")
     out.insert(2, "encoding", "str")

@@ -24,9 +24,11 @@ from .decode import normalize_newlines
 __all__ = [
     "CORE_COLUMNS",
     "CSV_NA",
+    "RESERVED_COLUMNS",
     "TABLE_SUFFIXES",
     "TEXT_COLUMN_NAMES",
     "TEXT_SUFFIXES",
+    "check_reserved",
     "check_unique",
     "detect_text_column",
     "file_ids",
@@ -56,6 +58,29 @@ TableKind: TypeAlias = Literal["csv", "jsonl", "parquet"]
 
 #: Columns that :func:`load_corpus` always creates.
 CORE_COLUMNS = ("raw", "path", "encoding", "n_chars", "empty")
+
+#: Columns the pipeline's steps create: ``load_corpus`` (above, and ``folder``, ``has_metadata``), ``clean`` (the
+#: clean text and what the page furniture said), ``tokenize`` and ``assign_themes``.  A source or metadata column
+#: of one of these names would be silently replaced by that step, so it is refused when the corpus is loaded.
+RESERVED_COLUMNS = (
+    *CORE_COLUMNS, "folder", "has_metadata",
+    "text", "page_title", "page_source_site", "page_url", "keywords", "truncated", "truncation_evidence",
+    "omitted_chars", "total_chars_claimed", "shown_chars_claimed", "script_detected", "n_redactions", "n_mojibake",
+    "n_watermark_suspects", "n_chars_clean",
+    "tokens", "token_spans", "pos", "n_tokens",
+    "theme", "theme_rule",
+)
+
+
+def check_reserved(columns: Iterable[Any], name: str) -> None:
+    """Refuse source or metadata columns named like a column the pipeline creates (:data:`RESERVED_COLUMNS`)."""
+    clash = [c for c in columns if c in RESERVED_COLUMNS]
+    if clash:
+        raise CorpusLoadError(
+            f"{name!r} has column(s) {clash} that the pipeline creates itself (load_corpus, clean, tokenize or "
+            f"assign_themes would replace them without a word); rename them, e.g. {clash[0]!r} → "
+            f"'source_{clash[0]}'."
+        )
 
 
 TABLE_SUFFIXES: dict[str, TableKind] = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet",
@@ -258,11 +283,7 @@ def table_corpus(table: pd.DataFrame, path: Path, kind: TableKind, text_column: 
         ids = pd.Series([f"{path.stem}-{i:0{width}d}" for i in range(start, start + len(table))], index=table.index)
     raw = text_values(table[text_column].tolist(), ids.to_list(), str(path), text_column)
     corpus = table.drop(columns=[c for c in (text_column, "doc_id") if c in table.columns])
-    reserved = [c for c in corpus.columns if c in CORE_COLUMNS]
-    if reserved:
-        raise CorpusLoadError(
-            f"{str(path)!r} has columns {reserved} that load_corpus() creates itself; rename them."
-        )
+    check_reserved(corpus.columns, str(path))
     corpus.insert(0, "raw", raw)
     corpus.insert(1, "path", str(path))
     corpus.insert(2, "encoding", "parquet" if kind == "parquet" else (encoding or "utf-8"))
@@ -323,9 +344,7 @@ def read_metadata(metadata: MetadataSpec, base_dir: Path | None, *, id_of: Calla
     meta["doc_id"] = meta["doc_id"].astype(str)
     meta = integer_columns(meta)
     check_unique(meta["doc_id"].to_list(), name)
-    reserved = [c for c in meta.columns if c in CORE_COLUMNS]
-    if reserved:
-        raise CorpusLoadError(f"{name!r} has columns {reserved} that load_corpus() creates itself; rename them.")
+    check_reserved(meta.columns, name)
     return meta.set_index("doc_id"), name
 
 
