@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import re
 import warnings
 from pathlib import Path
 
@@ -76,10 +77,10 @@ def test_mixed_encodings_in_one_folder_are_recorded_per_document(tmp_path):
 
 def test_line_endings_become_newlines(tmp_path):
     _write(tmp_path, "crlf.txt", "一、提高认识\r\n二、找准着力点\r\n".encode())
-    _write(tmp_path, "cr.txt", "一、提高认识\r二、找准着力点\r".encode("gbk"))
+    _write(tmp_path, "cr.txt", "一、提高认识\r二、找准着力点\r三、加快形成新质生产力\r".encode("gbk"))
     corpus = ca.load_corpus(tmp_path)
     assert corpus.loc["crlf", "raw"] == "一、提高认识\n二、找准着力点\n"
-    assert corpus.loc["cr", "raw"] == "一、提高认识\n二、找准着力点\n"
+    assert corpus.loc["cr", "raw"] == "一、提高认识\n二、找准着力点\n三、加快形成新质生产力\n"
 
 
 def test_forced_encoding_is_used_and_checked(tmp_path):
@@ -92,8 +93,9 @@ def test_forced_encoding_is_used_and_checked(tmp_path):
 
 
 def test_decode_bytes_examples():
-    assert decode_bytes("新质生产力".encode("gbk")) == ("新质生产力", "gb18030")
-    assert decode_bytes("創新型縣".encode("big5")) == ("創新型縣", "big5")
+    assert decode_bytes("加快形成新质生产力，培育壮大新兴产业".encode("gbk")) == ("加快形成新质生产力，培育壮大新兴产业", "gb18030")
+    assert decode_bytes("推進創新型縣(市)建設，健全容錯糾錯機制".encode("big5")) == ("推進創新型縣(市)建設，健全容錯糾錯機制",
+                                                                                  "big5")
 
 
 # --- bad input ---------------------------------------------------------------------------------
@@ -248,7 +250,7 @@ def _nested(tmp_path: Path) -> Path:
     (root / ".ipynb_checkpoints").mkdir()
     _write(root / "txt", "2024_政府工作报告.txt", "加快发展新质生产力".encode())
     _write(root / "txt", "2025_政府工作报告.txt", "因地制宜发展新质生产力".encode())
-    _write(root / "resolutions", "关于政府工作报告的决议.txt", "批准这个报告".encode("gb18030"))
+    _write(root / "resolutions", "关于政府工作报告的决议.txt", "会议决定批准这个报告，号召全国各族人民团结奋斗".encode("gb18030"))
     _write(root / ".ipynb_checkpoints", "2024_政府工作报告-checkpoint.txt", b"stale copy")
     _write(root, "README.md", b"# not a document")
     pd.DataFrame({"file": ["txt/2025_政府工作报告.txt", "resolutions/关于政府工作报告的决议.txt",
@@ -518,3 +520,33 @@ def test_reserved_columns_cover_what_the_steps_create():
     created = set(sys.modules["corpusanalysis.text.clean"]._PAGE_COLUMNS) | {"text", "tokens", "token_spans", "pos",
                                                                              "n_tokens", "theme", "theme_rule"}
     assert created <= set(RESERVED_COLUMNS)
+
+
+# --- decoding short or cut files (issue 16) -----------------------------------------------------------
+
+@pytest.mark.parametrize(("data", "shown"), [
+    ("政府".encode("gb18030"), "as GB18030 '政府', as BIG5 '淉葬'"),
+    ("政府".encode("big5"), "as GB18030 '現┎', as BIG5 '政府'"),
+])
+def test_short_non_utf8_files_are_not_guessed(tmp_path, data, shown):
+    path = _write(tmp_path, "short.txt", data)
+    with pytest.raises(CorpusLoadError, match=rf"Cannot tell the encoding of '.*short.txt': its {len(data)} bytes are "
+                                              rf"not UTF-8 and too few \(fewer than 32\) to choose between legacy "
+                                              rf"encodings: .*{re.escape(shown)}.*Pass encoding="):
+        ca.load_corpus(path)
+    assert ca.load_corpus(path, encoding="big5" if "BIG5 '政府'" in shown else "gb18030")["raw"].item() == "政府"
+
+
+def test_a_valid_short_big5_file_is_not_called_invalid(tmp_path):
+    text = "0.2%。國際收支基本平衡。—"  # 26 bytes of Big5; as GB18030 it would need private-use characters
+    corpus = ca.load_corpus(_write(tmp_path, "b5.txt", text.encode("big5")))
+    assert (corpus["raw"].item(), corpus["encoding"].item()) == (text, "big5")
+    assert decode_bytes("創新型縣".encode("big5")) == ("創新型縣", "big5")  # 8 bytes, but as GB18030 not Chinese
+
+
+def test_utf8_cut_in_a_character_keeps_the_text_and_says_so(tmp_path):
+    data = "加快形成新质生产力".encode()[:-1]  # ten characters' worth, the last one cut
+    with pytest.warns(UserWarning, match=r"'.*cut.txt': UTF-8 that ends in the middle of a character \(byte offset 24\); "
+                                         r"the incomplete last character \(2 byte\(s\)\) was dropped"):
+        corpus = ca.load_corpus(_write(tmp_path, "cut.txt", data))
+    assert (corpus["raw"].item(), corpus["encoding"].item()) == ("加快形成新质生产", "utf-8")

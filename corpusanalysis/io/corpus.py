@@ -124,13 +124,13 @@ def load_corpus(
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "a.txt").write_text("加快形成新质生产力", encoding="utf-8")
-    >>> _ = (folder / "b.txt").write_bytes("建设创新型县".encode("gbk"))
+    >>> _ = (folder / "b.txt").write_bytes("建设创新型县，健全容错纠错机制".encode("gbk"))
     >>> corpus = load_corpus(folder)
     >>> corpus[["raw", "encoding", "n_chars"]]
-                  raw encoding  n_chars
+                        raw encoding  n_chars
     doc_id
-    a       加快形成新质生产力    utf-8        9
-    b          建设创新型县  gb18030        6
+    a             加快形成新质生产力    utf-8        9
+    b       建设创新型县，健全容错纠错机制  gb18030       15
     """
     table = _table_source(source)
     if isinstance(source, pd.DataFrame):

@@ -8,9 +8,11 @@ files (PDF, ZIP, images, NUL bytes) are refused with the file name and the offen
 from __future__ import annotations
 
 import codecs
+import warnings
 
 import charset_normalizer
 
+from .._checks import user_stacklevel
 from ..errors import CorpusLoadError
 
 __all__ = ["decode_bytes", "normalize_newlines"]
@@ -72,13 +74,21 @@ def decode_bytes(data: bytes, *, name: str = "<bytes>", encoding: str | None = N
     Raises
     ------
     CorpusLoadError
-        If the bytes look binary or decode with none of the candidates; the
-        message names the file and the byte offset of the first bad byte.
+        If the bytes look binary or decode with none of the candidates (the
+        message names the file and the byte offset of the first bad byte), or
+        if fewer than 32 bytes of non-UTF-8 data decode as both GB18030 and
+        Big5 (the message shows each decoding; pass ``encoding=``).
+
+    Warns
+    -----
+    UserWarning
+        UTF-8 that ends in the middle of a character: the incomplete last
+        character is dropped and the warning says so.
 
     Examples
     --------
-    >>> decode_bytes("新质生产力".encode("gbk"))
-    ('新质生产力', 'gb18030')
+    >>> decode_bytes("加快形成新质生产力，培育壮大新兴产业".encode("gbk"))
+    ('加快形成新质生产力，培育壮大新兴产业', 'gb18030')
     >>> decode_bytes("创新\\r\\n".encode("utf-8"))
     ('创新\\n', 'utf-8')
     """
@@ -126,18 +136,64 @@ def decode_bytes(data: bytes, *, name: str = "<bytes>", encoding: str | None = N
         return normalize_newlines(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    if utf8_error.reason == "unexpected end of data" and utf8_error.end == len(data):
+        # valid UTF-8 up to an incomplete last character: a cut file, not another encoding
+        try:
+            prefix = data[:utf8_error.start].decode("utf-8")
+        except UnicodeDecodeError:  # pragma: no cover - the error was at the end
+            prefix = None
+        if prefix is not None:
+            warnings.warn(f"{name!r}: UTF-8 that ends in the middle of a character (byte offset {utf8_error.start}); "
+                          f"the incomplete last character ({len(data) - utf8_error.start} byte(s)) was dropped. The "
+                          "file is probably truncated.", UserWarning, stacklevel=user_stacklevel())
+            return normalize_newlines(prefix), "utf-8"
 
+    candidates: dict[str, str] = {}
+    for codec in _LEGACY_ENCODINGS:
+        try:
+            candidates[codec] = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    clean = [c for c, t in candidates.items() if not _oddity(t)]
+    if len(candidates) > 1 and len(clean) == 1:  # the others read as private-use or unassigned code points
+        return normalize_newlines(candidates[clean[0]]), clean[0]
+    if len(candidates) > 1 and len(data) < MIN_GUESS_BYTES:
+        shown = ", ".join(f"as {c.upper()} {t[:20]!r}" for c, t in candidates.items())
+        raise CorpusLoadError(
+            f"Cannot tell the encoding of {name!r}: its {len(data)} bytes are not UTF-8 and too few (fewer than "
+            f"{MIN_GUESS_BYTES}) to choose between legacy encodings: {shown}. Pass encoding= "
+            f"({' or '.join(repr(c) for c in candidates)}; --encoding on the command line) to decide."
+        )
     best = charset_normalizer.from_bytes(data, cp_isolation=list(_LEGACY_ENCODINGS)).best()
-    if best is not None:
+    if best is not None and codecs.lookup(best.encoding).name in candidates:
         codec = codecs.lookup(best.encoding).name
-        if codec in _LEGACY_ENCODINGS:
-            try:
-                return normalize_newlines(data.decode(codec)), codec
-            except UnicodeDecodeError:  # pragma: no cover - charset_normalizer decoded it
-                pass
+        return normalize_newlines(candidates[codec]), codec
+    if candidates:
+        # charset_normalizer declined (short or unusual text): the decoding with fewest private-use and unassigned
+        # characters, when it is clearly better than the others
+        scored = sorted((_oddity(t), c) for c, t in candidates.items())
+        if len(scored) == 1 or scored[0][0] < scored[1][0]:
+            codec = scored[0][1]
+            return normalize_newlines(candidates[codec]), codec
+        shown = ", ".join(f"as {c.upper()} {t[:20]!r}" for c, t in candidates.items())
+        raise CorpusLoadError(f"Cannot tell the encoding of {name!r}: it decodes {shown} equally well. Pass "
+                              "encoding= (--encoding on the command line) to decide.")
     bad = utf8_error.start
     raise CorpusLoadError(
         f"Cannot decode {name!r}: first bad byte 0x{data[bad]:02x} at byte offset {bad} is not "
         f"valid UTF-8, and the file is not valid {' or '.join(_LEGACY_ENCODINGS).upper()} either. "
         "It may be binary, corrupt, or in another encoding; pass encoding=... if you know it."
     )
+
+
+#: Below this many bytes, non-UTF-8 data that decodes as more than one legacy encoding is not guessed: two or
+#: three characters decode as GB18030 and as Big5 alike (政府 in Big5 reads 淉葬 as GB18030), so the caller decides
+#: with ``encoding=``.
+MIN_GUESS_BYTES = 32
+
+
+def _oddity(text: str) -> int:
+    """Characters a real Chinese text hardly has: private-use and unassigned code points."""
+    import unicodedata
+
+    return sum(1 for ch in text if unicodedata.category(ch) in ("Co", "Cn"))
