@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import sys
@@ -168,6 +169,52 @@ def _check_out(out: str) -> Path:
     return path
 
 
+#: Written into every output folder: a folder holding it may be replaced by the next run into the same --out.
+OUTPUT_MARKER = ".corpusanalysis-output"
+
+
+@contextlib.contextmanager
+def _staged_output(final: Path) -> Iterator[Path]:
+    """Write a command's output into a hidden sibling folder and move it into place only when the command succeeds.
+
+    A lock file beside ``final`` stops a second run into the same folder; an existing ``final`` is replaced whole
+    (no stale file of an earlier run stays) but only if an earlier run of this program wrote it; an interrupted or
+    failed run leaves the earlier output as it was and no complete-looking folder.
+    """
+    final = final.absolute()
+    final.parent.mkdir(parents=True, exist_ok=True)
+    if final.is_dir() and any(final.iterdir()) and not (final / OUTPUT_MARKER).exists():
+        raise UsageError(f"--out {str(final)!r} exists and holds files that corpusanalysis did not write; it would "
+                         "replace them. Choose a new or empty folder.")
+    lock = final.parent / f".{final.name}.lock"
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        raise UsageError(f"another run is writing into --out {str(final)!r} (lock file {str(lock)!r}: "
+                         f"{lock.read_text(errors='replace').strip()}). Wait for it, or delete the lock file if no run "
+                         "is active.") from None
+    with os.fdopen(fd, "w") as fh:
+        fh.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+    staging = final.parent / f".{final.name}.partial-{os.getpid()}"
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        (staging / OUTPUT_MARKER).write_text("written by corpusanalysis; the folder is replaced by the next run\n",
+                                             encoding="utf-8")
+        try:
+            yield staging
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        old = final.parent / f".{final.name}.old-{os.getpid()}"
+        if final.exists():
+            final.rename(old)
+        staging.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        lock.unlink(missing_ok=True)
+
+
 def _source_bytes(source: str | list[Path]) -> int:
     """Bytes of input a resolved source names (files on disk; 0 when it cannot be told cheaply)."""
 
@@ -275,7 +322,7 @@ def _cmd_clean(args: argparse.Namespace) -> None:
             report = cleaning_report(load_chunk(spec, args.encoding), rules=rules)
             write_csv(report, fh, index=False, header=header)
             header = False
-    _say(args, f"{PROG} clean: {len(docs):,} documents → {out}/clean.parquet, cleaning_report.csv, "
+    _say(args, f"{PROG} clean: {len(docs):,} documents → {args.final_out}/clean.parquet, cleaning_report.csv, "
                "cleaning_summary.csv")
 
 
@@ -311,7 +358,8 @@ def _cmd_tokenize(args: argparse.Namespace) -> None:
     _write_frames(result.dtm.iter_frames(rows=2_000), out / "doc_term_counts.parquet", empty=result.dtm.to_frame,
                   preserve_index=False)
     _say(args, f"{PROG} tokenize: {len(docs):,} documents, {int(result.dtm.n_tokens.sum()):,} tokens, "
-               f"{result.dtm.shape[1]:,} terms → {out}/tokens.parquet, term_frequencies.csv, doc_term_counts.parquet")
+               f"{result.dtm.shape[1]:,} terms → {args.final_out}/tokens.parquet, term_frequencies.csv, "
+               "doc_term_counts.parquet")
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
@@ -321,7 +369,7 @@ def _cmd_report(args: argparse.Namespace) -> None:
     low_memory = args.low_memory or size > LOW_MEMORY_BYTES
     if low_memory and not args.low_memory:
         _say(args, f"{PROG}: note: the input is {size / 2**20:,.0f} MB (over {LOW_MEMORY_BYTES // 2**20} MB): "
-                   f"tokens are kept on disk in {out / 'tokens'} (as with --low-memory)")
+                   f"tokens are kept on disk in {Path(args.final_out) / 'tokens'} (as with --low-memory)")
     spill = out / "tokens" if low_memory else None
     result, tokenizer = _pipeline(args, keep_text=False, audit=not args.no_audit, spill=spill)
     _show_warnings(args, result)
@@ -334,7 +382,8 @@ def _cmd_report(args: argparse.Namespace) -> None:
     for note in written["notes"]:
         _say(args, f"{PROG}: note: {note}")
     _say(args, f"{PROG} report: {len(result.docs):,} documents in {time.perf_counter() - started:.1f} s → "
-               f"{written['html']} ({len(written['tables'])} tables, {len(written['figures'])} figures)")
+               f"{Path(args.final_out) / 'report.html'} ({len(written['tables'])} tables, "
+               f"{len(written['figures'])} figures)")
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {"clean": _cmd_clean, "tokenize": _cmd_tokenize,
@@ -365,8 +414,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quiet:
         os.environ.setdefault("TQDM_DISABLE", "1")
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _staged_output(_check_out(args.out)) as staging:
             warnings.simplefilter("ignore" if args.quiet else "default")
+            args.final_out, args.out = args.out, str(staging)
             _COMMANDS[args.command](args)
     except UsageError as exc:
         if debug:

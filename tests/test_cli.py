@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -185,3 +186,48 @@ def test_source_named_with_a_leading_dash_gets_advice(tmp_path, capsys, monkeypa
     assert ("note: '-speeches.csv' starts with '-', so it was read as an option; put SOURCE after '--' "
             "(e.g. corpusanalysis report --out DIR -- -speeches.csv) or write it as ./-speeches.csv") in err
     assert main(["report", "--out", "r", "--quiet", "--", "-speeches.csv"]) == 0  # the advice works
+
+
+def test_out_folder_is_replaced_whole_locked_and_never_half_written(small, tmp_path, capsys, monkeypatch):
+    # issue 16: a second run left the first run's files beside its own; an interrupted run left complete-looking
+    # output; two runs could write into one folder
+    out = tmp_path / "r"
+    assert main(["tokenize", str(small), "--out", str(out), "--quiet"]) == 0
+    (out / "stale.csv").write_text("from an earlier run", encoding="utf-8")
+    assert main(["clean", str(small), "--out", str(out), "--quiet"]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert "stale.csv" not in names and "tokens.parquet" not in names and "clean.parquet" in names
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".r.")]  # no staging, lock or old folder left
+
+    # a run that fails (here: a cleaning-rules file that does not exist) leaves the earlier output untouched
+    before = sorted(p.name for p in out.iterdir())
+    assert main(["clean", str(small), "--out", str(out), "--quiet", "--cleaning-rules", "nope.yaml"]) == 2
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".r.")]
+
+    # an interrupted run: nothing half-written appears under the --out name, the earlier output stays
+    import corpusanalysis.cli as cli
+
+    def interrupted(args):
+        (Path(args.out) / "report.html").write_text("<html>half", encoding="utf-8")
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(cli._COMMANDS, "report", interrupted)
+    assert main(["report", str(small), "--out", str(out), "--quiet"]) == 130
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".r.")]
+
+    # a second run while one holds the lock is refused
+    (tmp_path / ".r.lock").write_text("pid 1, started 2026-12-03 10:00:00\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["clean", str(small), "--out", str(out), "--quiet"]) == 2
+    assert "another run is writing into --out" in capsys.readouterr().err
+    (tmp_path / ".r.lock").unlink()
+
+    # a folder of the user's own files is never replaced
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("my notes", encoding="utf-8")
+    assert main(["clean", str(small), "--out", str(mine), "--quiet"]) == 2
+    assert "holds files that corpusanalysis did not write" in capsys.readouterr().err
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "my notes"
