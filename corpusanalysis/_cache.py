@@ -3,14 +3,18 @@
 Entries are Parquet files named by a hash of everything that determines their content (the text,
 the settings); they are written atomically (a temporary file in the same folder, then
 :func:`os.replace`), so a reader never sees half an entry and an interrupted run leaves no partial
-file under an entry's name.
+file under an entry's name.  Beside every entry a ``.sha256`` file holds the SHA-256 of its bytes; an
+entry whose bytes do not match (truncated, corrupt, edited by hand) or that cannot be read is not used:
+it is removed, a :class:`CacheWarning` says so, and the caller recomputes it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -18,8 +22,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["DEFAULT_CACHE_DIR", "ContentCache", "digest", "pack_strings", "text_key", "unpack_strings",
-           "write_parquet_atomic"]
+__all__ = ["DEFAULT_CACHE_DIR", "CacheWarning", "ContentCache", "digest", "pack_strings", "text_key",
+           "unpack_strings", "write_parquet_atomic"]
+
+
+class CacheWarning(UserWarning):
+    """A cache entry was not used (checksum mismatch or unreadable) and is recomputed."""
 
 #: The folder ``cache=True`` means (relative to the working directory).
 DEFAULT_CACHE_DIR = Path(".cache/corpusanalysis")
@@ -119,27 +127,81 @@ class ContentCache:
         """True when entry ``name`` is in the cache."""
         return self.path(name).is_file()
 
+    def names(self, prefix: str) -> list[str]:
+        """The names of the Parquet entries that start with ``prefix``, sorted."""
+        if not self.folder.is_dir():
+            return []
+        return sorted(p.name[:-len(".parquet")] for p in self.folder.glob(f"{prefix}*.parquet"))
+
+    def _checked_bytes(self, path: Path) -> bytes | None:
+        """The bytes of an entry when they match the checksum beside it; else ``None`` (the entry is removed)."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:  # removed by a concurrent run between listing and reading
+            return None
+        sidecar = path.with_name(path.name + ".sha256")
+        try:
+            expected = sidecar.read_text(encoding="ascii").strip()
+        except FileNotFoundError:  # not sealed yet (a writer between its two renames, or an older version's entry)
+            return None
+        except UnicodeDecodeError:
+            expected = ""
+        if hashlib.sha256(data).hexdigest() != expected:
+            self._discard(path, "its bytes do not match the checksum beside it (truncated, corrupt or edited)")
+            return None
+        return data
+
+    def _discard(self, path: Path, why: str) -> None:
+        warnings.warn(f"cache entry {str(path)!r} was not used: {why}; it is recomputed.", CacheWarning,
+                      stacklevel=3)
+        for p in (path, path.with_name(path.name + ".sha256")):
+            p.unlink(missing_ok=True)
+
+    @staticmethod
+    def _seal(path: Path) -> None:
+        """Write the checksum of an entry beside it (atomically, after the entry)."""
+        sidecar = path.with_name(path.name + ".sha256")
+        tmp = sidecar.with_name(sidecar.name + f".tmp{os.getpid()}")
+        tmp.write_text(hashlib.sha256(path.read_bytes()).hexdigest() + "\n", encoding="ascii")
+        os.replace(tmp, sidecar)
+
     def read(self, name: str) -> pd.DataFrame | None:
-        """The entry ``name``, or ``None`` when it is not in the cache."""
+        """The entry ``name``, or ``None`` when it is not in the cache (or not usable: see the module)."""
         path = self.path(name)
         if not path.is_file():
             return None
-        return pd.read_parquet(path)
+        data = self._checked_bytes(path)
+        if data is None:
+            return None
+        try:
+            return pd.read_parquet(io.BytesIO(data))
+        except Exception as exc:  # a sealed entry that still does not parse: never crash on a cache
+            self._discard(path, f"it cannot be read ({type(exc).__name__}: {exc})")
+            return None
 
     def write(self, name: str, frame: pd.DataFrame, *, index: bool | None = None) -> Path:
-        """Store ``frame`` as entry ``name`` (atomically)."""
-        return write_parquet_atomic(frame, self.path(name), index=index)
+        """Store ``frame`` as entry ``name`` (atomically, with its checksum)."""
+        path = write_parquet_atomic(frame, self.path(name), index=index)
+        self._seal(path)
+        return path
 
     def read_arrays(self, name: str) -> dict[str, np.ndarray] | None:
-        """The arrays of entry ``name`` (an ``.npz`` file), or ``None`` when it is not in the cache."""
+        """The arrays of entry ``name`` (an ``.npz`` file), or ``None`` when it is not in the cache (or not usable)."""
         path = self.folder / f"{name}.npz"
         if not path.is_file():
             return None
-        with np.load(path, allow_pickle=False) as stored:
-            return {k: stored[k] for k in stored.files}
+        data = self._checked_bytes(path)
+        if data is None:
+            return None
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as stored:
+                return {k: stored[k] for k in stored.files}
+        except Exception as exc:
+            self._discard(path, f"it cannot be read ({type(exc).__name__}: {exc})")
+            return None
 
     def write_arrays(self, name: str, arrays: dict[str, np.ndarray]) -> Path:
-        """Store numeric or string arrays (no Python objects) as entry ``name`` (atomically).
+        """Store numeric or string arrays (no Python objects) as entry ``name`` (atomically, with its checksum).
 
         Examples
         --------
@@ -156,4 +218,5 @@ class ContentCache:
         with open(tmp, "wb") as fh:
             np.savez(fh, allow_pickle=False, **arrays)
         os.replace(tmp, path)
+        self._seal(path)
         return path

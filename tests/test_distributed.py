@@ -75,6 +75,20 @@ def test_cache_rerun_is_identical(root, tmp_path):
     pd.testing.assert_frame_equal(audited.cleaning, first.cleaning)
 
 
+def test_a_corrupt_chunk_entry_is_recomputed_with_a_warning(root, tmp_path):
+    # issue 16: a truncated cache file stopped the run with a raw Parquet error
+    from corpusanalysis._cache import CacheWarning
+
+    first = run_pipeline(root / "seeds", audit=True, chunk_chars=20_000, cache=tmp_path / "c")
+    docs_entries = sorted((tmp_path / "c").glob("chunk-*-docs.parquet"))
+    docs_entries[0].write_bytes(docs_entries[0].read_bytes()[:100])
+    with pytest.warns(CacheWarning, match=r"chunk-.*-docs.parquet' was not used: its bytes do not match"):
+        again = run_pipeline(root / "seeds", audit=True, chunk_chars=20_000, cache=tmp_path / "c")
+    assert again.stats["cached_chunks"] == again.stats["chunks"] - 1
+    pd.testing.assert_frame_equal(again.docs, first.docs)
+    assert (again.dtm.matrix != first.dtm.matrix).nnz == 0
+
+
 def test_cached_rerun_reports_the_same_warnings(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()

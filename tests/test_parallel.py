@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -74,7 +75,8 @@ def test_content_cache_round_trip_and_atomic_write(tmp_path):
     frame = pd.DataFrame({"key": ["a", "b"], "n": [1, 2]})
     cache.write("x", frame, index=False)
     pd.testing.assert_frame_equal(cache.read("x"), frame)
-    assert [p.name for p in (tmp_path / "c").iterdir()] == ["x.parquet"]  # no temporary file left
+    # no temporary file left; the entry's checksum beside it
+    assert sorted(p.name for p in (tmp_path / "c").iterdir()) == ["x.parquet", "x.parquet.sha256"]
     assert ContentCache.from_option(None) is None and ContentCache.from_option(False) is None
     assert str(ContentCache.from_option(True).folder) == ".cache/corpusanalysis"
     write_parquet_atomic(frame, tmp_path / "deep" / "y.parquet", index=False)
@@ -84,3 +86,29 @@ def test_content_cache_round_trip_and_atomic_write(tmp_path):
 def test_keys_are_stable_and_content_addressed():
     assert text_key("新质生产力") == text_key("新质生产力") != text_key("新质生产力 ")
     assert digest({"a": 1, "b": [2]}) == digest({"b": [2], "a": 1}) != digest({"a": 2, "b": [2]})
+
+
+
+def test_corrupt_or_edited_cache_entries_are_recomputed_with_a_warning(tmp_path):
+    # issue 16: a truncated entry stopped the run with a raw Parquet error; a readable but wrong one was used
+    from corpusanalysis._cache import CacheWarning
+
+    cache = ContentCache(tmp_path / "c")
+    frame = pd.DataFrame({"key": ["a", "b"], "n": [1, 2]})
+    cache.write("x", frame, index=False)
+    path = tmp_path / "c" / "x.parquet"
+    path.write_bytes(path.read_bytes()[:40])  # truncated
+    with pytest.warns(CacheWarning, match=r"cache entry '.*x.parquet' was not used: its bytes do not match the "
+                                          r"checksum beside it \(truncated, corrupt or edited\); it is recomputed"):
+        assert cache.read("x") is None
+    assert not path.exists()  # removed, so the next write replaces it cleanly
+    cache.write("x", frame, index=False)
+    forged = frame.assign(n=[1, 999])
+    forged.to_parquet(path, index=False)  # readable, but not what was written
+    with pytest.warns(CacheWarning, match="do not match the checksum"):
+        assert cache.read("x") is None
+    cache.write_arrays("y", {"data": np.arange(3)})
+    arrays = tmp_path / "c" / "y.npz"
+    arrays.write_bytes(arrays.read_bytes()[:-10])
+    with pytest.warns(CacheWarning, match="y.npz"):
+        assert cache.read_arrays("y") is None

@@ -329,3 +329,37 @@ def test_tokenize_progress_bar_changes_nothing(workers, capsys):
     shown = ca.tokenize(corpus, workers=workers, progress=True)
     assert "tokenize" in capsys.readouterr().err
     pd.testing.assert_frame_equal(quiet, shown)
+
+
+def test_concurrent_runs_filling_one_token_cache_keep_every_entry(tmp_path, monkeypatch):
+    # issue 16: two processes filling one cache kept half the entries (each wrote what it had read plus its own)
+    import sys
+
+    tok_mod = sys.modules["corpusanalysis.text.tokenize"]
+    a = pd.DataFrame({"text": ["加快形成新质生产力"]}, index=pd.Index(["a"], name="doc_id"))
+    b = pd.DataFrame({"text": ["健全容错纠错机制"]}, index=pd.Index(["b"], name="doc_id"))
+    real_read = tok_mod._read_cache
+    monkeypatch.setattr(tok_mod, "_read_cache", lambda cache, tokenizer: {})  # both runs read an empty cache
+    ca.tokenize(a, cache=tmp_path)
+    ca.tokenize(b, cache=tmp_path)
+    monkeypatch.setattr(tok_mod, "_read_cache", real_read)
+    from corpusanalysis._cache import ContentCache, text_key
+
+    stored = real_read(ContentCache(tmp_path), ca.Tokenizer())
+    assert {text_key("加快形成新质生产力"), text_key("健全容错纠错机制")} <= set(stored)
+
+
+def test_token_cache_shards_are_merged_without_losing_entries(tmp_path, monkeypatch):
+    import sys
+
+    tok_mod = sys.modules["corpusanalysis.text.tokenize"]
+    monkeypatch.setattr(tok_mod, "CACHE_SHARDS", 3)
+    texts = [f"第{i}项加快形成新质生产力" for i in range(6)]
+    for i, t in enumerate(texts):
+        ca.tokenize(pd.DataFrame({"text": [t]}, index=pd.Index([f"d{i}"], name="doc_id")), cache=tmp_path)
+    from corpusanalysis._cache import ContentCache, text_key
+
+    cache = ContentCache(tmp_path)
+    assert len(cache.names("tokens-")) <= 3
+    stored = tok_mod._read_cache(cache, ca.Tokenizer())
+    assert {text_key(t) for t in texts} <= set(stored)

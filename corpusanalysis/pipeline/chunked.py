@@ -186,12 +186,17 @@ def _read_chunk(store: ContentCache, key: str, corpus: pd.DataFrame, audit: bool
     parts = set(_unpack(arrays, "parts"))
     if audit and "cleaning" not in parts:
         return None
-    new = _from_parquet_frame(store.read(f"chunk-{key}-docs"))
+    stored = store.read(f"chunk-{key}-docs")
+    if stored is None:  # missing or not usable (the cache said why): recompute the chunk
+        return None
+    new = _from_parquet_frame(stored)
     new.index = _object_index(new.index)
     docs = corpus.drop(columns=[c for c in new.columns if c in corpus.columns] + list(_DROPPED), errors="ignore")
     out: dict[str, Any] = {"docs": docs.join(new, how="left")}
     for part in ("cleaning", "themes", "theme_scores"):
         frame = store.read(f"chunk-{key}-{part}") if part in parts else None
+        if part in parts and frame is None:
+            return None
         if frame is not None and part != "theme_scores":
             frame.index = _object_index(frame.index)
         out[part] = frame

@@ -37,7 +37,7 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 import pandas as pd
 
-from .._cache import ContentCache, text_key
+from .._cache import ContentCache, digest, text_key
 from .._parallel import bounded_map
 from .clean import MOJIBAKE_MARKER, REDACTION_PLACEHOLDER
 from .dictionary import DictionarySpec, PolicyDictionary, resolve_dictionary
@@ -557,26 +557,53 @@ def _cache_name(tokenizer: Tokenizer) -> str:
 
 
 def _read_cache(cache: ContentCache | None, tokenizer: Tokenizer) -> dict[str, TokensWithSpans]:
-    frame = cache.read(_cache_name(tokenizer)) if cache is not None else None
-    if frame is None:
+    """Every cached text of these settings: the union of the cache's shards (one per run that added texts)."""
+    if cache is None:
         return {}
+    return _read_shards(cache, cache.names(_cache_name(tokenizer)))
+
+
+def _read_shards(cache: ContentCache, names: list[str]) -> dict[str, TokensWithSpans]:
     out: dict[str, TokensWithSpans] = {}
-    for key, toks, starts, ends, tags in zip(frame["key"], frame["tokens"], frame["starts"], frame["ends"],
-                                             frame["pos"]):
-        out[key] = (tuple(toks), Spans.from_arrays(starts, ends), tuple(tags))
+    for name in names:
+        frame = cache.read(name)
+        if frame is None:
+            continue
+        for key, toks, starts, ends, tags in zip(frame["key"], frame["tokens"], frame["starts"], frame["ends"],
+                                                 frame["pos"]):
+            out[key] = (tuple(toks), Spans.from_arrays(starts, ends), tuple(tags))
     return out
 
 
+#: Shards of one setting's token cache merged into one when there are more than this many.
+CACHE_SHARDS = 16
+
+
 def _write_cache(cache: ContentCache, tokenizer: Tokenizer, entries: dict[str, TokensWithSpans]) -> None:
-    keys = sorted(entries)
-    frame = pd.DataFrame({
-        "key": keys,
-        "tokens": [list(entries[k][0]) for k in keys],
-        "starts": [np.asarray(entries[k][1].starts, dtype=np.int64) for k in keys],
-        "ends": [np.asarray(entries[k][1].ends, dtype=np.int64) for k in keys],
-        "pos": [list(entries[k][2]) for k in keys],
-    })
-    cache.write(_cache_name(tokenizer), frame, index=False)
+    """Add ``entries`` as a new shard named by their keys: a concurrent run writes its own shard, so no run's
+    texts are lost; past :data:`CACHE_SHARDS` shards, the ones read are merged (a shard written meanwhile stays)."""
+    def frame_of(items: dict[str, TokensWithSpans]) -> pd.DataFrame:
+        keys = sorted(items)
+        return pd.DataFrame({
+            "key": keys,
+            "tokens": [list(items[k][0]) for k in keys],
+            "starts": [np.asarray(items[k][1].starts, dtype=np.int64) for k in keys],
+            "ends": [np.asarray(items[k][1].ends, dtype=np.int64) for k in keys],
+            "pos": [list(items[k][2]) for k in keys],
+        })
+
+    prefix = _cache_name(tokenizer)
+    cache.write(f"{prefix}-{digest(sorted(entries))}", frame_of(entries), index=False)
+    shards = cache.names(prefix)
+    if len(shards) > CACHE_SHARDS:
+        # merge exactly the shards listed now (re-read: a concurrent run's shard is in them or stays as it is)
+        merged = _read_shards(cache, shards)
+        name = f"{prefix}-{digest(sorted(merged))}"
+        cache.write(name, frame_of(merged), index=False)
+        for old in shards:
+            if old != name:
+                for suffix in (".parquet", ".parquet.sha256"):
+                    (cache.folder / f"{old}{suffix}").unlink(missing_ok=True)
 
 
 def _same_option(value: object, default: object) -> bool:
@@ -685,7 +712,7 @@ def tokenize(corpus: pd.DataFrame, *, dictionary: DictionarySpec = None, stopwor
         bar.close()
         fresh = {k: r for (k, _), r in zip(todo, results)}
         if store is not None:
-            _write_cache(store, tok, {**cached, **fresh})
+            _write_cache(store, tok, fresh)
         cached = {**cached, **fresh}
     out = corpus.copy()
     for col in ("tokens", "token_spans", "pos", "n_tokens"):
