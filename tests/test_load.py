@@ -31,6 +31,17 @@ TRADITIONAL = (  # seeds/000_bf3418ef050fb5d6.txt, glosses removed (Big5 has no 
 )
 
 
+def _save_table(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` as the table format its suffix names (CSV, JSONL or Parquet), without the index."""
+    if path.suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif path.suffix == ".jsonl":
+        frame.to_json(path, orient="records", lines=True, force_ascii=False)
+    else:
+        frame.to_parquet(path)
+    return path
+
+
 def _write(folder: Path, name: str, data: bytes) -> Path:
     path = folder / name
     path.write_bytes(data)
@@ -209,13 +220,7 @@ def test_table_without_text_column_lists_columns(tmp_path):
 def test_text_column_is_detected_by_name_and_named(tmp_path, kind, name):
     # the layout of a real export: 58 dated speeches with columns Date, Text
     frame = pd.DataFrame({"Date": ["2024-03-05", "2024-03-12"], name: [SIMPLIFIED, "容错纠错机制"]})
-    path = tmp_path / f"speeches.{kind}"
-    if kind == "csv":
-        frame.to_csv(path, index=False)
-    elif kind == "jsonl":
-        frame.to_json(path, orient="records", lines=True, force_ascii=False)
-    else:
-        frame.to_parquet(path)
+    path = _save_table(frame, tmp_path / f"speeches.{kind}")
     with pytest.warns(TextColumnWarning, match=rf"the documents were read from column '{name}' \(detected by its "
                                                r"name; pass text_column= to choose another column\)"):
         corpus = ca.load_corpus(path)
@@ -447,11 +452,7 @@ def test_load_gov_reports_is_the_shared_corpus_byte_for_byte():
 def test_literal_na_words_are_text_not_missing(tmp_path, kind):
     words = ["NA", "None", "null", "NaN", "n/a", ""]
     frame = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(words))], "text": words})
-    path = tmp_path / f"docs.{kind}"
-    if kind == "csv":
-        frame.to_csv(path, index=False)
-    else:
-        frame.to_json(path, orient="records", lines=True, force_ascii=False)
+    path = _save_table(frame, tmp_path / f"docs.{kind}")
     with pytest.warns(UserWarning, match=r"1 empty or whitespace-only document\(s\) kept with empty=True: \['d5'\]"):
         corpus = ca.load_corpus(path)
     assert corpus["raw"].tolist() == words
