@@ -54,6 +54,7 @@ figures: $(STAMP)
 	     --ExecutePreprocessor.kernel_name=$(KERNEL) --ExecutePreprocessor.timeout=1800 \
 	     --ExecutePreprocessor.record_timing=False \
 	     $$(basename $$nb)) || exit 1; \
+	  $(PY) -m corpusanalysis._notebooks $$nb || exit 1; \
 	done
 	@echo ">> figures written to figures/"
 
@@ -78,8 +79,9 @@ test-browser: $(STAMP)
 	CORPUSANALYSIS_BROWSER=1 $(PY) -m pytest tests/browser -v
 	@echo ">> screenshots in browser-screenshots/ — look at them"
 
+# --allow-root only when run as root (containers): Jupyter refuses to start as root without it.
 lab: $(STAMP)
-	$(PY) -m jupyter lab --notebook-dir=notebooks --ServerApp.kernel_manager_class=jupyter_server.services.kernels.kernelmanager.AsyncMappingKernelManager \
+	$(PY) -m jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) --notebook-dir=notebooks --ServerApp.kernel_manager_class=jupyter_server.services.kernels.kernelmanager.AsyncMappingKernelManager \
 	  --MappingKernelManager.default_kernel_name=$(KERNEL)
 
 # Maintainers only: re-pin every transitive dependency after editing pyproject.toml.

@@ -21,7 +21,7 @@ import corpusanalysis as ca
 PACKAGE = Path(ca.__file__).resolve().parent
 #: Layer of every top-level part of the package; a module may import from its own layer or lower ones.
 LAYERS = {
-    "errors": 0, "_checks": 0, "_version": 0, "_cache": 0, "_parallel": 0, "_labels": 0, "_csv": 0,
+    "errors": 0, "_checks": 0, "_version": 0, "_cache": 0, "_parallel": 0, "_labels": 0, "_csv": 0, "_notebooks": 0,
     "io": 1, "text": 2, "features": 3, "analysis": 4, "viz": 5, "pipeline": 6, "cli": 7,
     "_compat": 8, "__init__": 8, "__main__": 9,
 }
