@@ -37,6 +37,7 @@ import scipy.sparse as sp
 
 from ._checks import is_int
 from .text.segment import unit_level
+from .text.tokenize import StopwordsSpec, load_stopwords
 
 __all__ = [
     "DocTermMatrix",
@@ -659,7 +660,8 @@ def tfidf(dtm: DocTermMatrix, *, norm: Literal["l2", "l1"] | None = "l2", use_id
     return WeightedMatrix(weights, dtm, weighting, idf)
 
 
-def top_terms(weighted: WeightedMatrix | DocTermMatrix, *, by: str | None = None, n: int = 10) -> pd.DataFrame:
+def top_terms(weighted: WeightedMatrix | DocTermMatrix, *, by: str | None = None, n: int = 10,
+              exclude: StopwordsSpec = "function") -> pd.DataFrame:
     """The ``n`` highest-weighted terms per row, or per group of rows, as a tidy table.
 
     Parameters
@@ -672,6 +674,10 @@ def top_terms(weighted: WeightedMatrix | DocTermMatrix, *, by: str | None = None
         as 0), and ``count`` its summed raw count.  ``None``: one ranking per row.
     n : int, default 10
         Terms per row or group; fewer when a row has fewer terms with a positive weight.
+    exclude : "function", list of str, path or None, default "function"
+        Terms left out of the ranking (never out of the matrix or its weights): by default the
+        bundled function words (要, 将, 年, 家, 工作 …; ``load_stopwords("function")``), which would
+        otherwise head many rows without saying what the row is about.  ``None`` ranks every term.
 
     Returns
     -------
@@ -704,6 +710,8 @@ def top_terms(weighted: WeightedMatrix | DocTermMatrix, *, by: str | None = None
     if not is_int(n) or n < 1:
         raise ValueError(f"n must be a positive int (terms per row or group); got {n!r}.")
     vocab = np.asarray(counts.vocabulary, dtype=object)
+    excluded = load_stopwords(exclude) if exclude is not None else frozenset()
+    ranked = np.fromiter((t not in excluded for t in vocab), dtype=bool, count=len(vocab))
     if by is None:
         id_name, ids = counts.id_name, list(counts.row_ids)
         w = sp.csr_matrix(weights)
@@ -726,7 +734,7 @@ def top_terms(weighted: WeightedMatrix | DocTermMatrix, *, by: str | None = None
     for i, rid in enumerate(ids):
         start, end = w.indptr[i], w.indptr[i + 1]
         cols, data = w.indices[start:end], w.data[start:end]
-        positive = data > 0
+        positive = (data > 0) & ranked[cols]
         cols, data = cols[positive], data[positive]
         if cols.size == 0:
             continue

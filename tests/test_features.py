@@ -282,3 +282,21 @@ def test_topic_models_prune_with_the_same_rule(docs):
 
     model = ca.TopicModel(2, unit="document", min_df=2, max_df=4, random_state=0).fit(docs)
     assert model.vocabulary_ == doc_term_matrix(docs).prune(min_df=2, max_df=4).vocabulary
+
+
+def test_top_terms_leave_function_words_out_of_the_ranking_not_the_counts(dtm):
+    # issue 18: TF-IDF rows of the work reports were led by 要/年/家/工作
+    frame = pd.DataFrame({"tokens": [("要", "要", "要", "年", "容错纠错"), ("工作", "工作", "新质生产力")]},
+                         index=pd.Index(["a", "b"], name="doc_id"))
+    m = doc_term_matrix(frame)
+    assert top_terms(m, n=2)["term"].tolist() == ["容错纠错", "新质生产力"]
+    plain = top_terms(m, n=2, exclude=None)
+    assert plain["term"].tolist() == ["要", "容错纠错", "工作", "新质生产力"]  # ties by term
+    assert plain["count"].tolist() == [3, 1, 2, 1]
+    assert top_terms(m, n=1, exclude=["容错纠错", "工作"])["term"].tolist() == ["要", "新质生产力"]
+    # on the seeds: the default top 10 of every speech holds no function word; without the list some rows do
+    function = ca.load_stopwords("function")
+    w = tfidf(dtm)
+    assert not set(top_terms(w, n=10)["term"]) & function
+    assert set(top_terms(w, n=10, exclude=None)["term"]) & function
+    assert "要" in dtm.vocabulary  # still counted

@@ -135,7 +135,22 @@ def test_fitted_attributes_and_topic_order(model, units):
     assert [lab.split(" ")[0] for lab in model.labels_] == ["T1", "T2", "T3"]
     # the gensim model is permuted into the same order
     assert np.array_equal(model.model_.get_topics(), model.topic_term_.to_numpy())
-    assert model.labels_ == ("T1 发展·科技·新质生产力", "T2 企业·年·要", "T3 高新技术企业·加快·建设")
+    # issue 18: function words (年, 要, 加快 …) are left out of the labels, never out of the model
+    assert model.labels_ == ("T1 发展·科技·新质生产力", "T2 企业·亿元·研发投入", "T3 高新技术企业·建设·科技")
+    assert {"年", "要", "加快"} <= set(model.vocabulary_)
+
+
+def test_label_exclude_none_labels_with_the_top_relevance_terms(units):
+    plain = TopicModel(3, random_state=0, label_exclude=None).fit(units)
+    assert plain.labels_ == ("T1 发展·科技·新质生产力", "T2 企业·年·要", "T3 高新技术企业·加快·建设")
+    own = TopicModel(3, random_state=0, label_exclude=["企业", "发展"]).fit(units)
+    assert own.labels_[0].startswith("T1 科技") and "企业" not in own.labels_[1]
+    assert own.topic_term_.equals(plain.topic_term_)  # labels only: the model is the same
+
+
+def test_label_exclude_bad_list_is_refused_before_fitting(units):
+    with pytest.raises(ValueError, match="stopwords"):
+        TopicModel(3, label_exclude="no/such/function_words.txt").fit(units)
 
 
 def test_transform_of_training_rows_equals_doc_topic(model, units):
@@ -383,18 +398,28 @@ def test_choose_k_on_the_seeds(k_table):
 
 # ----------------------------------------------------------------------------- prevalence
 def test_topic_prevalence_by_metadata_column(model):
-    prev = topic_prevalence(model, "speech", n_boot=300)
-    assert tuple(prev.columns) == PREVALENCE_COLUMNS
+    # issue 18: each speech is one document: its paragraphs are not independent draws, so no interval
+    docs = topic_prevalence(model, "speech", n_boot=300)
+    assert tuple(docs.columns) == PREVALENCE_COLUMNS
+    assert docs["ci_low"].isna().all() and docs["ci_high"].isna().all()
+    assert (docs["level"] == "document").all() and (docs["n_docs"] == 1).all()
+    assert docs["note"].iloc[0] == "one document (20 paragraph rows, not independent draws): no interval"
+    assert docs.attrs["level"] == "document" and docs.attrs["cluster"] == "doc_id"
+    # the row-level interval on request (cluster=None), as before
+    prev = topic_prevalence(model, "speech", n_boot=300, cluster=None)
+    assert docs["share"].equals(prev["share"])
+    assert (prev["level"] == "paragraph").all() and (prev["n_docs"] == prev["n_units"]).all()
     assert prev["group"].unique().tolist() == ["000", "001", "002", "003", "004"]
     assert np.allclose(prev.groupby("group")["share"].sum(), 1.0)
     assert (prev["ci_low"] <= prev["share"] + 1e-12).all() and (prev["share"] <= prev["ci_high"] + 1e-12).all()
     filled = model.rows_[model.rows_["n_terms"] > 0]
     assert prev.drop_duplicates("group")["n_units"].tolist() == filled.groupby("speech").size().tolist()
     assert prev.drop_duplicates("group")["n_tokens"].tolist() == filled.groupby("speech")["n_terms"].sum().tolist()
-    assert prev.attrs == {"by": "speech", "ci": 0.95, "n_boot": 300, "weight": "tokens"}
-    again = topic_prevalence(model, "speech", n_boot=300)
+    assert prev.attrs == {"by": "speech", "ci": 0.95, "n_boot": 300, "weight": "tokens", "level": "paragraph",
+                          "cluster": None}
+    again = topic_prevalence(model, "speech", n_boot=300, cluster=None)
     assert again.equals(prev)
-    other = topic_prevalence(model, "speech", n_boot=300, random_state=1)
+    other = topic_prevalence(model, "speech", n_boot=300, random_state=1, cluster=None)
     assert other["share"].equals(prev["share"]) and not other["ci_low"].equals(prev["ci_low"])
 
 
@@ -407,6 +432,15 @@ def test_topic_prevalence_weights_and_series_groups(model, units):
     # token weighting: expected token assignments (prior removed), summed over the group
     tok = topic_prevalence(model, themes, n_boot=50)
     assert not np.allclose(tok["share"], prev["share"])
+    # "general" spans four speeches: an interval from resampling them; 新质生产力 is one speech: none
+    general, one = tok[tok["group"] == "general"], tok[tok["group"] == "新质生产力"]
+    assert (general["n_docs"] == 4).all() and general["ci_low"].notna().all()
+    assert one["ci_low"].isna().all() and (one["n_docs"] == 1).all()
+    # clustering widens the interval against resampling the paragraphs one by one
+    rows = topic_prevalence(model, themes, n_boot=400, cluster=None)
+    wide = topic_prevalence(model, themes, n_boot=400)
+    width = lambda t: (t["ci_high"] - t["ci_low"])[t["group"] == "general"].to_numpy()  # noqa: E731
+    assert (width(wide) > width(rows)).all()
 
 
 def test_topic_prevalence_errors_and_single_unit_groups(model, units):
@@ -425,7 +459,30 @@ def test_topic_prevalence_errors_and_single_unit_groups(model, units):
     single.iloc[5] = "one"
     prev = topic_prevalence(model, single, n_boot=20)
     one = prev[prev["group"] == "one"]
-    assert one["ci_low"].isna().all() and (one["note"] == "one unit: no interval").all()
+    assert one["ci_low"].isna().all() and (one["note"] == "one document: no interval").all()
+    with pytest.raises(ValueError, match=r"cluster='speaker' is not a column of the rows the model was fitted on; "
+                                         r"use 'auto' \(documents\), None"):
+        topic_prevalence(model, "speech", cluster="speaker")
+
+
+def test_cluster_bootstrap_covers_the_truth_where_the_row_bootstrap_does_not():
+    # simulated corpus: 60 documents of 12 paragraphs; each document has its own topic share (between-document
+    # spread), its paragraphs scatter around it.  The population share is 0.3.  (With 30 documents the
+    # percentile bootstrap covers ≈ 91 %: few clusters undercover, as known.)
+    rng = np.random.default_rng(18)
+    covered = {"document": 0, "row": 0}
+    trials = 300
+    for _ in range(trials):
+        doc_share = rng.beta(3, 7, size=60)                        # mean 0.3
+        para = np.clip(np.repeat(doc_share, 12) + rng.normal(0, 0.05, 720), 0, 1)
+        tokens = rng.integers(20, 60, size=720).astype(float)
+        num = (para * tokens)[:, None]
+        clusters = np.repeat(np.arange(60), 12)
+        for name, cl in (("document", clusters), ("row", None)):
+            low, high = tp.cluster_bootstrap(num, tokens, cl, n_boot=300, ci=0.95, rng=rng)
+            covered[name] += int(low[0] <= 0.3 <= high[0])
+    assert 0.92 <= covered["document"] / trials <= 0.98   # ≈ 95 % (measured 0.933)
+    assert covered["row"] / trials < 0.6                   # paragraphs as independent draws: far too narrow
 
 
 # ----------------------------------------------------------------------------- pyLDAvis

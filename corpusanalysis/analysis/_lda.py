@@ -314,11 +314,14 @@ def relevance(phi: np.ndarray, term_counts: np.ndarray, lam: float) -> np.ndarra
         return lam * logphi + (1.0 - lam) * (logphi - np.log(p)[None, :])
 
 
-def top_indices(values: np.ndarray, vocab: np.ndarray, n: int) -> np.ndarray:
-    """Per row, the n largest values; ties by term (code-point order). Shape (rows, n)."""
+def top_indices(values: np.ndarray, vocab: np.ndarray, n: int, *, last: np.ndarray | None = None) -> np.ndarray:
+    """Per row, the n largest values; ties by term (code-point order); terms where ``last`` is True come after
+    every other term. Shape (rows, n)."""
     n = min(n, values.shape[1])
     term_rank = np.argsort(np.argsort(vocab, kind="stable"), kind="stable")
-    return np.stack([np.lexsort((term_rank, -row))[:n] for row in values])
+    if last is None or not last.any():
+        return np.stack([np.lexsort((term_rank, -row))[:n] for row in values])
+    return np.stack([np.lexsort((term_rank, -row, last))[:n] for row in values])
 
 
 # ----------------------------------------------------------------------------- tomotopy

@@ -74,6 +74,7 @@ import pandas as pd
 from .._checks import check_int, check_seed, is_int, is_real, renamed
 from ..features import DfLimit, DocTermMatrix
 from ..text.segment import RowLevel
+from ..text.tokenize import StopwordsSpec, load_stopwords
 from . import _lda
 from ._lda import COHERENCE_MEASURES, Backend, CoherenceMeasure, LdaData
 
@@ -87,6 +88,7 @@ __all__ = [
     "TOPIC_TERMS_COLUMNS",
     "TopicModel",
     "align_topics",
+    "cluster_bootstrap",
     "doc_topics",
     "export_ldavis",
     "topic_coherence",
@@ -101,7 +103,8 @@ TOMOTOPY_ITERATIONS = 200
 #: Columns of :func:`topic_terms`.
 TOPIC_TERMS_COLUMNS = ("topic", "label", "rank", "term", "prob", "relevance", "count")
 #: Columns of :func:`topic_prevalence`.
-PREVALENCE_COLUMNS = ("group", "topic", "label", "share", "ci_low", "ci_high", "n_units", "n_tokens", "note")
+PREVALENCE_COLUMNS = ("group", "topic", "label", "share", "ci_low", "ci_high", "level", "n_docs", "n_units", "n_tokens",
+                      "note")
 
 #: gensim's document-topic prior ``alpha``: a name, one value for every topic, or one value per topic.
 AlphaPrior: TypeAlias = "Literal['symmetric', 'asymmetric', 'auto'] | float | Sequence[float] | np.ndarray"
@@ -154,6 +157,12 @@ class TopicModel:
         Terms in each topic's label (``"T1 新质生产力·产业·科技创新"``).
     relevance_lambda : float, default 0.6
         λ of the LDAvis relevance used to pick the label terms (Sievert & Shirley 2014).
+    label_exclude : "function", list of str, path or None, default "function"
+        Terms never used in labels (they stay in the model, in :func:`topic_terms` and in every
+        count): by default the bundled function words (要, 将, 年, 工作 …; see
+        ``load_stopwords("function")``), which rank high in many topics and say nothing about any.
+        ``None`` labels with whatever ranks highest.  A topic whose label terms would all be
+        excluded falls back to them.
     progress : bool, default False
         Show a tqdm bar while fitting: gensim passes, or tomotopy Gibbs sweeps (tomotopy trains in
         one call, so the bar moves at its end and over the averaged samples; splitting the call would
@@ -213,7 +222,8 @@ class TopicModel:
                  max_df: DfLimit = 1.0, backend: Backend = "gensim", passes: int | None = None,
                  iterations: int | None = None, alpha: AlphaPrior = "symmetric", eta: EtaPrior = None,
                  chunksize: int | None = None, workers: int = 1, random_state: int = 0, label_terms: int = 3,
-                 relevance_lambda: float = 0.6, progress: bool = False) -> None:
+                 relevance_lambda: float = 0.6, label_exclude: StopwordsSpec = "function",
+                 progress: bool = False) -> None:
         self.n_topics = n_topics
         self.unit = unit
         self.min_df = min_df
@@ -228,10 +238,11 @@ class TopicModel:
         self.random_state = random_state
         self.label_terms = label_terms
         self.relevance_lambda = relevance_lambda
+        self.label_exclude = label_exclude
         self.progress = progress
 
     _PARAMS = ("n_topics", "unit", "min_df", "max_df", "backend", "passes", "iterations", "alpha", "eta", "chunksize",
-               "workers", "random_state", "label_terms", "relevance_lambda", "progress")
+               "workers", "random_state", "label_terms", "relevance_lambda", "label_exclude", "progress")
 
     # -- scikit-learn protocol
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -275,6 +286,8 @@ class TopicModel:
         check_seed(self.random_state)
         if not is_real(self.relevance_lambda) or not 0.0 <= self.relevance_lambda <= 1.0:
             raise ValueError(f"relevance_lambda must be a float in [0, 1]; got {self.relevance_lambda!r}.")
+        if self.label_exclude is not None:
+            load_stopwords(self.label_exclude)  # a clear error for a bad list or path before fitting
         params = {"backend": self.backend, "alpha": self.alpha, "eta": self.eta, "workers": int(self.workers),
                   "progress": bool(self.progress)}
         if gensim:
@@ -376,7 +389,10 @@ class TopicModel:
         self.empty_rows_ = tuple(data.row_ids[i] for i in np.flatnonzero(data.rows["n_terms"].to_numpy() == 0))
         self.term_counts_ = pd.Series(data.term_counts(), index=self.topic_term_.columns, name="count")
         rel = _lda.relevance(phi, self.term_counts_.to_numpy(dtype=np.float64), float(self.relevance_lambda))
-        top = _lda.top_indices(rel, vocab, int(self.label_terms))
+        excluded = load_stopwords(self.label_exclude) if self.label_exclude is not None else frozenset()
+        # excluded terms rank after every other term (so a topic of nothing else still gets a label)
+        last = np.fromiter((t in excluded for t in vocab), dtype=bool, count=len(vocab))
+        top = _lda.top_indices(rel, vocab, int(self.label_terms), last=last)
         self.labels_ = tuple(f"T{i + 1} " + "·".join(vocab[top[i]]) for i in range(k))
         self._gamma = gamma                # rows with terms × topics: variational Dirichlet parameters (γ-analogue)
         self._alpha = alpha                # the document-topic prior, in this object's topic order
@@ -745,8 +761,41 @@ def align_topics(a: TopicModel, b: TopicModel, *, n: int = 10) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- prevalence
 @renamed(groups="by")
+def cluster_bootstrap(num: np.ndarray, den: np.ndarray, clusters: np.ndarray | None, *, n_boot: int,
+                      ci: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval of the ratio ``Σ num / Σ den`` resampling clusters (or rows) with replacement.
+
+    ``num`` is rows × outcomes, ``den`` one value per row, ``clusters`` the cluster of every row
+    (``None``: every row its own cluster).  The rows of a cluster are resampled together, so
+    rows that are not independent (paragraphs of one speech) do not narrow the interval.
+    Needs two clusters or more.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> num = np.array([[1.0], [1.0], [0.0], [0.0]]); den = np.ones(4)
+    >>> low, high = cluster_bootstrap(num, den, np.array(["a", "a", "b", "b"]), n_boot=200, ci=0.95,
+    ...                               rng=np.random.default_rng(0))
+    >>> float(low[0]), float(high[0])  # two documents: one all topic, one none
+    (0.0, 1.0)
+    """
+    if clusters is not None:
+        _, codes = np.unique(np.asarray(clusters).astype(str), return_inverse=True)
+        n = int(codes.max()) + 1
+        num = np.stack([np.bincount(codes, weights=num[:, j], minlength=n) for j in range(num.shape[1])], axis=1)
+        den = np.bincount(codes, weights=den, minlength=n)
+    n = len(den)
+    draws = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(np.float64)  # B × n weights
+    with np.errstate(divide="ignore", invalid="ignore"):
+        boot = (draws @ num) / (draws @ den)[:, None]
+    alpha = (1.0 - ci) / 2.0
+    low, high = np.nanquantile(boot, [alpha, 1.0 - alpha], axis=0)
+    return low, high
+
+
 def topic_prevalence(model: TopicModel, by: str | pd.Series, *, n_boot: int = 1000, ci: float = 0.95,
-                     random_state: int = 0, weight: Literal["tokens", "units"] = "tokens") -> pd.DataFrame:
+                     random_state: int = 0, weight: Literal["tokens", "units"] = "tokens",
+                     cluster: str | None = "auto") -> pd.DataFrame:
     """Each topic's share in every group, with percentile bootstrap confidence intervals.
 
     Parameters
@@ -758,8 +807,8 @@ def topic_prevalence(model: TopicModel, by: str | pd.Series, *, n_boot: int = 10
         :func:`corpusanalysis.assign_themes`, ``doc_id``, ``genre`` …), or a Series indexed by the
         row ids (``unit_id``/``doc_id``).  Every row with terms needs a group (no missing values).
     n_boot : int, default 1000
-        Bootstrap replicates.  Units are resampled with replacement **within each group** (the
-        group sizes are fixed), so the interval reflects which units a theme happens to have.
+        Bootstrap replicates, resampled with replacement **within each group** (the group sizes are
+        fixed).  What is resampled is set by ``cluster``.
     ci : float, default 0.95
         Confidence level of the percentile interval.
     random_state : int, default 0
@@ -768,14 +817,22 @@ def topic_prevalence(model: TopicModel, by: str | pd.Series, *, n_boot: int = 10
         ``"tokens"``: the share of the group's vocabulary tokens the model assigns to the topic
         (expected assignments, without the prior); ``"units"``: the mean of the units' topic
         shares (every unit counts the same, as in stm's topic proportions).
+    cluster : "auto", str or None, default "auto"
+        The sampled unit the bootstrap resamples.  ``"auto"``: the **documents** (the ``doc_id``
+        column of paragraph or sentence rows; a model fitted on documents resamples them), with all
+        their rows inside — paragraphs of one speech are not independent draws, and resampling
+        them as if they were gives intervals far too narrow (4 paragraphs of one speech: 85–100 %).
+        A column name of ``model.rows_`` clusters by it; ``None`` resamples the rows themselves
+        (the old, row-level interval).  A group from one cluster has no interval (NaN, with a note).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``group, topic, label, share, ci_low, ci_high, n_units, n_tokens, note``, sorted by
-        group and topic.  Shares of a group sum to 1 over topics.  ``n_units`` counts the group's
-        rows with terms (rows without are left out), ``n_tokens`` their vocabulary tokens.  A group
-        of one unit has no interval (NaN, with a note).
+        Columns ``group, topic, label, share, ci_low, ci_high, level, n_docs, n_units, n_tokens,
+        note``, sorted by group and topic.  Shares of a group sum to 1 over topics.  ``level`` says
+        what the interval resampled (``"document"``, ``"paragraph"`` …), ``n_docs`` counts the
+        group's clusters (documents), ``n_units`` its rows with terms (rows without are left out),
+        ``n_tokens`` their vocabulary tokens.
 
     Raises
     ------
@@ -811,6 +868,12 @@ def topic_prevalence(model: TopicModel, by: str | pd.Series, *, n_boot: int = 10
     if weight not in ("tokens", "units"):
         raise ValueError(f"weight must be 'tokens' or 'units'; got weight={weight!r}.")
     rows = model.rows_
+    if cluster == "auto":
+        cluster = "doc_id" if "doc_id" in rows.columns and rows.index.name != "doc_id" else None
+    elif cluster is not None and (not isinstance(cluster, str) or cluster not in rows.columns):
+        raise ValueError(f"{where}: cluster={cluster!r} is not a column of the rows the model was fitted on; use "
+                         f"'auto' (documents), None (the rows themselves) or one of {list(rows.columns)}.")
+    level = ("document" if cluster == "doc_id" else str(cluster)) if cluster is not None else str(model.unit_)
     data = model._data
     nonempty = data.nonempty
     ids = pd.Index(rows.index.astype(str))
@@ -839,12 +902,14 @@ def topic_prevalence(model: TopicModel, by: str | pd.Series, *, n_boot: int = 10
         raise ValueError(f"{where}: {int(values.isna().sum())} row(s) have no {name!r} value (e.g. {bad}); fill or "
                          "drop them before fitting, so that every unit counts somewhere.")
     keys = values.astype(str).to_numpy()
+    clusters = rows[cluster].astype(str).to_numpy()[nonempty] if cluster is not None else None
+    if clusters is not None and pd.isna(rows[cluster].to_numpy()[nonempty]).any():
+        raise ValueError(f"{where}: some rows have no {cluster!r} value; fill them or pass cluster=None.")
     expected = model._expected
     n_terms = data.rows["n_terms"].to_numpy(dtype=np.float64)[nonempty]
     theta = model.doc_topic_.to_numpy()[nonempty]
     k = expected.shape[1]
     rng = np.random.default_rng(random_state)
-    alpha = (1.0 - ci) / 2.0
     records = []
     for g in sorted(set(keys)):
         idx = np.flatnonzero(keys == g)
@@ -854,23 +919,27 @@ def topic_prevalence(model: TopicModel, by: str | pd.Series, *, n_boot: int = 10
         else:
             num, den = theta[idx], np.ones(n)
         share = num.sum(axis=0) / den.sum()
+        group_clusters = clusters[idx] if clusters is not None else None
+        n_docs = len(set(group_clusters.tolist())) if group_clusters is not None else n
         note = ""
-        if n >= 2:
-            draws = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(np.float64)  # B × n weights
-            boot = (draws @ num) / (draws @ den)[:, None]
-            low, high = np.quantile(boot, [alpha, 1.0 - alpha], axis=0)
+        if n_docs >= 2:
+            low, high = cluster_bootstrap(num, den, group_clusters, n_boot=n_boot, ci=ci, rng=rng)
         else:
             low = high = np.full(k, np.nan)
-            note = "one unit: no interval"
+            note = (f"one {level}: no interval" if n < 2 or cluster is None else
+                    f"one {level} ({n} {model.unit_} rows, not independent draws): no interval")
         for t in range(k):
-            records.append((g, t + 1, model.labels_[t], share[t], low[t], high[t], n, int(n_terms[idx].sum()), note))
+            records.append((g, t + 1, model.labels_[t], share[t], low[t], high[t], level, n_docs, n,
+                            int(n_terms[idx].sum()), note))
     out = pd.DataFrame.from_records(records, columns=list(PREVALENCE_COLUMNS))
     out["group"] = pd.array(out["group"], dtype="string")
     out["label"] = pd.array(out["label"], dtype="string")
     out["note"] = pd.array(out["note"], dtype="string")
-    for col in ("topic", "n_units", "n_tokens"):
+    out["level"] = pd.array(out["level"], dtype="string")
+    for col in ("topic", "n_docs", "n_units", "n_tokens"):
         out[col] = out[col].astype(np.int64)
-    out.attrs.update({"by": str(name), "ci": float(ci), "n_boot": n_boot, "weight": weight})
+    out.attrs.update({"by": str(name), "ci": float(ci), "n_boot": n_boot, "weight": weight, "level": level,
+                      "cluster": cluster})
     return out
 
 
