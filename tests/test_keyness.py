@@ -239,3 +239,45 @@ def test_errors_name_the_problem(dunits, ddocs):
                                              index=pd.Index(["a", "b"], name="doc_id")))
     with pytest.raises(ValueError, match=r"the target group has rows but no tokens"):
         keyness(no_tokens, ("g", "y"))
+
+
+# --- document level: dispersion and leave-one-document-out (issue 18) --------------------------------------
+def _units_frame():
+    # target: documents A (two paragraphs) and B; reference: C.  新质生产力 sits mostly in A.
+    rows = [("A", ("新质生产力",) * 8 + ("发展",) * 12), ("A", ("新质生产力",) * 4 + ("发展",) * 6),
+            ("B", ("新质生产力",) * 1 + ("发展",) * 19 + ("改革",) * 10), ("C", ("新质生产力",) * 2 + ("发展",) * 98)]
+    return pd.DataFrame({"doc_id": [d for d, _ in rows], "tokens": [t for _, t in rows],
+                         "group": ["t", "t", "t", "r"]},
+                        index=pd.Index(["A/p1", "A/p2", "B/p1", "C/p1"], name="unit_id"))
+
+
+def test_keyness_document_dispersion_and_leave_one_out_by_hand():
+    m = doc_term_matrix(_units_frame())
+    table = keyness(m, ("group", "t"), correction=None, min_count=1).set_index("term")
+    assert list(table.reset_index().columns) == list(KEYNESS_COLUMNS)
+    row = table.loc["新质生产力"]
+    assert (row["count_target"], row["n_rows_target"], row["n_docs_target"]) == (13, 3, 2)
+    assert row["top_doc"] == "A" and row["top_doc_share"] == pytest.approx(12 / 13)
+    # Gries' DP: A holds 30 of the target's 60 tokens and 12 of the 13 uses, B 30 and 1
+    assert row["dp_target"] == pytest.approx(0.5 * (abs(12 / 13 - 0.5) + abs(1 / 13 - 0.5)))
+    # without A: 1 of 30 target tokens against 2 of 100 reference tokens, as scipy computes it
+    g2, p, _, _ = stats.chi2_contingency([[1, 2], [29, 98]], correction=False, lambda_="log-likelihood")
+    assert row["stat_without_top"] == pytest.approx(g2, rel=1e-12) and row["stat_without_top"] > 0
+    assert row["p_adj_without_top"] == pytest.approx(p, rel=1e-12)
+    # a term the target never uses has no top document
+    assert pd.isna(keyness(m, ("group", "r"), correction=None, min_count=1).set_index("term").loc["改革", "top_doc"])
+
+
+def test_keyness_rows_that_are_documents_are_their_own_documents(ddocs):
+    table = keyness(ddocs, ddocs.row_ids[:2], correction=None)
+    assert (table["n_docs_target"] == table["n_rows_target"]).all()
+    used = table[table["count_target"] > 0]
+    assert used["top_doc"].isin(ddocs.row_ids[:2]).all() and used["dp_target"].between(0, 1).all()
+
+
+def test_keyness_of_a_one_document_target_says_it_cannot_leave_one_out(dunits):
+    # the seeds' themes: every theme's paragraphs come from one speech, so no term can be checked without it
+    themed = keyness(dunits, by="theme")
+    one_doc = themed[themed["group"] == "创新型县"]
+    assert (one_doc["n_docs_target"] <= 1).all()
+    assert one_doc["stat_without_top"].isna().all() and one_doc["p_adj_without_top"].isna().all()

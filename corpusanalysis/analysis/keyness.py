@@ -44,6 +44,25 @@ false discovery rate (``"fdr_bh"``, default), Bonferroni, or none.
 Dispersion guard: ``n_rows_target`` counts the target rows (documents or units) that use the term
 and ``share_rows_target`` is their share, so a term that is "key" because one speech repeats it
 is visible as such; ``min_rows`` hides such terms.
+
+**Documents, not rows, are the sampled unit.**  When the rows are paragraphs or sentences (a
+``doc_id`` column), their tokens are not independent draws, and a term can be "key" for a theme
+only because one speech repeats it.  So every table also says, at document level:
+
+``n_docs_target``
+    Target documents using the term (equal to ``n_rows_target`` when the rows are documents).
+``dp_target``
+    Gries' (2008) deviation of proportions over the target documents: ``0.5 · Σ |v_i − s_i|``,
+    ``v_i`` the document's share of the term's target count, ``s_i`` its share of the target's
+    tokens.  0: the term is spread like the text itself; near 1: it sits in one small document.
+    0 when the target is one document (nothing to compare: see ``n_docs_target``).
+``top_doc``, ``top_doc_share``
+    The target document with the most occurrences of the term (ties: the first id) and its share
+    of ``count_target``.
+``stat_without_top``, ``p_adj_without_top``
+    Leave-one-document-out: the statistic and corrected p-value (same measure and correction,
+    over the same terms) with ``top_doc``'s rows left out of the target.  A term whose
+    ``p_adj_without_top`` is large rests on one document.  NaN when the target is one document.
 """
 
 from __future__ import annotations
@@ -53,6 +72,7 @@ from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from scipy import stats
 
 from .._checks import is_int, renamed
@@ -73,7 +93,8 @@ MEASURES: tuple[Measure, ...] = ("g2", "chi2", "chi2_yates", "pmi", "log_ratio")
 CORRECTIONS: tuple[Correction, ...] = ("fdr_bh", "bonferroni", None)
 #: Columns of the table of :func:`keyness` (``group`` comes first with ``groups=``).
 KEYNESS_COLUMNS = ("term", "count_target", "count_reference", "freq_target", "freq_reference", "stat", "p", "p_adj",
-                   "log_ratio", "n_rows_target", "share_rows_target", "n_rows_reference")
+                   "log_ratio", "n_rows_target", "share_rows_target", "n_rows_reference", "n_docs_target", "dp_target",
+                   "top_doc", "top_doc_share", "stat_without_top", "p_adj_without_top")
 #: Added to a zero count before the log ratio is computed.
 LOG_RATIO_ZERO = 0.5
 
@@ -201,6 +222,8 @@ def _one_comparison(dtm: DocTermMatrix, target_mask: np.ndarray, reference_mask:
         stat = log_ratio
     else:
         stat = sign * test
+    dispersion = _document_dispersion(dtm, target_mask, tested, a, n_t, n_r, b, measure=measure,
+                                      correction=correction)
     out = pd.DataFrame({
         "term": pd.array(np.asarray(dtm.vocabulary, dtype=object)[tested], dtype="string"),
         "count_target": a,
@@ -214,6 +237,7 @@ def _one_comparison(dtm: DocTermMatrix, target_mask: np.ndarray, reference_mask:
         "n_rows_target": docs_t,
         "share_rows_target": docs_t / n_rows_t,
         "n_rows_reference": docs_r,
+        **dispersion,
     })
     if min_rows > 1:
         out = out[~((out["stat"] > 0) & (out["n_rows_target"] < min_rows))]
@@ -221,6 +245,87 @@ def _one_comparison(dtm: DocTermMatrix, target_mask: np.ndarray, reference_mask:
     info = {"n_rows_target": n_rows_t, "n_rows_reference": n_rows_r, "tokens_target": n_t,
             "tokens_reference": n_r, "n_tested": int(tested.size)}
     return out, info
+
+
+def _document_ids(dtm: DocTermMatrix) -> np.ndarray:
+    """The document of every row: the ``doc_id`` column of units, else the row id itself."""
+    if dtm.id_name != "doc_id" and "doc_id" in dtm.rows.columns:
+        return dtm.rows["doc_id"].astype(str).to_numpy(dtype=object)
+    return np.asarray(dtm.row_ids, dtype=object).astype(str)
+
+
+def _test(a: np.ndarray, b: np.ndarray, n_t: np.ndarray | int, n_r: int, measure: Measure) -> np.ndarray:
+    """The signed statistic and the p-value of ``measure`` (vectorised; ``n_t`` may vary by term)."""
+    af, bf = a.astype(np.float64), b.astype(np.float64)
+    if measure == "chi2":
+        test = _chi2(af, bf, n_t, n_r, yates=False)
+    elif measure == "chi2_yates":
+        test = _chi2(af, bf, n_t, n_r, yates=True)
+    else:
+        test = _g2(af, bf, n_t, n_r)
+    p = stats.chi2.sf(test, df=1)
+    if measure == "pmi":
+        stat = _pmi(af, bf, n_t, n_r)
+    elif measure == "log_ratio":
+        stat = _log_ratio(a, b, n_t, n_r)
+    else:
+        stat = np.sign(af * n_r - bf * n_t) * test
+    return np.stack([stat.astype(np.float64), p])
+
+
+def _document_dispersion(dtm: DocTermMatrix, target_mask: np.ndarray, tested: np.ndarray, a: np.ndarray,
+                         n_t: int, n_r: int, b: np.ndarray, *, measure: Measure,
+                         correction: Correction) -> dict[str, Any]:
+    """The document-level columns of one comparison (see the module docstring)."""
+    rows = np.flatnonzero(target_mask)
+    doc_of_row = _document_ids(dtm)[rows]
+    docs, codes = np.unique(doc_of_row.astype(str), return_inverse=True)
+    n_docs = len(docs)
+    indicator = sp.csr_matrix((np.ones(len(rows)), (codes, np.arange(len(rows)))), shape=(n_docs, len(rows)))
+    per_doc = sp.csc_matrix(indicator @ dtm.matrix[rows][:, tested])          # docs × tested terms
+    doc_tokens = np.bincount(codes, weights=dtm.n_tokens[rows].astype(np.float64), minlength=n_docs)
+    size_share = doc_tokens / doc_tokens.sum()
+    n_terms = len(tested)
+    per_doc.sort_indices()
+    top = np.zeros(n_terms, dtype=np.int64)
+    top_count = np.zeros(n_terms, dtype=np.float64)
+    dp = np.zeros(n_terms, dtype=np.float64)
+    n_docs_term = np.diff(per_doc.indptr).astype(np.int64)
+    cols = np.flatnonzero(n_docs_term > 0)
+    if len(cols):
+        # vectorised over the non-zero (document, term) cells, column by column (reduceat over the CSC runs)
+        starts = per_doc.indptr[cols]
+        data, docs_of = per_doc.data.astype(np.float64), per_doc.indices
+        col_of = np.repeat(np.arange(len(cols)), n_docs_term[cols])
+        peak = np.maximum.reduceat(data, starts)
+        position = np.where(data == peak[col_of], np.arange(len(data)), len(data))
+        first = np.minimum.reduceat(position, starts)                           # most occurrences, then first id
+        top[cols], top_count[cols] = docs_of[first], data[first]
+        total = np.add.reduceat(data, starts)
+        share = size_share[docs_of]
+        dp[cols] = 0.5 * (1.0 + np.add.reduceat(np.abs(data / total[col_of] - share) - share, starts))
+    used = top_count > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        top_share = np.where(used, top_count / np.maximum(a, 1), np.nan)
+    if n_docs > 1:
+        a_loo = (a - top_count).astype(np.int64)
+        n_t_loo = n_t - np.where(used, doc_tokens[top], 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stat_loo, p_loo = _test(a_loo, b, n_t_loo, n_r, measure)
+        p_adj_loo = np.full(n_terms, np.nan)
+        ok = np.isfinite(p_loo) & (n_t_loo > 0)
+        stat_loo = np.where(ok, stat_loo, np.nan)
+        p_adj_loo[ok] = _adjust(p_loo[ok], correction)
+    else:
+        stat_loo = p_adj_loo = np.full(n_terms, np.nan)
+    return {
+        "n_docs_target": n_docs_term,
+        "dp_target": np.where(used, np.clip(dp, 0.0, 1.0), np.nan) if n_docs > 1 else np.where(used, 0.0, np.nan),
+        "top_doc": pd.array(np.where(used, docs[top].astype(object), None), dtype="string"),
+        "top_doc_share": top_share,
+        "stat_without_top": stat_loo,
+        "p_adj_without_top": p_adj_loo,
+    }
 
 
 @renamed(groups="by", min_docs="min_rows")
