@@ -6,9 +6,10 @@ statistic).  Imports only from :mod:`corpusanalysis.features`, :mod:`corpusanaly
 :mod:`corpusanalysis.io`.
 """
 
-from .concordance import kwic
+from .concordance import kwic, term_positions
 from .cooccurrence import associates, cooccurrence, cooccurrence_network, export_network
 from .discover import discover_terms
+from .effects import effect_curve, effects
 from .explore import (
     ExploreView,
     explore_view,
@@ -24,6 +25,7 @@ from .topic_selection import choose_k, select_k
 from .topics import (
     TopicModel,
     align_topics,
+    cluster_bootstrap,
     doc_topics,
     export_ldavis,
     topic_coherence,
@@ -40,11 +42,14 @@ __all__ = [
     "assign_themes",
     "associates",
     "choose_k",
+    "cluster_bootstrap",
     "cooccurrence",
     "cooccurrence_network",
     "dictionary_audit",
     "discover_terms",
     "doc_topics",
+    "effect_curve",
+    "effects",
     "explore_view",
     "export_ldavis",
     "export_network",
@@ -60,6 +65,7 @@ __all__ = [
     "term_associates",
     "term_concordance",
     "term_frequency",
+    "term_positions",
     "theme_scores",
     "theme_term_rates",
     "topic_coherence",

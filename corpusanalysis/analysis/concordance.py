@@ -16,7 +16,7 @@ from ..errors import EmptyResultError
 from ..text.dictionary import DictionarySpec, resolve_dictionary
 from ..text.matcher import trie_regex
 
-__all__ = ["forms_of", "kwic", "line_context"]
+__all__ = ["POSITION_COLUMNS", "forms_of", "kwic", "line_context", "term_positions"]
 
 
 def forms_of(pattern: str, dictionary: DictionarySpec) -> list[str]:
@@ -194,4 +194,75 @@ def kwic(corpus: pd.DataFrame, pattern: str | Iterable[str], *, context_chars: i
             + ("; stopwords and punctuation are not tokens, and a word inside a longer dictionary term is not a "
                "token of its own — use by_token=False to search the text" if by_token else "") + ".")
     out.attrs = {"kwic": {"pattern": patterns, "regex": regex, "by_token": by_token, "context_chars": context_chars}}
+    return out
+
+
+#: Columns of :func:`term_positions`.
+POSITION_COLUMNS = ("doc_id", "term", "position", "relative", "start", "n_tokens")
+
+
+def term_positions(corpus: pd.DataFrame, terms: str | Iterable[str]) -> pd.DataFrame:
+    """Where each term occurs along every document: the data of a dispersion (x-ray) plot.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A tokenized corpus (documents), or tokenized units with a ``doc_id`` column (their tokens are
+        taken in row order, so a document's units follow one another).
+    terms : str or iterable of str
+        Tokens to locate (dictionary terms are single tokens, e.g. ``新质生产力``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``doc_id, term, position, relative, start, n_tokens``: the token index of every
+        occurrence in its document, its relative position ``position / n_tokens`` (0 = the first
+        token), the character offset ``start`` in its row's ``text`` (-1 without ``token_spans``)
+        and the document's token count.  Sorted by ``doc_id``, ``term`` (in the order given),
+        ``position``.  ``.attrs["documents"]`` holds every document's ``n_tokens`` (also those
+        without any occurrence) and ``.attrs["terms"]`` the terms in order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corpusanalysis import term_positions
+    >>> corpus = pd.DataFrame({"tokens": [("发展", "新质生产力", "创新", "新质生产力")]},
+    ...                       index=pd.Index(["a"], name="doc_id"))
+    >>> term_positions(corpus, "新质生产力")[["doc_id", "term", "position", "relative"]]
+      doc_id   term  position  relative
+    0      a  新质生产力         1      0.25
+    1      a  新质生产力         3      0.75
+    """
+    if not isinstance(corpus, pd.DataFrame) or "tokens" not in corpus.columns:
+        raise ValueError("term_positions() needs a tokenized corpus DataFrame (a 'tokens' column); run "
+                         "tokenize(clean(corpus)) first.")
+    wanted = [terms] if isinstance(terms, str) else [str(t) for t in terms]
+    wanted = list(dict.fromkeys(wanted))
+    if not wanted:
+        raise ValueError("term_positions(): terms= is empty; name at least one term.")
+    order = {t: i for i, t in enumerate(wanted)}
+    units = corpus.index.name != "doc_id" and "doc_id" in corpus.columns
+    docs = corpus["doc_id"].astype(str).tolist() if units else corpus.index.astype(str).tolist()
+    spans = corpus["token_spans"].tolist() if "token_spans" in corpus.columns else [None] * len(corpus)
+    offset: dict[str, int] = {}
+    rows: list[tuple[str, str, int, int]] = []
+    for doc, toks, sp in zip(docs, corpus["tokens"].tolist(), spans):
+        toks = toks if isinstance(toks, (tuple, list)) else ()
+        base = offset.get(doc, 0)
+        for i, tok in enumerate(toks):
+            if tok in order:
+                rows.append((doc, tok, base + i, int(sp[i][0]) if sp is not None else -1))
+        offset[doc] = base + len(toks)
+    out = pd.DataFrame.from_records(rows, columns=["doc_id", "term", "position", "start"])
+    out["n_tokens"] = out["doc_id"].map(offset).astype("int64")
+    with_tokens = out["n_tokens"].clip(lower=1)
+    out["relative"] = out["position"].astype(float) / with_tokens
+    out["rank"] = out["term"].map(order)
+    out = (out.sort_values(["doc_id", "rank", "position"], kind="stable").drop(columns="rank")
+           .reset_index(drop=True)[list(POSITION_COLUMNS)])
+    out["doc_id"] = pd.array(out["doc_id"], dtype="string")
+    out["term"] = pd.array(out["term"], dtype="string")
+    for col in ("position", "start"):
+        out[col] = out[col].astype("int64")
+    out.attrs = {"documents": dict(sorted(offset.items())), "terms": wanted}
     return out

@@ -4,6 +4,7 @@ Imports only from the layers below (analysis, features, text, io); nothing below
 """
 
 from .corpus import plot_cleaning_removals, plot_document_lengths, plot_trends
+from .effects import plot_dispersion, plot_effects
 from .explorer import Explorer, explore
 from .network import plot_association_heatmap, plot_ego_networks, plot_network
 from .style import cjk_font_path, figure_dir, new_figure, plot_style, save_figure
@@ -23,7 +24,9 @@ __all__ = [
     "new_figure",
     "plot_association_heatmap",
     "plot_cleaning_removals",
+    "plot_dispersion",
     "plot_document_lengths",
+    "plot_effects",
     "plot_ego_networks",
     "plot_k_selection",
     "plot_keyness",
