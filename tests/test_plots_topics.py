@@ -95,11 +95,14 @@ def test_plot_topic_prevalence_points_and_intervals(model, tmp_path):
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == list(model.labels_)[::-1]
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend == ["创新型县 (n=4)", "容错纠错 (n=7)", "新质生产力 (n=26)", "general (n=90)"]  # general last
+    assert legend == ["创新型县 (n=1 docs, 4 units)", "容错纠错 (n=1 docs, 7 units)", "新质生产力 (n=1 docs, 26 units)",
+                      "general (n=5 docs, 90 units)"]  # general last
+    # each theme comes from one speech: no interval, and the caption says why (issue 18)
+    assert "No interval for 创新型县, 容错纠错, 新质生产力: one document each" in fig.get_suptitle()
     # the first group's dots sit at its shares, topic 1 on top
     xs = ax.lines[0].get_xdata()
     assert np.allclose(xs, prev[prev["group"] == "创新型县"]["share"])
-    assert ax.get_xlabel() == "主题占比 share of the group's tokens (95% bootstrap CI)"
+    assert ax.get_xlabel() == "主题占比 share of the group's tokens (95% bootstrap CI, documents resampled)"
     plot_topic_prevalence(prev, path=tmp_path / "b.png")
     assert _sha(tmp_path / "a.png") == _sha(tmp_path / "b.png")
     with pytest.raises(ValueError, match=r"prevalence should be the table of topic_prevalence\(\)"):
@@ -113,5 +116,9 @@ def test_plot_topic_prevalence_single_unit_group_and_unit_weights(model):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no negative or NaN error-bar complaints
         fig = plot_topic_prevalence(prev)
-    assert fig.axes[0].get_xlabel() == "主题占比 mean share of the group's units (95% bootstrap CI)"
-    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["one (n=1)", "rest (n=126)"]
+    assert fig.axes[0].get_xlabel() == ("主题占比 mean share of the group's units (95% bootstrap CI, documents "
+                                        "resampled)")
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["one (n=1 docs, 1 units)", "rest (n=5 docs, 126 units)"]
+    rows = plot_topic_prevalence(topic_prevalence(model, groups, weight="units", n_boot=50, cluster=None))
+    assert rows.axes[0].get_xlabel() == "主题占比 mean share of the group's units (95% bootstrap CI, paragraphs resampled)"
+    assert [t.get_text() for t in rows.legends[0].get_texts()] == ["one (n=1)", "rest (n=126)"]

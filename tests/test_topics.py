@@ -435,6 +435,7 @@ def test_topic_prevalence_weights_and_series_groups(model, units):
     # "general" spans four speeches: an interval from resampling them; 新质生产力 is one speech: none
     general, one = tok[tok["group"] == "general"], tok[tok["group"] == "新质生产力"]
     assert (general["n_docs"] == 4).all() and general["ci_low"].notna().all()
+    assert (general["note"] == "4 documents: a rough interval").all()
     assert one["ci_low"].isna().all() and (one["n_docs"] == 1).all()
     # clustering widens the interval against resampling the paragraphs one by one
     rows = topic_prevalence(model, themes, n_boot=400, cluster=None)

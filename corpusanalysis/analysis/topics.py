@@ -95,6 +95,8 @@ __all__ = [
     "topic_prevalence",
     "topic_terms",
 ]
+#: Below this many documents (clusters) in a group, topic_prevalence notes that its interval is rough.
+FEW_CLUSTERS = 5
 #: Defaults of backend="gensim": passes over the rows, variational iterations per row, rows per online update.
 GENSIM_PASSES, GENSIM_ITERATIONS, GENSIM_CHUNKSIZE = 20, 400, 2000
 #: Default Gibbs sweeps of backend="tomotopy" (training; inference of new rows uses as many).
@@ -832,7 +834,8 @@ def topic_prevalence(model: TopicModel, by: str | pd.Series, *, n_boot: int = 10
         note``, sorted by group and topic.  Shares of a group sum to 1 over topics.  ``level`` says
         what the interval resampled (``"document"``, ``"paragraph"`` …), ``n_docs`` counts the
         group's clusters (documents), ``n_units`` its rows with terms (rows without are left out),
-        ``n_tokens`` their vocabulary tokens.
+        ``n_tokens`` their vocabulary tokens.  A group of 2–4 documents gets its interval with the note
+        "a rough interval" (a percentile bootstrap over so few clusters under-covers).
 
     Raises
     ------
@@ -924,6 +927,8 @@ def topic_prevalence(model: TopicModel, by: str | pd.Series, *, n_boot: int = 10
         note = ""
         if n_docs >= 2:
             low, high = cluster_bootstrap(num, den, group_clusters, n_boot=n_boot, ci=ci, rng=rng)
+            if n_docs < FEW_CLUSTERS:
+                note = f"{n_docs} {level}s: a rough interval"
         else:
             low = high = np.full(k, np.nan)
             note = (f"one {level}: no interval" if n < 2 or cluster is None else

@@ -226,7 +226,16 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, *, dictionary: DictionarySpe
     topics = sorted(int(t) for t in data["topic"].unique())
     labels = data.drop_duplicates("topic").set_index("topic")["label"].astype(str)
     groups = sorted((str(g) for g in data["group"].unique()), key=lambda g: (g == "general", g))  # general last
-    n_units = data.drop_duplicates("group").set_index(data.drop_duplicates("group")["group"].astype(str))["n_units"]
+    firsts = data.drop_duplicates("group").set_index(data.drop_duplicates("group")["group"].astype(str))
+    n_units = firsts["n_units"]
+    has_docs = "n_docs" in firsts.columns and "level" in firsts.columns
+    resampled = str(firsts["level"].iloc[0]) if has_docs and len(firsts) else None
+
+    def legend_label(group: str) -> str:
+        if has_docs and resampled == "document":
+            return f"{group} (n={int(firsts.loc[group, 'n_docs']):,} docs, {int(n_units[group]):,} units)"
+        return f"{group} (n={int(n_units[group]):,})"
+
     note = ""
     if len(groups) > MAX_GROUPS:  # e.g. prevalence by document: the groups with most units, the caption says so
         keep = set(sorted(groups, key=lambda g: (-int(n_units[g]), g))[:MAX_GROUPS])
@@ -239,6 +248,8 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, *, dictionary: DictionarySpe
 
     level = prevalence.attrs.get("ci")
     ci_text = f"{level:.0%} bootstrap CI" if isinstance(level, float) else "bootstrap CI"
+    if resampled:
+        ci_text += f", {resampled}s resampled"
     with plot_style():
         fig, plot_ax = new_figure(ax=ax, figsize=(8.0, 0.75 * len(topics) * max(1, len(groups) / 3) + 1.6))
         for j, group in enumerate(groups):
@@ -249,7 +260,7 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, *, dictionary: DictionarySpe
             low = (share - rows["ci_low"].to_numpy(dtype=float)).clip(min=0)  # NaN (no interval) stays NaN
             high = (rows["ci_high"].to_numpy(dtype=float) - share).clip(min=0)
             plot_ax.errorbar(share, y, xerr=[low, high], fmt="o", ms=5, capsize=2.5, lw=1.2, color=colors[group],
-                             label=f"{group} (n={int(n_units[group])})")
+                             label=legend_label(group))
         plot_ax.set_yticks(range(len(topics)), labels=[labels[t] for t in topics][::-1])
         plot_ax.set_ylim(-0.6, len(topics) - 0.4)
         plot_ax.set_xlim(left=-0.02)
@@ -261,8 +272,15 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, *, dictionary: DictionarySpe
         plot_ax.set_xlabel(f"主题占比 {what} ({ci_text})")
         plot_ax.grid(axis="y", visible=False)
         name = prevalence.attrs.get("by", prevalence.attrs.get("groups", "group"))
-        fig.legend(title=f"{name} (units)", loc="outside right upper", fontsize=8)
+        fig.legend(title=f"{name} (documents, units)" if resampled == "document" else f"{name} (units)",
+                   loc="outside right upper", fontsize=8)
         plot_ax.set_title(f"各组主题占比 Topic prevalence by {name}")
+        if has_docs and bool((firsts["n_docs"] < 2).any()):
+            one = sorted(str(g) for g in firsts.index[firsts["n_docs"] < 2] if g in groups)
+            if one:
+                note = (note + " " if note else "") + (
+                    f"No interval for {', '.join(one[:6])}{' …' if len(one) > 6 else ''}: one {resampled} each "
+                    "(its units are not independent draws).")
         if note:
             caption(fig, note)
         return finish(fig, path)
