@@ -22,12 +22,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .errors import CacheWarning  # defined with the other warning types; importable from here too
+
 __all__ = ["DEFAULT_CACHE_DIR", "CacheWarning", "ContentCache", "digest", "pack_strings", "text_key",
            "unpack_strings", "write_parquet_atomic"]
 
-
-class CacheWarning(UserWarning):
-    """A cache entry was not used (checksum mismatch or unreadable) and is recomputed."""
 
 #: The folder ``cache=True`` means (relative to the working directory).
 DEFAULT_CACHE_DIR = Path(".cache/corpusanalysis")

@@ -6,8 +6,18 @@ built-in type (``ValueError``, ``UserWarning``), so ``except ValueError`` keeps 
 
 from __future__ import annotations
 
-__all__ = ["CorpusLoadError", "DictionaryError", "DictionaryWarning", "EmptyResultError", "MetadataWarning",
-           "TextColumnWarning"]
+__all__ = ["CacheWarning", "CleaningWarning", "CorpusLoadError", "DictionaryError", "DictionaryWarning",
+           "EmptyResultError", "MetadataWarning", "TextColumnWarning"]
+
+
+class CacheWarning(UserWarning):
+    """Warned when a cache entry is not used (its bytes do not match the checksum beside it, or it cannot be read)
+    and is recomputed; the message names the entry."""
+
+
+class CleaningWarning(UserWarning):
+    """Warned when cleaning leaves a document that had text with none: the message names the documents and the
+    rules that removed their text (often a page that was only site furniture, or a rule that matched too much)."""
 
 
 class CorpusLoadError(ValueError):
