@@ -448,18 +448,28 @@ def test_load_gov_reports_is_the_shared_corpus_byte_for_byte():
 
 # --- bad cells in table sources (issue 16) ---------------------------------------------------------
 
-@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+@pytest.mark.parametrize("kind", ["csv", "jsonl", "parquet", "frame"])
 def test_literal_na_words_are_text_not_missing(tmp_path, kind):
+    # issue 16: the words NA, None, null, NaN became empty documents, reported only as "empty"
     words = ["NA", "None", "null", "NaN", "n/a", ""]
     frame = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(words))], "text": words})
-    path = _save_table(frame, tmp_path / f"docs.{kind}")
-    with pytest.warns(UserWarning, match=r"1 empty or whitespace-only document\(s\) kept with empty=True: \['d5'\]"):
-        corpus = ca.load_corpus(path)
-    assert corpus["raw"].tolist() == words
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the same empty-document warning, already checked above
-        plan = ca.plan_chunks(path)
-        assert pd.concat(list(plan.chunks))["raw"].tolist() == words
+    source = frame.set_index("doc_id") if kind == "frame" else _save_table(frame, tmp_path / f"docs.{kind}")
+    name = "DataFrame source" if kind == "frame" else f".*docs.{kind}"
+    with pytest.warns(UserWarning) as caught:
+        corpus = ca.load_corpus(source)
+    messages = [str(w.message) for w in caught]
+    assert re.fullmatch(rf"'{name}': 5 document\(s\) in column 'text' are only the word\(s\) \['NA', 'NaN', 'None', "
+                        r"'n/a', 'null'\], which many programs write for a missing value; they are kept as text \(only "
+                        r"an empty cell is missing\): \['d0', 'd1', 'd2', 'd3', 'd4'\]", messages[0])
+    assert messages[1] == "1 empty or whitespace-only document(s) kept with empty=True: ['d5']" and len(messages) == 2
+    assert corpus["raw"].tolist() == words and corpus["empty"].tolist() == [False] * 5 + [True]
+    with pytest.warns(UserWarning) as again:
+        plan = ca.plan_chunks(source)
+        chunks = list(plan.chunks)
+    assert pd.concat(chunks)["raw"].tolist() == words
+    assert [str(w.message) for w in again] == messages
+    if kind in ("csv", "parquet"):  # read lazily: the warnings also travel with the chunks, for the pipeline
+        assert [m for c in chunks for m in c.attrs["warnings"]] == messages
 
 
 def test_numbers_in_the_text_column_are_converted_and_said(tmp_path):
@@ -476,18 +486,70 @@ def test_numbers_in_the_text_column_are_converted_and_said(tmp_path):
         ca.load_corpus(path)
 
 
+@pytest.mark.parametrize("kind", ["csv", "parquet", "frame"])
+def test_numbers_in_tables_and_frames(tmp_path, kind):
+    # issue 16: numbers in a text column became empty documents; a CSV cell is text as written ('2024', '007', not
+    # 2024.0 or 7), typed numbers (Parquet, a DataFrame, JSON) are converted with str() and said
+    frame = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": [2024, 7, 15]})
+    if kind == "frame":
+        source = frame.set_index("doc_id")
+    elif kind == "csv":
+        source = tmp_path / "docs.csv"
+        source.write_text("doc_id,text\na,2024\nb,007\nc,1.50\n", encoding="utf-8")
+    else:
+        source = _save_table(frame, tmp_path / "docs.parquet")
+    if kind == "csv":
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            corpus = ca.load_corpus(source)
+            assert corpus["raw"].tolist() == ["2024", "007", "1.50"]
+            assert pd.concat(list(ca.plan_chunks(source).chunks))["raw"].tolist() == ["2024", "007", "1.50"]
+        return
+    name = "DataFrame source" if kind == "frame" else ".*docs.parquet"
+    with pytest.warns(UserWarning, match=rf"^'{name}': 3 document\(s\) had a number instead of text in column 'text' "
+                                         r"and were converted with str\(\): \['a', 'b', 'c'\]$"):
+        corpus = ca.load_corpus(source)
+    assert corpus["raw"].tolist() == ["2024", "7", "15"]
+
+
+def test_columns_of_earlier_steps_in_a_corpus_frame(tmp_path):
+    # a DataFrame with raw and a 'text' (or 'keywords', 'tokens') of the user's own: clean() or tokenize() would
+    # replace it; a corpus those steps made keeps its columns
+    raw = "要健全容错纠错机制，为担当者担当、为负责者负责，鼓励创新、宽容失败。"  # seeds/004_60d9a6d77e740d89.txt
+    for column, made_with in [("text", "n_chars_clean"), ("keywords", "n_chars_clean"), ("tokens", "token_spans")]:
+        frame = pd.DataFrame({"raw": [raw], column: ["容错纠错"]}, index=pd.Index(["a"], name="doc_id"))
+        with pytest.raises(CorpusLoadError, match=rf"^'DataFrame source' has column\(s\) \['{column}'\] that the "
+                                                  rf"pipeline creates itself \(load_corpus, clean, tokenize or "
+                                                  rf"assign_themes would replace them without a word\) \(no "
+                                                  rf"'{made_with}' column beside '{column}': not made by clean\(\) or "
+                                                  rf"tokenize\(\)\); rename them, e.g. '{column}' → "
+                                                  rf"'source_{column}'\.$"):
+            ca.load_corpus(frame)
+    tokenized = ca.tokenize(ca.clean(pd.DataFrame({"raw": [raw]}, index=pd.Index(["a"], name="doc_id"))))
+    again = ca.load_corpus(tokenized)
+    assert again.loc["a", "text"] == tokenized.loc["a", "text"] and again.loc["a", "tokens"] == tokenized.loc["a",
+                                                                                                              "tokens"]
+
+
 def test_dataframe_sources_load_and_run(tmp_path):
     import numpy as np
 
     frame = pd.DataFrame({"raw": ["加快形成新质生产力", np.nan, "NA"]}, index=pd.Index(["a", "b", "c"], name="doc_id"))
     before = frame.copy()
-    with pytest.warns(UserWarning, match=r"kept with empty=True: \['b'\]"):
+    # issue 16: NaN text crashed run_pipeline ("cannot convert float NaN to integer"); load_corpus(df) said "source
+    # lists files that do not exist: ['text']"
+    said = ["'DataFrame source': 1 document(s) in column 'raw' are only the word(s) ['NA'], which many programs write "
+            "for a missing value; they are kept as text (only an empty cell is missing): ['c']",
+            "1 empty or whitespace-only document(s) kept with empty=True: ['b']"]
+    with pytest.warns(UserWarning) as caught:
         corpus = ca.load_corpus(frame)
+    assert [str(w.message) for w in caught] == said
     assert corpus["raw"].tolist() == ["加快形成新质生产力", "", "NA"] and corpus["empty"].tolist() == [False, True, False]
     pd.testing.assert_frame_equal(frame, before)  # the caller's frame is untouched
-    with pytest.warns(UserWarning, match="empty"):
+    with pytest.warns(UserWarning) as caught:
         result = ca.run_pipeline(frame)
-    assert result.docs["n_tokens"].tolist()[1] == 0 and any("empty" in w for w in result.warnings)
+    assert [str(w.message) for w in caught] == said
+    assert result.docs["n_tokens"].tolist()[1] == 0 and result.warnings == said
     with pytest.warns(TextColumnWarning, match="read from column 'Text'"):
         table = ca.load_corpus(pd.DataFrame({"Text": ["创新"], "year": [2024]}))
     assert table["raw"].tolist() == ["创新"] and table["year"].tolist() == [2024]
@@ -525,17 +587,51 @@ def test_reserved_columns_cover_what_the_steps_create():
 
 # --- decoding short or cut files (issue 16) -----------------------------------------------------------
 
-@pytest.mark.parametrize(("data", "shown"), [
-    ("政府".encode("gb18030"), "as GB18030 '政府', as BIG5 '淉葬'"),
-    ("政府".encode("big5"), "as GB18030 '現┎', as BIG5 '政府'"),
+@pytest.mark.parametrize(("text", "codec", "shown"), [
+    # issue 16: two to four characters of GB18030 (and four of Big5) loaded as the other encoding's gibberish
+    ("政府", "gb18030", "as GB18030 '政府', as BIG5 '淉葬'"),
+    ("政府", "big5", "as GB18030 '現┎', as BIG5 '政府'"),
+    ("国务院", "gb18030", "as GB18030 '国务院', as BIG5 '弊昢埏'"),
+    ("政府工作", "gb18030", "as GB18030 '政府工作', as BIG5 '淉葬馱釬'"),
+    ("不斷完善", "big5", "as GB18030 'ぃ耞Ч到', as BIG5 '不斷完善'"),  # seeds/000_bf3418ef050fb5d6.txt
 ])
-def test_short_non_utf8_files_are_not_guessed(tmp_path, data, shown):
+def test_short_non_utf8_files_are_not_guessed(tmp_path, text, codec, shown):
+    data = text.encode(codec)
     path = _write(tmp_path, "short.txt", data)
     with pytest.raises(CorpusLoadError, match=rf"Cannot tell the encoding of '.*short.txt': its {len(data)} bytes are "
                                               rf"not UTF-8 and too few \(fewer than 32\) to choose between legacy "
-                                              rf"encodings: .*{re.escape(shown)}.*Pass encoding="):
+                                              rf"encodings: {re.escape(shown)}\. Pass encoding= \('gb18030' or "
+                                              rf"'big5'; --encoding on the command line\) to decide\."):
         ca.load_corpus(path)
-    assert ca.load_corpus(path, encoding="big5" if "BIG5 '政府'" in shown else "gb18030")["raw"].item() == "政府"
+    assert ca.load_corpus(path, encoding=codec)["raw"].item() == text
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("农业", "as UTF-8 'ũҵ', as GB18030 '农业', as BIG5 '觼珛'"),  # seeds/003_6ca6cb6ed127d059.txt
+    ("芯片", "as UTF-8 'оƬ', as GB18030 '芯片', as BIG5 '郋え'"),  # seeds/002_105d27af3b6cb7bc.txt
+])
+def test_short_gb18030_that_is_also_valid_utf8_is_not_read_as_utf8(tmp_path, text, shown):
+    # issue 16: the four GB18030 bytes of 农业 are valid UTF-8 ('ũҵ', Latin and Cyrillic): they loaded as that
+    path = _write(tmp_path, "short.txt", text.encode("gb18030"))
+    with pytest.raises(CorpusLoadError, match=rf"Cannot tell the encoding of '.*short.txt': its 4 bytes read as UTF-8 "
+                                              rf"without a Chinese character but as Chinese in a legacy encoding, and "
+                                              rf"are too few \(fewer than 32\) to choose: {re.escape(shown)}\. Pass "
+                                              rf"encoding= \('utf-8' or 'gb18030' or 'big5'; --encoding on the "
+                                              rf"command line\) to decide\."):
+        ca.load_corpus(path)
+    assert ca.load_corpus(path, encoding="gb18030")["raw"].item() == text
+    # UTF-8 with a Chinese character, or of 32 bytes and more, is UTF-8
+    assert decode_bytes(text.encode("utf-8")) == (text, "utf-8")
+    assert decode_bytes("ũҵ".encode() * 8) == ("ũҵ" * 8, "utf-8")
+
+
+@pytest.mark.parametrize("text", ["容错纠错", "電", "展項"])
+def test_short_gb18030_with_one_plausible_reading_is_decoded(text):
+    # Big5 reads these bytes as private-use or unassigned code points (or not at all); 電 (eb 8a) and 展項 end like
+    # UTF-8 cut in a character, which dropped them with a warning before
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert decode_bytes(text.encode("gb18030")) == (text, "gb18030")
 
 
 def test_a_valid_short_big5_file_is_not_called_invalid(tmp_path):

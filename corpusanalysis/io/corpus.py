@@ -177,6 +177,7 @@ def frame_corpus(frame: pd.DataFrame, text_column: str | None = None) -> pd.Data
     check_unique(ids, name)
     raw = text_values(frame[text_column].tolist(), ids, name, text_column)
     if text_column == "raw":
+        check_reserved(frame.columns, name, own=True)  # a corpus of earlier steps keeps their columns
         out = frame.copy()
         out["raw"] = raw
         out.index = pd.Index(ids, name="doc_id", dtype=object)
@@ -431,12 +432,22 @@ def plan_chunks(source: FileSource | pd.DataFrame, *, metadata: MetadataSpec = N
 
 def _table_corpora(path: Path, kind: TableKind, text_column: str, encoding: str | None, meta: pd.DataFrame | None,
                    meta_name: str | None) -> Iterator[pd.DataFrame]:
-    """The corpus of a CSV or Parquet file piece by piece, as :func:`load_corpus` builds it whole."""
+    """The corpus of a CSV or Parquet file piece by piece, as :func:`load_corpus` builds it whole.
+
+    The warnings of reading a piece (numbers converted, words like NA kept) are issued and also kept in the piece's
+    ``attrs["warnings"]``, and those about the whole source (empty documents, metadata) in the last piece's, so that
+    the pipeline reports them as it reports those of text files (the pieces are read lazily, while it runs).
+    """
     ids: list[str] = []
     empty: list[str] = []
     start = 0
+    held: pd.DataFrame | None = None  # a piece is handed on when the next one is read: the last carries the rest
     for rows, n_rows in table_batches(path, kind, text_column, encoding):
-        corpus = table_corpus(rows, path, kind, text_column, encoding, n_rows=n_rows, start=start)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            corpus = table_corpus(rows, path, kind, text_column, encoding, n_rows=n_rows, start=start)
+        for w in caught:
+            warnings.warn(w.message, w.category, stacklevel=user_stacklevel())
         start += len(rows)
         corpus.index = corpus.index.astype(object).rename("doc_id")
         corpus.insert(corpus.columns.get_loc("encoding") + 1, "n_chars", corpus["raw"].str.len().astype("int64"))
@@ -447,37 +458,52 @@ def _table_corpora(path: Path, kind: TableKind, text_column: str, encoding: str 
             metadata_problems(corpus.index, corpus.columns, meta, meta_name, check_ids=False)
             corpus = corpus.join(meta, how="left")
             corpus["has_metadata"] = corpus.index.isin(meta.index)
-        yield corpus
-    if not ids:  # no rows: the (empty) corpus as load_corpus reads it
+        corpus.attrs["warnings"] = [str(w.message) for w in caught]
+        if held is not None:
+            yield held
+        held = corpus
+    if held is None:  # no rows: the (empty) corpus as load_corpus reads it
         yield load_corpus(path, metadata=meta.reset_index() if meta is not None else None, text_column=text_column,
                           encoding=encoding)
         return
     check_unique(ids, str(path))
+    said: list[tuple[str, type[Warning]]] = []
     if empty:
-        warnings.warn(f"{len(empty)} empty or whitespace-only document(s) kept with empty=True: {empty}",
-                      UserWarning, stacklevel=user_stacklevel())
+        said.append((f"{len(empty)} empty or whitespace-only document(s) kept with empty=True: {empty}", UserWarning))
     if meta is not None:
-        for message in metadata_problems(ids, (), meta, meta_name):
-            warnings.warn(message, MetadataWarning, stacklevel=user_stacklevel())
+        said += [(message, MetadataWarning) for message in metadata_problems(ids, (), meta, meta_name)]
+    for message, category in said:
+        warnings.warn(message, category, stacklevel=user_stacklevel())
+    held.attrs["warnings"] = held.attrs["warnings"] + [message for message, _ in said]
+    yield held
 
 
 def _by_chars(corpora: Iterable[pd.DataFrame], chunk_chars: int) -> Iterator[pd.DataFrame]:
-    """Regroup corpus pieces into chunks of about ``chunk_chars`` characters (same cuts as slicing the whole)."""
+    """Regroup corpus pieces into chunks of about ``chunk_chars`` characters (same cuts as slicing the whole); each
+    chunk's ``attrs["warnings"]`` holds those of the pieces that begin in it."""
     pending: list[pd.DataFrame] = []
+    notes: list[str] = []
     acc = 0
     emitted = False
+
+    def joined() -> pd.DataFrame:
+        chunk = pd.concat(pending) if len(pending) > 1 else pending[0]
+        chunk.attrs = {**chunk.attrs, "warnings": list(notes)}
+        return chunk
+
     for corpus in corpora:
+        notes += corpus.attrs.get("warnings", [])
         begin = 0
         for i, n in enumerate(corpus["raw"].str.len().to_numpy()):
             acc += int(n)
             if acc >= chunk_chars:
                 pending.append(corpus.iloc[begin:i + 1])
-                yield pd.concat(pending) if len(pending) > 1 else pending[0]
-                emitted, pending, begin, acc = True, [], i + 1, 0
+                yield joined()
+                emitted, pending, notes, begin, acc = True, [], [], i + 1, 0
         if begin < len(corpus) or (not emitted and not pending):
             pending.append(corpus.iloc[begin:])
     if pending:
-        yield pd.concat(pending) if len(pending) > 1 else pending[0]
+        yield joined()
 
 
 def load_chunk(spec: FileChunk | Iterable[str | os.PathLike[str]] | pd.DataFrame, encoding: str | None

@@ -8,6 +8,7 @@ files (PDF, ZIP, images, NUL bytes) are refused with the file name and the offen
 from __future__ import annotations
 
 import codecs
+import re
 import warnings
 
 import charset_normalizer
@@ -132,21 +133,37 @@ def decode_bytes(data: bytes, *, name: str = "<bytes>", encoding: str | None = N
             "UTF-16 need a byte-order mark; other binary files must be converted to text first."
         )
 
+    utf8_text: str | None
+    cut = 0
     try:
-        return normalize_newlines(data.decode("utf-8")), "utf-8"
+        utf8_text = data.decode("utf-8")
+        utf8_error = None
     except UnicodeDecodeError as exc:
-        utf8_error = exc
-    if utf8_error.reason == "unexpected end of data" and utf8_error.end == len(data):
-        # valid UTF-8 up to an incomplete last character: a cut file, not another encoding
-        try:
-            prefix = data[:utf8_error.start].decode("utf-8")
-        except UnicodeDecodeError:  # pragma: no cover - the error was at the end
-            prefix = None
-        if prefix is not None:
-            warnings.warn(f"{name!r}: UTF-8 that ends in the middle of a character (byte offset {utf8_error.start}); "
-                          f"the incomplete last character ({len(data) - utf8_error.start} byte(s)) was dropped. The "
-                          "file is probably truncated.", UserWarning, stacklevel=user_stacklevel())
-            return normalize_newlines(prefix), "utf-8"
+        utf8_text, utf8_error = None, exc
+        if exc.reason == "unexpected end of data" and exc.end == len(data):
+            # valid UTF-8 up to an incomplete last character: a cut file, when what comes before says UTF-8
+            try:
+                prefix = data[:exc.start].decode("utf-8")
+            except UnicodeDecodeError:  # pragma: no cover - the error was at the end
+                prefix = None
+            if prefix is not None and (len(data) >= MIN_GUESS_BYTES or _looks_chinese(prefix)):
+                utf8_text, cut = prefix, len(data) - exc.start
+    if utf8_text is not None:
+        other = _short_legacy_reading(data, utf8_text)
+        if other:
+            shown = ", ".join(f"as {c.upper()} {t[:20]!r}" for c, t in [("utf-8", utf8_text), *other.items()])
+            raise CorpusLoadError(
+                f"Cannot tell the encoding of {name!r}: its {len(data)} bytes read as UTF-8 without a Chinese "
+                f"character but as Chinese in a legacy encoding, and are too few (fewer than {MIN_GUESS_BYTES}) to "
+                f"choose: {shown}. Pass encoding= ({' or '.join(repr(c) for c in ['utf-8', *other])}; --encoding "
+                "on the command line) to decide."
+            )
+        if cut:
+            warnings.warn(f"{name!r}: UTF-8 that ends in the middle of a character (byte offset {len(data) - cut}); "
+                          f"the incomplete last character ({cut} byte(s)) was dropped. The file is probably "
+                          "truncated.", UserWarning, stacklevel=user_stacklevel())
+        return normalize_newlines(utf8_text), "utf-8"
+    assert utf8_error is not None
 
     candidates: dict[str, str] = {}
     for codec in _LEGACY_ENCODINGS:
@@ -190,6 +207,39 @@ def decode_bytes(data: bytes, *, name: str = "<bytes>", encoding: str | None = N
 #: three characters decode as GB18030 and as Big5 alike (政府 in Big5 reads 淉葬 as GB18030), so the caller decides
 #: with ``encoding=``.
 MIN_GUESS_BYTES = 32
+
+
+#: Characters that UTF-8 Chinese text has and that a legacy double-byte encoding misread as UTF-8 hardly gives:
+#: Han, CJK symbols and punctuation, full-width forms, general punctuation (“” … —).
+_CHINESE_EVIDENCE = re.compile("[\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+                               "\U00020000-\U0003134f]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def _looks_chinese(text: str) -> bool:
+    return _CHINESE_EVIDENCE.search(text) is not None
+
+
+def _short_legacy_reading(data: bytes, utf8_text: str) -> dict[str, str]:
+    """The legacy readings that compete with a UTF-8 reading of fewer than :data:`MIN_GUESS_BYTES` bytes.
+
+    Four bytes of GB18030 (十展) are also valid UTF-8 ('ʮչ'): when the UTF-8 reading has non-ASCII characters but
+    nothing Chinese, and a legacy encoding reads the bytes as Han characters without private-use or unassigned
+    code points, the bytes are too few to choose.  Empty otherwise (UTF-8 is taken).
+    """
+    if len(data) >= MIN_GUESS_BYTES or data.isascii():
+        return {}
+    if _looks_chinese(utf8_text):
+        return {}
+    readings = {}
+    for codec in _LEGACY_ENCODINGS:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _HAN.search(text) and not _oddity(text):
+            readings[codec] = text
+    return readings
 
 
 def _oddity(text: str) -> int:

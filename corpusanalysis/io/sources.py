@@ -22,12 +22,16 @@ from ..errors import CorpusLoadError, TextColumnWarning
 from .decode import normalize_newlines
 
 __all__ = [
+    "CLEAN_COLUMNS",
     "CORE_COLUMNS",
     "CSV_NA",
+    "MADE_WITH",
+    "NA_WORDS",
     "RESERVED_COLUMNS",
     "TABLE_SUFFIXES",
     "TEXT_COLUMN_NAMES",
     "TEXT_SUFFIXES",
+    "TOKEN_COLUMNS",
     "check_reserved",
     "check_unique",
     "detect_text_column",
@@ -37,6 +41,7 @@ __all__ = [
     "integer_columns",
     "is_glob",
     "metadata_problems",
+    "own_columns",
     "read_metadata",
     "read_table",
     "resolve_files",
@@ -62,23 +67,43 @@ CORE_COLUMNS = ("raw", "path", "encoding", "n_chars", "empty")
 #: Columns the pipeline's steps create: ``load_corpus`` (above, and ``folder``, ``has_metadata``), ``clean`` (the
 #: clean text and what the page furniture said), ``tokenize`` and ``assign_themes``.  A source or metadata column
 #: of one of these names would be silently replaced by that step, so it is refused when the corpus is loaded.
+#: The columns ``clean`` creates (the clean text and what the page furniture said) and those ``tokenize`` creates.
+CLEAN_COLUMNS = ("text", "page_title", "page_source_site", "page_url", "keywords", "truncated", "truncation_evidence",
+                 "omitted_chars", "total_chars_claimed", "shown_chars_claimed", "script_detected", "n_redactions",
+                 "n_mojibake", "n_watermark_suspects", "n_chars_clean")
+TOKEN_COLUMNS = ("tokens", "token_spans", "pos", "n_tokens")
+
 RESERVED_COLUMNS = (
     *CORE_COLUMNS, "folder", "has_metadata",
-    "text", "page_title", "page_source_site", "page_url", "keywords", "truncated", "truncation_evidence",
-    "omitted_chars", "total_chars_claimed", "shown_chars_claimed", "script_detected", "n_redactions", "n_mojibake",
-    "n_watermark_suspects", "n_chars_clean",
-    "tokens", "token_spans", "pos", "n_tokens",
+    *CLEAN_COLUMNS,
+    *TOKEN_COLUMNS,
     "theme", "theme_rule",
 )
 
+#: For each column ``clean`` or ``tokenize`` creates, a column the step always adds beside it: a frame with the first
+#: but not the second holds a column of its own under that name (see :func:`own_columns`).
+MADE_WITH = {**{c: "n_chars_clean" for c in CLEAN_COLUMNS}, "n_chars_clean": "text",
+             **{c: "token_spans" for c in TOKEN_COLUMNS}, "token_spans": "tokens"}
 
-def check_reserved(columns: Iterable[Any], name: str) -> None:
-    """Refuse source or metadata columns named like a column the pipeline creates (:data:`RESERVED_COLUMNS`)."""
-    clash = [c for c in columns if c in RESERVED_COLUMNS]
+
+def own_columns(columns: Iterable[Any]) -> list[Any]:
+    """The columns of a frame named like a column ``clean`` or ``tokenize`` creates but not made by them (the column
+    the step adds beside it is missing): the step would replace them without a word."""
+    columns = list(columns)
+    present = set(columns)
+    return [c for c in columns if c in MADE_WITH and MADE_WITH[c] not in present]
+
+
+def check_reserved(columns: Iterable[Any], name: str, *, own: bool = False) -> None:
+    """Refuse source or metadata columns named like a column the pipeline creates (:data:`RESERVED_COLUMNS`); with
+    ``own``, only those of a corpus that the steps did not make (:func:`own_columns`)."""
+    clash = own_columns(columns) if own else [c for c in columns if c in RESERVED_COLUMNS]
     if clash:
+        made = (f" (no {MADE_WITH[clash[0]]!r} column beside {clash[0]!r}: not made by clean() or tokenize())"
+                if own else "")
         raise CorpusLoadError(
             f"{name!r} has column(s) {clash} that the pipeline creates itself (load_corpus, clean, tokenize or "
-            f"assign_themes would replace them without a word); rename them, e.g. {clash[0]!r} → "
+            f"assign_themes would replace them without a word){made}; rename them, e.g. {clash[0]!r} → "
             f"'source_{clash[0]}'."
         )
 
@@ -198,19 +223,30 @@ def detect_text_column(columns: Iterable[Any], name: str) -> str:
 #: may well consist of "NA"), unlike pandas' default.
 CSV_NA: dict[str, Any] = {"keep_default_na": False, "na_values": [""]}
 
+#: The words pandas reads as missing values by default: a document that is only one of them is kept as text, and
+#: said (it may be a missing value written out by another program).
+NA_WORDS = frozenset({"NA", "N/A", "n/a", "#N/A", "#N/A N/A", "#NA", "<NA>", "NULL", "null", "NaN", "-NaN", "nan",
+                      "-nan", "None", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"})
+
 
 def text_values(values: Iterable[Any], ids: Sequence[Any], name: str, column: str) -> list[str]:
     """The documents' texts from a table column: strings as they are (line ends normalised), missing cells as
     ``""`` (kept, flagged ``empty``), numbers and booleans converted with ``str`` and said in one warning;
-    anything else (lists, bytes, dicts) is refused with the row ids."""
+    texts that are only a word like NA or null kept and said in one warning; anything else (lists, bytes, dicts)
+    is refused with the row ids."""
     import math
 
     out: list[str] = []
     converted: list[Any] = []
+    na_words: list[Any] = []
+    words: set[str] = set()
     refused: list[tuple[Any, str]] = []
     for doc_id, value in zip(ids, values):
         if isinstance(value, str):
             out.append(normalize_newlines(value))
+            if value.strip() in NA_WORDS:
+                na_words.append(doc_id)
+                words.add(value.strip())
         elif value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
             out.append("")
         elif isinstance(value, (bool, int, float, Integral, Real)):
@@ -227,6 +263,10 @@ def text_values(values: Iterable[Any], ids: Sequence[Any], name: str, column: st
     if converted:
         warnings.warn(f"{name!r}: {len(converted)} document(s) had a number instead of text in column {column!r} and "
                       f"were converted with str(): {converted[:10]}", UserWarning, stacklevel=user_stacklevel())
+    if na_words:
+        warnings.warn(f"{name!r}: {len(na_words)} document(s) in column {column!r} are only the word(s) "
+                      f"{sorted(words)}, which many programs write for a missing value; they are kept as text (only "
+                      f"an empty cell is missing): {na_words[:10]}", UserWarning, stacklevel=user_stacklevel())
     return out
 
 
@@ -254,7 +294,10 @@ def table_columns(path: Path, kind: TableKind, encoding: str | None) -> list[Any
 
 def read_table(path: Path, kind: TableKind, text_column: str | None, encoding: str | None) -> pd.DataFrame:
     if kind == "csv":
-        table = pd.read_csv(path, encoding=encoding or "utf-8-sig", dtype={"doc_id": str}, **CSV_NA)
+        # the text column is read as text: a cell 2024 or 007 stays the text '2024' / '007' (not 2024.0, 7)
+        text_column = resolve_text_column(text_column, table_columns(path, kind, encoding), str(path))
+        table = pd.read_csv(path, encoding=encoding or "utf-8-sig", dtype={"doc_id": str, text_column: str},
+                            **CSV_NA)
     elif kind == "jsonl":
         # dtype=False: values as JSON typed them (no date guessing: "2024-03-05" stays a string, as from a CSV)
         table = pd.read_json(path, lines=True, encoding=encoding or "utf-8", dtype=False)
@@ -428,6 +471,7 @@ def table_batches(path: Path, kind: TableKind, text_column: str,
         del small
     elif len(header):
         n_rows = sum(len(piece) for piece in pd.read_csv(path, encoding=enc, usecols=[0], chunksize=100_000))
-    for rows in pd.read_csv(path, encoding=enc, dtype=dtypes or {"doc_id": str}, **CSV_NA,
+    # the text column is read as text, as by read_table
+    for rows in pd.read_csv(path, encoding=enc, dtype={**(dtypes or {"doc_id": str}), text_column: str}, **CSV_NA,
                             chunksize=TABLE_BATCH_ROWS):
         yield rows, n_rows
