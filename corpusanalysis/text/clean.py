@@ -34,6 +34,7 @@ import functools
 import itertools
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -45,7 +46,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .._checks import renamed
+from .._checks import renamed, user_stacklevel
+from ..errors import CleaningWarning
+from ..io.sources import MADE_WITH, own_columns
 
 __all__ = [
     "MOJIBAKE_MARKER",
@@ -795,7 +798,7 @@ def _has_line_edge_space(text: str) -> bool:
     return any(line != line.strip(_SPACE_EDGE) for line in text.split("\n"))
 
 
-def _step_whitespace(w: _Work) -> None:
+def _step_whitespace(w: _Work, skip: frozenset[str] = frozenset()) -> None:
     if _has_controls(w.text):
         w.apply("whitespace", "control_character", _regex_edits(_CONTROLS, w.text, ""))
     if _has_line_edge_space(w.text):
@@ -827,6 +830,8 @@ def _step_whitespace(w: _Work) -> None:
         else:
             edits.append((i, j, ""))
     w.apply("whitespace", "inline_space", edits)
+    if "linebreaks" not in skip and "\n" in w.text:
+        _keep_paragraph_breaks(w)
     if "\n\n" in w.text:
         text = w.text
 
@@ -850,6 +855,32 @@ def _step_whitespace(w: _Work) -> None:
     if trail and trail < len(w.text):
         edge.append((len(w.text) - trail, len(w.text), ""))
     w.apply("whitespace", "document_edge", edge)
+
+
+def _keep_paragraph_breaks(w: _Work) -> None:
+    """A line break between two lines that their content alone would not keep apart becomes a blank line.
+
+    The first pass kept every such break for a reason its lines no longer show: the first line was the title (short,
+    no comma) until a space in it became a break (``"! 告”\\n标’"`` → ``"!\\n告”\\n标’"``), or a heading until a
+    later step changed it.  Cleaning the clean text again would join the lines; one blank line keeps the paragraph
+    break, so that :func:`clean_text` is idempotent.
+    """
+    text = w.text
+    edits: list[tuple[int, int, str]] = []
+    pos = 0
+    first = True  # no content line seen yet
+    lines = text.split("\n")
+    for k in range(len(lines) - 1):
+        a, b = lines[k], lines[k + 1]
+        pos += len(a) + 1
+        a_s = a.strip(_SPACE_CHARS)
+        if not a_s:
+            continue
+        a_is_first, first = first, False
+        b_s = b.strip(_SPACE_CHARS)
+        if b_s and not _hard_break(a_s, b_s, a_is_first):
+            edits.append((pos - 1, pos, "\n\n"))
+    w.apply("whitespace", "paragraph_break", edits)
 
 
 _ASCII_TO_CJK = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
@@ -922,7 +953,7 @@ def _run(raw: str, rules: tuple[_Rule, ...], skip: frozenset[str]) -> _Work:
             elif step == "linebreaks":
                 _step_linebreaks(w, skip)
             elif step == "whitespace":
-                _step_whitespace(w)
+                _step_whitespace(w, skip)
             elif step == "punctuation":
                 _step_punctuation(w)
         if w.text == before:
@@ -1071,6 +1102,7 @@ def clean(corpus: pd.DataFrame, *, rules: CleaningRules | None = None,
     ('容错纠错', '容错纠错')
     """
     _check_corpus(corpus, "clean()")
+    _check_user_columns(corpus)
     resolved = _resolve_rules(rules)
     skipped = _check_skip(skip)
     _validate_skip(skipped, resolved)
@@ -1087,8 +1119,55 @@ def _run_all(raws: list[str], resolved: tuple[_Rule, ...], skipped: frozenset[st
     return [_run(raw, resolved, skipped) for raw in tqdm(raws, desc="clean", unit="doc", leave=False)]
 
 
+def _check_user_columns(corpus: pd.DataFrame) -> None:
+    """Refuse columns of the user's own named like those clean() or tokenize() create: they would be replaced."""
+    clash = own_columns(corpus.columns)
+    if clash:
+        raise ValueError(
+            f"clean(): the corpus has column(s) {clash} that clean() or tokenize() create themselves, but not made by "
+            f"them (no {MADE_WITH[clash[0]]!r} column beside them): they would be replaced without a word. Rename "
+            f"them, e.g. {clash[0]!r} → 'source_{clash[0]}' (corpus.rename(columns=...))."
+        )
+
+
+#: Steps that convert characters rather than remove text.
+_CONVERSIONS = frozenset({"pinyin", "t2s", "width", "punctuation"})
+#: How many document ids a cleaning warning lists.
+_WARN_IDS = 10
+
+
+def _warn_emptied(index: pd.Index, works: list[_Work]) -> dict[str, list[str]]:
+    """Warn (one :class:`CleaningWarning`) about documents that had text and have none after cleaning, naming the
+    rules that removed it; return ``{doc_id: rules}`` for the record."""
+    emptied: dict[str, list[str]] = {}
+    for doc_id, w in zip(index, works):
+        if w.text.strip() or not w.raw.strip():
+            continue  # text left, or nothing to start with (load_corpus flags empty documents)
+        removed: dict[str, int] = {}
+        for step, rule, action, _, _, gone, _, _, _ in w.rows:
+            # what took the text out: removals (not the conversions of pinyin, t2s, width and punctuation)
+            if action == "remove" and step not in _CONVERSIONS and gone.strip():
+                removed[rule] = removed.get(rule, 0) + len("".join(gone.split()))
+        emptied[str(doc_id)] = sorted(removed, key=lambda r: (-removed[r], r))
+    if emptied:
+        counts: dict[str, int] = {}
+        for found in emptied.values():
+            for rule in found:
+                counts[rule] = counts.get(rule, 0) + 1
+        rules = sorted(counts, key=lambda r: (-counts[r], r))
+        ids = list(emptied)
+        more = f" and {len(ids) - _WARN_IDS} more" if len(ids) > _WARN_IDS else ""
+        warnings.warn(
+            f"{len(ids)} document(s) have no text left after cleaning: {ids[:_WARN_IDS]}{more}; their text was removed "
+            f"by the rule(s) {rules}. They are kept with an empty text; cleaning_report() shows what was removed, "
+            "skip= switches off a rule that matched too much.",
+            CleaningWarning, stacklevel=user_stacklevel())
+    return emptied
+
+
 def _cleaned_frame(corpus: pd.DataFrame, works: list[_Work], rules: CleaningRules | None,
                    skipped: frozenset[str]) -> pd.DataFrame:
+    emptied = _warn_emptied(corpus.index, works)
     out = corpus.copy()
     records = pd.DataFrame([_page_record(w) for w in works], index=corpus.index)
     for col in ("omitted_chars", "total_chars_claimed", "shown_chars_claimed",
@@ -1119,7 +1198,7 @@ def _cleaned_frame(corpus: pd.DataFrame, works: list[_Work], rules: CleaningRule
         out["title"] = records["page_title"]
     if "source_site" not in out.columns:
         out["source_site"] = records["page_source_site"]
-    out.attrs = {**corpus.attrs, "cleaning": {"rules": rules, "skip": sorted(skipped)}}
+    out.attrs = {**corpus.attrs, "cleaning": {"rules": rules, "skip": sorted(skipped), "emptied": emptied}}
     return out
 
 
@@ -1227,6 +1306,7 @@ def clean_and_report(corpus: pd.DataFrame, *, rules: CleaningRules | None = None
     ('标题', ['t2s', 'pinyin'])
     """
     _check_corpus(corpus, "clean()")
+    _check_user_columns(corpus)
     resolved = _resolve_rules(rules)
     skipped = _check_skip(skip)
     _validate_skip(skipped, resolved)
