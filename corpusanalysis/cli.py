@@ -255,8 +255,22 @@ def _pipeline(args: argparse.Namespace, *, keep_text: bool, audit: bool,
 
 
 def _show_warnings(args: argparse.Namespace, result: PipelineResult) -> None:
+    """Print the pipeline's warnings (what was converted, kept empty, left out …): also with ``--quiet``, as they
+    are on the report page; each once."""
     for message in result.warnings:
-        print(f"{PROG}: warning: {message}", file=sys.stderr)
+        if message not in args.shown:
+            args.shown.add(message)
+            print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def _show_other_warnings(args: argparse.Namespace, caught: list[warnings.WarningMessage]) -> None:
+    """Print the other warnings of a run (a cache entry recomputed …) once each, as ``corpusanalysis: warning:``
+    lines, unless ``--quiet``."""
+    for w in caught:
+        message = str(w.message)
+        if message not in args.shown and not args.quiet:
+            args.shown.add(message)
+            print(f"{PROG}: warning: {message}", file=sys.stderr)
 
 
 def _write_frames(frames: Iterable[pd.DataFrame], path: Path, *, empty: pd.DataFrame | Callable[[], pd.DataFrame],
@@ -413,11 +427,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = args.debug
     if args.quiet:
         os.environ.setdefault("TQDM_DISABLE", "1")
+    args.shown = set()  # warning messages already printed
     try:
-        with warnings.catch_warnings(), _staged_output(_check_out(args.out)) as staging:
-            warnings.simplefilter("ignore" if args.quiet else "default")
-            args.final_out, args.out = args.out, str(staging)
-            _COMMANDS[args.command](args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                with _staged_output(_check_out(args.out)) as staging:
+                    args.final_out, args.out = args.out, str(staging)
+                    _COMMANDS[args.command](args)
+            finally:
+                _show_other_warnings(args, caught)
     except UsageError as exc:
         if debug:
             raise

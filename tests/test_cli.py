@@ -156,15 +156,18 @@ def test_csv_outputs_neutralise_spreadsheet_formulas(tmp_path):
     import pandas as pd
 
     evil = {"=HYPERLINK(\"http://x\",\"点击\")": "+cmd|' /C calc'!A0", "@SUM(1+1)": "-2+3"}
+    titles = ["=HYPERLINK(\"http://x\",\"党课\")", "@容错纠错"]
     texts = ["=1+1 加快形成新质生产力，培育壮大新兴产业。" * 3 + "\n发布评论",  # furniture: rows in the audit trail
              "要健全容错纠错机制，鼓励创新、宽容失败。" * 3 + "\n发布评论"]
-    pd.DataFrame({"doc_id": list(evil), "genre": list(evil.values()), "text": texts}).to_csv(tmp_path / "d.csv",
-                                                                                           index=False)
+    pd.DataFrame({"doc_id": list(evil), "genre": list(evil.values()), "title": titles, "text": texts}).to_csv(
+        tmp_path / "d.csv", index=False)
     assert main(["report", str(tmp_path / "d.csv"), "--out", str(tmp_path / "r"), "--quiet"]) == 0
     assert main(["clean", str(tmp_path / "d.csv"), "--out", str(tmp_path / "c"), "--quiet"]) == 0
     documents = pd.read_csv(tmp_path / "r" / "tables" / "documents.csv", encoding="utf-8-sig")
     assert sorted(documents["doc_id"]) == sorted("'" + k for k in evil)
     assert sorted(documents["genre"]) == sorted("'" + v for v in evil.values())
+    # titles reach documents.csv in the labels (id, genre, title), which start with the formula-leading id
+    assert sorted(documents["label"]) == ["'=HYPERLINK(\"http://x\",\"点击\") +cmd|' /C c…", "'@SUM(1+1) -2+3 @容错纠错"]
     scores = pd.read_csv(tmp_path / "r" / "tables" / "theme_scores.csv", encoding="utf-8-sig")
     assert set(scores.iloc[:, 0]) == {"'" + k for k in evil}
     for name in ("cleaning_summary.csv", "cleaning_report.csv"):
@@ -192,7 +195,10 @@ def test_out_folder_is_replaced_whole_locked_and_never_half_written(small, tmp_p
     # issue 16: a second run left the first run's files beside its own; an interrupted run left complete-looking
     # output; two runs could write into one folder
     out = tmp_path / "r"
+    assert main(["report", str(small), "--out", str(out), "--quiet"]) == 0
+    assert (out / "tables" / "trends.csv").is_file() and any((out / "network").glob("*.gexf"))
     assert main(["tokenize", str(small), "--out", str(out), "--quiet"]) == 0
+    assert not (out / "tables").exists() and not (out / "network").exists() and not (out / "report.html").exists()
     (out / "stale.csv").write_text("from an earlier run", encoding="utf-8")
     assert main(["clean", str(small), "--out", str(out), "--quiet"]) == 0
     names = sorted(p.name for p in out.iterdir())
@@ -231,3 +237,49 @@ def test_out_folder_is_replaced_whole_locked_and_never_half_written(small, tmp_p
     assert main(["clean", str(small), "--out", str(mine), "--quiet"]) == 2
     assert "holds files that corpusanalysis did not write" in capsys.readouterr().err
     assert (mine / "notes.txt").read_text(encoding="utf-8") == "my notes"
+
+
+# seeds/002_105d27af3b6cb7bc.txt, lines 1, 4 and 5: a page of the document site's header and footer only
+SITE_FURNITURE = ("您好,欢迎访问三七文档\n本文标题:党课坚持科技创新引领发展加快形成新质生产力\n"
+                  "链接地址:https://www.777doc.com/doc-12864340 .html")
+
+
+def test_quiet_never_hides_what_was_kept_converted_or_emptied(tmp_path, capsys):
+    # issue 16: with --quiet, documents that are only the word NA, empty documents, documents cleaned to nothing and
+    # numbers converted to text were not said at all (CSV sources are read lazily, while the pipeline runs)
+    import html
+
+    pd.DataFrame({"doc_id": ["a", "b", "c", "d", "e"], "text": [XZ * 3, RC * 3, "NA", "", SITE_FURNITURE]}).to_csv(
+        tmp_path / "q.csv", index=False)
+    said = [f"'{tmp_path / 'q.csv'}': 1 document(s) in column 'text' are only the word(s) ['NA'], which many "
+            "programs write for a missing value; they are kept as text (only an empty cell is missing): ['c']",
+            "1 empty or whitespace-only document(s) kept with empty=True: ['d']",
+            "1 document(s) have no text left after cleaning: ['e']; their text was removed by the rule(s) "
+            "['link_address_footer', 'this_title_footer', 'welcome_header']. They are kept with an empty text; "
+            "cleaning_report() shows what was removed, skip= switches off a rule that matched too much."]
+    assert main(["report", str(tmp_path / "q.csv"), "--out", str(tmp_path / "r"), "--quiet"]) == 0
+    assert capsys.readouterr().err.splitlines() == [f"corpusanalysis: warning: {m}" for m in said]
+    page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert all(html.escape(m) in page for m in said)
+    # the same without --quiet: each said once, as a warning line
+    assert main(["clean", str(tmp_path / "q.csv"), "--out", str(tmp_path / "c")]) == 0
+    err = capsys.readouterr().err
+    assert all(err.count(f"corpusanalysis: warning: {m}\n") == 1 for m in said) and "UserWarning" not in err
+
+    (tmp_path / "n.jsonl").write_text(f'{{"doc_id": "a", "text": "{XZ}"}}\n{{"doc_id": "b", "text": 2024}}\n',
+                                      encoding="utf-8")
+    assert main(["tokenize", str(tmp_path / "n.jsonl"), "--out", str(tmp_path / "t"), "--quiet"]) == 0
+    assert capsys.readouterr().err == (f"corpusanalysis: warning: '{tmp_path / 'n.jsonl'}': 1 document(s) had a number "
+                                       "instead of text in column 'text' and were converted with str(): ['b']\n")
+
+
+def test_clean_command_refuses_a_metadata_column_it_would_replace(small, tmp_path, capsys):
+    # issue 16: the clean command failed with "cannot insert text, already exists" on a metadata 'text' column
+    meta = pd.read_csv(small / "metadata.csv").assign(text=["摘要一", "摘要二", "摘要三"])
+    meta.to_csv(small / "metadata.csv", index=False)
+    assert main(["clean", str(small), "--out", str(tmp_path / "c"), "--quiet"]) == 1
+    assert capsys.readouterr().err == (
+        f"corpusanalysis clean: error: '{small / 'metadata.csv'}' has column(s) ['text'] that the pipeline creates "
+        "itself (load_corpus, clean, tokenize or assign_themes would replace them without a word); rename them, e.g. "
+        "'text' → 'source_text'.\ncorpusanalysis: run again with --debug for the traceback.\n")
+    assert not (tmp_path / "c").exists()
