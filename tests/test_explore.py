@@ -339,3 +339,22 @@ def test_explorer_export_button_writes_the_current_view(themed, tmp_path):
     assert conc["match"].tolist() == ex.view.concordance["match"].tolist()
     assert len(conc) == 2
     assert repr(ex) == "Explorer(documents=5, term='容错纠错', theme='容错纠错', doc_id=None)"
+
+
+def test_export_view_neutralises_formula_leading_cells(tmp_path):
+    # issue 16: the explorer's export wrote concordance contexts (and ids) beginning with = + - @ as they are
+    # seeds/002_105d27af3b6cb7bc.txt (words), with what a hostile page could put around them
+    texts = ['=HYPERLINK("http://x","点击")加快形成新质生产力。', "+加快形成新质生产力-培育壮大新兴产业",
+             "-培育新质生产力@SUM(1+1)", "@因地制宜形成新质生产力=1+1"]
+    corpus = ca.tokenize(pd.DataFrame({"text": texts, "theme": ["新质生产力"] * 4},
+                                      index=pd.Index(["=a", "+b", "-c", "@d"], name="doc_id")))
+    view = explore_view(corpus, "新质生产力", context_chars=40)
+    assert view.concordance["left"].str[:1].tolist() == ["=", "+", "-", "@"]  # the view keeps the values
+    paths = export_view(view, tmp_path)
+    back = pd.read_csv(paths["concordance"], encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert back["doc_id"].tolist() == ["'=a", "'+b", "'-c", "'@d"]
+    assert back["left"].tolist() == ["'" + v for v in view.concordance["left"]]
+    assert back["right"].tolist() == ["。", "'-培育壮大新兴产业", "'@SUM(1+1)", "'=1+1"]
+    assert back["start"].tolist() == [str(v) for v in view.concordance["start"]]  # numbers are left as they are
+    by_doc = pd.read_csv(paths["frequency_document"], encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert sorted(by_doc["doc_id"]) == ["'+b", "'-c", "'=a", "'@d"]

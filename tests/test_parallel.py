@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -112,3 +114,25 @@ def test_corrupt_or_edited_cache_entries_are_recomputed_with_a_warning(tmp_path)
     arrays.write_bytes(arrays.read_bytes()[:-10])
     with pytest.warns(CacheWarning, match="y.npz"):
         assert cache.read_arrays("y") is None
+
+
+def test_a_forged_token_cache_entry_is_not_used(tmp_path):
+    # issue 16: a readable but wrong cache file was used silently (a forged token appeared in term_frequencies.csv)
+    import corpusanalysis as ca
+    from corpusanalysis.errors import CacheWarning
+
+    # seeds/002_105d27af3b6cb7bc.txt (excerpt)
+    corpus = pd.DataFrame({"text": ["加快形成新质生产力，培育壮大新兴产业。"]}, index=pd.Index(["a"], name="doc_id"))
+    first = ca.tokenize(corpus, cache=tmp_path)
+    (entry,) = sorted(tmp_path.glob("tokens-*.parquet"))
+    forged = pd.read_parquet(entry)
+    forged["tokens"] = [["伪造词"] * len(forged["tokens"].iloc[0])]
+    forged.to_parquet(entry, index=False)  # readable, same shape, different tokens; the checksum is the old one
+    with pytest.warns(CacheWarning, match=rf"^cache entry '{re.escape(str(entry))}' was not used: its bytes do not "
+                                          r"match the checksum beside it \(truncated, corrupt or edited\); it is "
+                                          r"recomputed\.$"):
+        again = ca.tokenize(corpus, cache=tmp_path)
+    assert again["tokens"].tolist() == first["tokens"].tolist() and "伪造词" not in again["tokens"].iloc[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the recomputed entry is sealed again: read back without a word
+        assert ca.tokenize(corpus, cache=tmp_path)["tokens"].tolist() == first["tokens"].tolist()
