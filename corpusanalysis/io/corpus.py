@@ -111,13 +111,18 @@ def load_corpus(
     ------
     CorpusLoadError
         For undecodable or binary files (naming the file and byte offset),
-        duplicate ``doc_id`` values, missing sources or columns.
+        short files whose encoding cannot be told, duplicate ``doc_id``
+        values, missing sources or columns, text cells that are lists, bytes
+        or dicts, and columns named like one the pipeline creates (``text``,
+        ``tokens``, ``n_tokens``, ``keywords`` …) that it would replace.
 
     Warns
     -----
     UserWarning
-        Listing empty documents, documents without metadata and metadata
-        rows without a document.
+        Listing empty documents, numbers converted to text, documents that are
+        only a word like NA or null (kept as text), UTF-8 cut in a character.
+    MetadataWarning
+        Documents without metadata and metadata rows without a document.
 
     Examples
     --------

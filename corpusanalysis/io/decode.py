@@ -78,13 +78,16 @@ def decode_bytes(data: bytes, *, name: str = "<bytes>", encoding: str | None = N
         If the bytes look binary or decode with none of the candidates (the
         message names the file and the byte offset of the first bad byte), or
         if fewer than 32 bytes of non-UTF-8 data decode as both GB18030 and
-        Big5 (the message shows each decoding; pass ``encoding=``).
+        Big5, or are valid UTF-8 without a Chinese character but Han characters
+        in GB18030 or Big5 (农业 in GB18030 is the UTF-8 'ũҵ'): the message
+        shows each reading; pass ``encoding=``.
 
     Warns
     -----
     UserWarning
-        UTF-8 that ends in the middle of a character: the incomplete last
-        character is dropped and the warning says so.
+        UTF-8 that ends in the middle of a character (with a Chinese character
+        before it, below 32 bytes): the incomplete last character is dropped
+        and the warning says so.
 
     Examples
     --------

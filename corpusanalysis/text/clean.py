@@ -1089,7 +1089,20 @@ def clean(corpus: pd.DataFrame, *, rules: CleaningRules | None = None,
         ``omitted_chars``, ``total_chars_claimed``, ``shown_chars_claimed``, ``script_detected``,
         ``n_redactions``, ``n_mojibake``, ``n_watermark_suspects``, ``n_chars_clean``.  When the
         corpus has no ``title`` / ``source_site`` column, they are added from the page.  The
-        options used are kept in ``.attrs["cleaning"]`` so :func:`cleaning_report` can replay them.
+        options used are kept in ``.attrs["cleaning"]`` so :func:`cleaning_report` can replay them,
+        with ``"emptied"``: the documents cleaning left without text and the rules that removed it.
+
+    Raises
+    ------
+    ValueError
+        If the corpus has a ``text``, ``tokens`` or ``n_tokens`` column that clean() or
+        tokenize() did not make (it would be replaced without a word).
+
+    Warns
+    -----
+    CleaningWarning
+        Documents that had text and have none after cleaning (a page of site furniture only, or
+        a rule that matched too much): the ids, their count and the rules that removed the text.
 
     Examples
     --------
