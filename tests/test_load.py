@@ -625,6 +625,15 @@ def test_short_gb18030_that_is_also_valid_utf8_is_not_read_as_utf8(tmp_path, tex
     assert decode_bytes("ũҵ".encode() * 8) == ("ũҵ" * 8, "utf-8")
 
 
+@pytest.mark.parametrize("text", [
+    "方面，建立“科技贷”“专利贷”等",  # seeds/000_bf3418ef050fb5d6.txt, simplified: 32 bytes
+    "理念，扎实做好“六稳”、“六保”工作，注",  # ../shared/corpora/gov-work-reports/txt/2022_政府工作报告.txt
+])
+def test_gb18030_with_chinese_quotes_is_not_read_as_big5(text):
+    # read as Big5, ，and “” become bopomofo and ※ § (源醱ㄛ膘蕾※褪撮湃§); charset_normalizer chose Big5 for these
+    assert decode_bytes(text.encode("gb18030")) == (text, "gb18030")
+
+
 @pytest.mark.parametrize("text", ["容错纠错", "電", "展項"])
 def test_short_gb18030_with_one_plausible_reading_is_decoded(text):
     # Big5 reads these bytes as private-use or unassigned code points (or not at all); 電 (eb 8a) and 展項 end like

@@ -184,6 +184,13 @@ def decode_bytes(data: bytes, *, name: str = "<bytes>", encoding: str | None = N
             f"{MIN_GUESS_BYTES}) to choose between legacy encodings: {shown}. Pass encoding= "
             f"({' or '.join(repr(c) for c in candidates)}; --encoding on the command line) to decide."
         )
+    unlikely = {c: len(_UNLIKELY.findall(candidates[c])) for c in clean}
+    if len(unlikely) > 1:
+        # GB18030 read as Big5 turns ，and “” into bopomofo and ※ § (方面，建立“科技贷” → 源醱ㄛ膘蕾※褪撮湃§), Big5 read
+        # as GB18030 gives kana: the reading with clearly fewer such characters, before charset_normalizer's guess
+        ranked = sorted((n, c) for c, n in unlikely.items())
+        if ranked[1][0] - ranked[0][0] >= 2:
+            return normalize_newlines(candidates[ranked[0][1]]), ranked[0][1]
     best = charset_normalizer.from_bytes(data, cp_isolation=list(_LEGACY_ENCODINGS)).best()
     if best is not None and codecs.lookup(best.encoding).name in candidates:
         codec = codecs.lookup(best.encoding).name
@@ -217,6 +224,12 @@ MIN_GUESS_BYTES = 32
 _CHINESE_EVIDENCE = re.compile("[\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
                                "\U00020000-\U0003134f]")
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+#: Characters that Chinese prose hardly has but that one legacy encoding's punctuation becomes in the other:
+#: bopomofo, kana, ※ §, small, vertical and compatibility forms, box drawing, Greek and Cyrillic.
+_UNLIKELY = re.compile("[\u3100-\u312f\u31a0-\u31bf\u3040-\u30ff\u203b\u00a7\ufe10-\ufe1f\ufe30-\ufe6f"
+                       "\u2500-\u257f\u0370-\u03ff\u0400-\u04ff]")
 
 
 def _looks_chinese(text: str) -> bool:
