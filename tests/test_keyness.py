@@ -281,3 +281,14 @@ def test_keyness_of_a_one_document_target_says_it_cannot_leave_one_out(dunits):
     one_doc = themed[themed["group"] == "创新型县"]
     assert (one_doc["n_docs_target"] <= 1).all()
     assert one_doc["stat_without_top"].isna().all() and one_doc["p_adj_without_top"].isna().all()
+
+
+def test_keyness_by_leaves_out_a_group_without_tokens_with_a_warning():
+    # a period holding only empty documents stopped the report (found by the issue 16 review)
+    frame = pd.DataFrame({"tokens": [("新质生产力",) * 6 + ("发展",) * 4, (), ("发展",) * 8 + ("创新",) * 2],
+                          "year": ["2020", "2021", "2022"]}, index=pd.Index(["a", "b", "c"], name="doc_id"))
+    with pytest.warns(UserWarning, match=r"keyness\(\): 1 group\(s\) of 'year' have rows but no tokens and are left "
+                                         r"out of the comparisons \(still in every reference\): \['2021'\]"):
+        table = keyness(doc_term_matrix(frame), by="year", min_count=1)
+    assert sorted(table["group"].unique()) == ["2020", "2022"]
+    assert table.attrs["keyness"]["skipped"] == ["2021"]

@@ -363,3 +363,19 @@ def test_token_cache_shards_are_merged_without_losing_entries(tmp_path, monkeypa
     assert len(cache.names("tokens-")) <= 3
     stored = tok_mod._read_cache(cache, ca.Tokenizer())
     assert {text_key(t) for t in texts} <= set(stored)
+
+
+def test_tokenize_refuses_to_replace_a_users_own_tokens_column():
+    # issue 16: a user's 'tokens' (or n_tokens) column given straight to tokenize() was replaced without a word
+    frame = pd.DataFrame({"text": ["新质生产力是创新起主导作用的先进生产力质态。"], "tokens": ["新质 生产力"]},
+                         index=pd.Index(["a"], name="doc_id"))
+    with pytest.raises(ValueError, match=r"tokenize\(\): the corpus already has \['tokens'\] column\(s\) that "
+                                         r"tokenize\(\) did not make \(no 'token_spans' beside them\).*"
+                                         r"corpus.rename\(columns=\{'tokens': 'tokens_own'\}\)"):
+        tokenize(frame)
+    with pytest.raises(ValueError, match=r"\['n_tokens'\] column\(s\)"):
+        tokenize(frame.drop(columns="tokens").assign(n_tokens=[3]))
+    # re-tokenizing tokenize()'s own output replaces it (attrs lost or not)
+    once = tokenize(frame.drop(columns="tokens"))
+    once.attrs = {}
+    assert tokenize(once)["tokens"].tolist() == once["tokens"].tolist()

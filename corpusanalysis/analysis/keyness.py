@@ -67,6 +67,7 @@ only because one speech repeats it.  So every table also says, at document level
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any, Literal, TypeAlias
 
@@ -75,7 +76,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy import stats
 
-from .._checks import is_int, renamed
+from .._checks import is_int, renamed, user_stacklevel
 from ..features import DocTermMatrix, RowSelection, check_dtm
 
 __all__ = ["CORRECTIONS", "KEYNESS_COLUMNS", "MEASURES", "keyness"]
@@ -436,14 +437,25 @@ def keyness(dtm: DocTermMatrix, target: Selection | None = None, reference: Sele
         keys = values.astype("string")
         tables: list[pd.DataFrame] = []
         infos: dict[str, dict[str, int]] = {}
+        totals = dtm.n_tokens
+        skipped: list[str] = []
         for level in levels:
             mask = (keys == level).fillna(False).to_numpy(dtype=bool)
+            if int(totals[mask].sum()) == 0:  # rows without a token (empty documents): nothing to compare
+                skipped.append(level)
+                continue
             table, info = _one_comparison(dtm, mask, ~mask, label=f" {by}={level!r}", **options)
             table.insert(0, "group", pd.array([level] * len(table), dtype="string"))
             tables.append(table)
             infos[level] = info
+        if skipped:
+            warnings.warn(f"keyness(): {len(skipped)} group(s) of {by!r} have rows but no tokens and are left out of "
+                          f"the comparisons (still in every reference): {skipped[:10]}; see .attrs['keyness']"
+                          "['skipped'].", UserWarning, stacklevel=user_stacklevel())
+        if not tables:
+            raise ValueError(f"keyness(): no group of {by!r} has tokens; nothing can be counted.")
         out = pd.concat(tables, ignore_index=True)
-        settings |= {"by": by, "comparisons": infos}
+        settings |= {"by": by, "comparisons": infos, "skipped": skipped}
     else:
         if target is None:
             raise ValueError("keyness(): the target group is empty: pass target= (a boolean mask, row ids or a "

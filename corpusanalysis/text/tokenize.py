@@ -668,6 +668,14 @@ def tokenize(corpus: pd.DataFrame, *, dictionary: DictionarySpec = None, stopwor
         )
     if not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive int, got {workers!r}.")
+    theirs = [c for c in ("tokens", "n_tokens", "pos") if c in corpus.columns]
+    if theirs and "token_spans" not in corpus.columns and "tokenize" not in corpus.attrs:
+        # re-tokenizing our own output replaces it; a column of the user's own would be lost without a word
+        raise ValueError(
+            f"tokenize(): the corpus already has {theirs} column(s) that tokenize() did not make (no 'token_spans' "
+            "beside them), and tokenizing would replace them; rename them first, e.g. "
+            f"corpus.rename(columns={ {c: c + '_own' for c in theirs} })."
+        )
     options: dict[str, object] = dict(dictionary=dictionary, stopwords=stopwords, pos=pos, keep=keep, hmm=hmm,
                                       canonical=canonical, backend=backend)
     if tokenizer is not None:

@@ -274,13 +274,17 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, *, dictionary: DictionarySpe
         name = prevalence.attrs.get("by", prevalence.attrs.get("groups", "group"))
         fig.legend(title=f"{name} (documents, units)" if resampled == "document" else f"{name} (units)",
                    loc="outside right upper", fontsize=8)
-        plot_ax.set_title(f"各组主题占比 Topic prevalence by {name}")
+        title = f"各组主题占比 Topic prevalence by {name}"
         if has_docs and bool((firsts["n_docs"] < 2).any()):
             one = sorted(str(g) for g in firsts.index[firsts["n_docs"] < 2] if g in groups)
             if one:
-                note = (note + " " if note else "") + (
-                    f"No interval for {', '.join(one[:6])}{' …' if len(one) > 6 else ''}: one {resampled} each "
-                    "(its units are not independent draws).")
+                import textwrap
+
+                # under the title, inside the axes' width (a figure caption would run into the legend)
+                why = (f"No interval for {', '.join(one[:6])}{' …' if len(one) > 6 else ''}: one {resampled} each "
+                       "(its units are not independent draws).")
+                title += "\n" + "\n".join(textwrap.wrap(why, 52))
+        plot_ax.set_title(title, fontsize=10 if "\n" in title else None)
         if note:
             caption(fig, note)
         return finish(fig, path)
