@@ -12,7 +12,9 @@ Systems (all in one run):
 * ``ours, policy dict, HMM=on/off`` — ``Tokenizer(stopwords=None, keep=("number", "punct"))``;
   every token of ``.analyze(line)`` whose kind is not ``"space"`` is scored (``cut`` would drop
   punctuation and numbers);
-* ``ours, dictionary=False, HMM=on/off`` — the sanity check: must equal plain jieba span for span;
+* ``jieba lcut + guards, HMM=on/off`` — the same with the package's segmentation guards
+  (``data/segmentation_guards.txt``: 开创, 原创) added, as the package's own segmenters have them;
+* ``ours, dictionary=False, HMM=on/off`` — the sanity check: must equal jieba + guards span for span;
 * ``rjieba cut, HMM=on/off`` — only when ``rjieba`` (not a project dependency) can be imported, e.g.
   ``PYTHONPATH=/tmp/rjieba_only`` as described in ``bench_tokenize.py``.
 
@@ -154,13 +156,19 @@ def main() -> int:
     from corpusanalysis.text.tokenize import Tokenizer
 
     logging.getLogger("jieba").setLevel(logging.WARNING)
+    from corpusanalysis.text.tokenize import segmentation_guards
+
     jb = jieba.Tokenizer()
     jb.initialize()
+    guarded = jieba.Tokenizer()
+    guarded.initialize()
+    for word, freq in segmentation_guards():
+        guarded.add_word(word, freq)
 
-    def run_jieba(hmm: bool):
+    def run_jieba(hmm: bool, segmenter=jb):
         spans = []
         for line, b in zip(raw, bases):
-            spans.append(spans_from_offsets(line, offsets_from_words(line, jb.lcut(line, HMM=hmm)), b))
+            spans.append(spans_from_offsets(line, offsets_from_words(line, segmenter.lcut(line, HMM=hmm)), b))
         return spans, None
 
     def run_ours(dictionary, hmm: bool):
@@ -191,6 +199,8 @@ def main() -> int:
     systems = [
         ("jieba lcut, HMM on", lambda: run_jieba(True)),
         ("jieba lcut, HMM off", lambda: run_jieba(False)),
+        ("jieba lcut + guards, HMM on", lambda: run_jieba(True, guarded)),
+        ("jieba lcut + guards, HMM off", lambda: run_jieba(False, guarded)),
         ("ours, policy dict, HMM on", lambda: run_ours(None, True)),
         ("ours, policy dict, HMM off", lambda: run_ours(None, False)),
         ("ours, dictionary=False, HMM on", lambda: run_ours(False, True)),
@@ -218,7 +228,7 @@ def main() -> int:
     for name, _ in systems:
         r = results[name]
         ref = results["jieba lcut, HMM on" if "HMM on" in name else "jieba lcut, HMM off"]
-        delta = "" if name.startswith("jieba") else f"{(r['F1'] - ref['F1']) * 100:+.2f}"
+        delta = "" if name.startswith("jieba lcut,") else f"{(r['F1'] - ref['F1']) * 100:+.2f}"
         print(f"{name:<33} {r['P']:>6.4f} {r['R']:>6.4f} {r['F1']:>6.4f} {r['IV-R']:>6.4f} {r['OOV-R']:>6.4f} "
               f"{delta:>8} {r['secs']:>5.1f}")
     print("ΔF1 pts = F1 − F1 of plain jieba with the same HMM setting, × 100. secs: wall time, including "
@@ -227,11 +237,11 @@ def main() -> int:
     status = 0
     print()
     for hmm in ("on", "off"):
-        plain = outputs[f"jieba lcut, HMM {hmm}"][0]
+        plain = outputs[f"jieba lcut + guards, HMM {hmm}"][0]
         nodict = outputs[f"ours, dictionary=False, HMM {hmm}"][0]
         same = sum(a == b for a, b in zip(plain, nodict))
         ok = same == len(raw)
-        print(f"sanity, HMM {hmm}: dictionary=False equals plain jieba on {same}/{len(raw)} lines "
+        print(f"sanity, HMM {hmm}: dictionary=False equals jieba + guards on {same}/{len(raw)} lines "
               f"-> {'OK' if ok else 'MISMATCH'}")
         status |= 0 if ok else 1
         loss = (results[f"jieba lcut, HMM {hmm}"]["F1"] - results[f"ours, policy dict, HMM {hmm}"]["F1"]) * 100

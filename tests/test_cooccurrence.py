@@ -551,3 +551,33 @@ def test_cooccurrence_progress_bar_changes_nothing(docs, capsys):
     shown = cooccurrence(docs, window="sentence", min_count=1, progress=True)
     assert "cooccurrence" in capsys.readouterr().err
     pd.testing.assert_frame_equal(quiet, shown)
+
+
+# ----------------------------------------------------------------------------- split audit (issue 18)
+def test_split_audit_lists_key_terms_cut_out_of_a_longer_word():
+    import corpusanalysis as ca
+
+    corpus = pd.DataFrame({"text": ["坚持创新发展理念，展开创新活动，贯彻新发展理念，推动创新"]},
+                          index=pd.Index(["a"], name="doc_id"))
+    audit = ca.split_audit(ca.tokenize(corpus))
+    assert tuple(audit.columns) == ca.analysis.concordance.SPLIT_AUDIT_COLUMNS
+    rows = {(r.term, r.left, r.right): r for r in audit.itertuples()}
+    # 创新发展理念: the dictionary term 新发展理念 takes 新 from 创新 (a real false split)
+    assert rows[("新发展理念", "创", "，")].boundary_word == "创新"
+    assert rows[("新发展理念", "创", "，")].example == "坚持创【新发展理念】，展开创新活动，"
+    # 展开创新: a candidate that reads fine (展开 / 创新): the audit is for review, not a verdict
+    assert rows[("创新", "开", "活")].count == 1 and rows[("创新", "开", "活")].n_term == 2
+    assert ("新发展理念", "彻", "，") not in rows  # 贯彻新发展理念: no word across the boundary
+    with pytest.raises(ValueError, match=r"split_audit\(\) needs a tokenized corpus .* no 'tokens' column"):
+        ca.split_audit(corpus)
+
+
+def test_split_audit_on_the_work_reports_has_no_kaichuang_false_hits():
+    import corpusanalysis as ca
+
+    reports = ca.load_gov_reports()
+    recent = ca.tokenize(ca.clean(reports[reports["year"].isin([2004, 2009, 2013, 2017, 2023])]))
+    audit = ca.split_audit(recent, "创新")
+    assert not ((audit["left"] == "开") & (audit["boundary_word"] == "开创")).any()
+    text = "\n".join(recent["text"])
+    assert "开创新局面" in text  # the phrase is there; it is no longer counted as 创新

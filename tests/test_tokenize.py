@@ -379,3 +379,35 @@ def test_tokenize_refuses_to_replace_a_users_own_tokens_column():
     once = tokenize(frame.drop(columns="tokens"))
     once.attrs = {}
     assert tokenize(once)["tokens"].tolist() == once["tokens"].tolist()
+
+
+# --- false splits of key terms (issue 18) ---------------------------------------------------------------------
+@pytest.mark.parametrize("backend", ["rjieba", "jieba"])
+def test_segmentation_guards_stop_kaichuang_xin_jumian_false_splits(backend):
+    tok = Tokenizer(backend=backend)
+    # 开创新局面 was 开 / 创新 / 局面: a false 创新 (8 of 409 on the work reports)
+    assert "创新" not in tok.cut("我们要开创新局面，外交工作开创新局面，开创新的局面，原创新理论")
+    assert tok.cut("开创新局面") == ["开创", "新", "局面"]
+    # the ordinary uses stay as they were
+    assert tok.cut("召开创新大会，离开创新就没有发展，展开创新活动") == ["创新", "大会", "离开", "创新", "没有", "发展",
+                                                                   "展开", "创新", "活动"]
+    assert tok.cut("开创性工作，首创新药") == ["开创性", "工作", "首创", "新药"]
+
+
+def test_short_dictionary_forms_are_not_matched_across_a_word():
+    # the abbreviation 高企 (高新技术企业) matched inside 提高企业: 21 of the 28 高新技术企业 of the work reports
+    tok = Tokenizer()
+    assert tok.cut("提高企业经济效益") == ["提高", "企业", "经济效益"]
+    assert tok.cut("培育高企30家") == ["培育", "高新技术企业", "家"]
+    assert "技术改造" not in tok.cut("推进科技改革") and "技术改造" in tok.cut("推进技改项目")
+    assert tok.cut("包容错误") == ["包容", "错误"] and "容错" in tok.cut("允许容错")
+
+
+def test_guards_are_part_of_the_settings_key(monkeypatch):
+    import importlib
+
+    tk = importlib.import_module("corpusanalysis.text.tokenize")
+
+    before = Tokenizer().settings_key
+    monkeypatch.setattr(tk, "segmentation_guards", lambda: (("开创", 9000),))
+    assert Tokenizer().settings_key != before

@@ -6,7 +6,7 @@ statistic).  Imports only from :mod:`corpusanalysis.features`, :mod:`corpusanaly
 :mod:`corpusanalysis.io`.
 """
 
-from .concordance import kwic, term_positions
+from .concordance import kwic, split_audit, term_positions
 from .cooccurrence import associates, cooccurrence, cooccurrence_network, export_network
 from .discover import discover_terms
 from .effects import effect_curve, effects
@@ -61,6 +61,7 @@ __all__ = [
     "period_groups",
     "period_labels",
     "select_k",
+    "split_audit",
     "suggest_terms",
     "term_associates",
     "term_concordance",

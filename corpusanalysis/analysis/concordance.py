@@ -16,7 +16,7 @@ from ..errors import EmptyResultError
 from ..text.dictionary import DictionarySpec, resolve_dictionary
 from ..text.matcher import trie_regex
 
-__all__ = ["POSITION_COLUMNS", "forms_of", "kwic", "line_context", "term_positions"]
+__all__ = ["POSITION_COLUMNS", "SPLIT_AUDIT_COLUMNS", "forms_of", "kwic", "line_context", "split_audit", "term_positions"]
 
 
 def forms_of(pattern: str, dictionary: DictionarySpec) -> list[str]:
@@ -265,4 +265,93 @@ def term_positions(corpus: pd.DataFrame, terms: str | Iterable[str]) -> pd.DataF
     for col in ("position", "start"):
         out[col] = out[col].astype("int64")
     out.attrs = {"documents": dict(sorted(offset.items())), "terms": wanted}
+    return out
+
+
+#: Columns of :func:`split_audit`.
+SPLIT_AUDIT_COLUMNS = ("term", "left", "right", "boundary_word", "count", "n_term", "share", "example")
+
+
+def split_audit(corpus: pd.DataFrame, terms: str | Iterable[str] | None = None, *, context_chars: int = 8,
+                dictionary: DictionarySpec = None) -> pd.DataFrame:
+    """Occurrences of key terms that may be cut out of a longer word: candidates of false splits, to review.
+
+    A token ``t`` at ``text[start:end]`` is a candidate when the character before it forms a frequent
+    two-character word with its first character (开 + 创新 → 开创, as in 开创新局面) or its last
+    character with the character after it (``data/boundary_words.txt``, the same list the dictionary
+    matcher uses for short forms).  Many candidates are fine (推进 / 创新); a pattern that repeats is
+    worth a look: add a segmentation guard or a dictionary form.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A tokenized corpus or units (``text``, ``tokens``, ``token_spans``).
+    terms : str or iterable of str, optional
+        The tokens to audit; default every term of the dictionary plus 创新.
+    context_chars : int, default 8
+        Characters of context in ``example`` on each side.
+    dictionary : optional
+        The dictionary whose terms are audited by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``term, left, right, boundary_word, count, n_term, share, example``: one row per term and
+        neighbouring characters (``left`` + term + ``right`` as in the text), ``count`` occurrences of the
+        pattern, ``n_term`` occurrences of the term, ``share`` = count / n_term, one ``example`` context.
+        Sorted by count descending, then term, left, right.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corpusanalysis import split_audit, tokenize
+    >>> corpus = pd.DataFrame({"text": ["开创新时代，展开创新活动，推动创新"]}, index=pd.Index(["a"], name="doc_id"))
+    >>> split_audit(tokenize(corpus), "创新")[["term", "left", "right", "boundary_word", "count", "n_term"]]
+      term left right boundary_word  count  n_term
+    0   创新    开     活           开创      1       2
+
+    开创新时代 is cut 开创 / 新 / 时代 (a segmentation guard), so it has no 创新; 展开创新 is a candidate
+    that is fine on reading (展开 / 创新).
+    """
+    from ..text.matcher import boundary_words
+
+    for col in ("text", "tokens", "token_spans"):
+        if col not in corpus.columns:
+            raise ValueError(f"split_audit() needs a tokenized corpus with text and token offsets; no {col!r} column "
+                             "(run tokenize(clean(corpus)) first).")
+    if terms is None:
+        d = resolve_dictionary(dictionary)
+        wanted = set(d.terms["term"].astype(str)) if d is not None else set()
+        wanted.add("创新")
+    else:
+        wanted = {terms} if isinstance(terms, str) else {str(t) for t in terms}
+    words = boundary_words()
+    found: dict[tuple[str, str, str, str], list] = {}
+    n_term: dict[str, int] = {}
+    for text, toks, spans in zip(corpus["text"], corpus["tokens"], corpus["token_spans"]):
+        if not isinstance(text, str):
+            continue
+        for tok, (s, e) in zip(toks, spans):
+            if tok not in wanted:
+                continue
+            n_term[tok] = n_term.get(tok, 0) + 1
+            left, right = text[s - 1] if s > 0 else "", text[e] if e < len(text) else ""
+            word = left + text[s] if left and left + text[s] in words else (
+                text[e - 1] + right if right and text[e - 1] + right in words else "")
+            if not word:
+                continue
+            key = (tok, left, right, word)
+            if key not in found:
+                lo, hi = line_context(text, s, e, context_chars)
+                found[key] = [0, f"{text[lo:s]}【{text[s:e]}】{text[e:hi]}"]
+            found[key][0] += 1
+    rows = [(t, lft, rgt, w, c, n_term[t], c / n_term[t], ex) for (t, lft, rgt, w), (c, ex) in found.items()]
+    out = pd.DataFrame(rows, columns=list(SPLIT_AUDIT_COLUMNS))
+    out = out.sort_values(["count", "term", "left", "right"], ascending=[False, True, True, True],
+                          kind="stable").reset_index(drop=True)
+    for col in ("term", "left", "right", "boundary_word", "example"):
+        out[col] = pd.array(out[col].astype(str), dtype="string")
+    out["count"] = out["count"].astype("int64")
+    out["n_term"] = out["n_term"].astype("int64")
+    out["share"] = out["share"].astype(float)
     return out

@@ -47,7 +47,7 @@ import pandas as pd
 from .._checks import is_int, is_real, renamed
 from ..features import DocTermMatrix, check_dtm
 from ..text.dictionary import DictionarySpec, resolve_dictionary
-from ..text.matcher import Matcher, trie_regex
+from ..text.matcher import Matcher, _straddles, boundary_words, trie_regex
 from ..text.tokenize import Tokenizer, check_tokenized
 
 __all__ = ["GENERAL", "assign_themes", "theme_term_rates"]
@@ -407,7 +407,8 @@ def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *
     longest form at that position).  Every occurrence that did not become a token of the term is
     explained: ``inside <term>`` (it lies inside a longer dictionary match), ``overlaps <term>``
     (an earlier, leftmost match took some of its characters), ``latin word boundary`` (a Latin
-    form inside a longer Latin word), or ``tokens differ`` (something else — the target is zero).
+    form inside a longer Latin word), ``across a word`` (a form of one or two Han characters sharing
+    a character with a frequent word around it, as 高企 in 提高企业), or ``tokens differ`` (something else — the target is zero).
 
     Parameters
     ----------
@@ -487,6 +488,8 @@ def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *
                 else:
                     if cand[0].isascii() or cand[-1].isascii():
                         why = "latin word boundary"
+                if why == "tokens differ" and _straddles(text, cand, s, s + k, boundary_words()):
+                    why = "across a word"
                 reasons.setdefault(term, {})
                 reasons[term][why] = reasons[term].get(why, 0) + 1
         for doc_term in doc_terms:

@@ -4,14 +4,18 @@ Every surface form of every dictionary term is compiled into one Aho–Corasick 
 (``ahocorasick_rs``); :class:`Matcher` takes, left to right, the longest form that starts at each
 position, so a term is never split and a longer term wins over the shorter terms inside it.  A form
 made of Latin letters or digits only matches as a whole ASCII word ("AI" does not match inside
-"MAIL").  :func:`trie_regex` builds the same set of forms as one trie-shaped regular expression, for
+"MAIL"), and a Han form of one or two characters (an abbreviation such as 高企 or 技改) is not matched
+across a frequent two-character word (``data/boundary_words.txt``): 高企 is not found in 提高企业, 技改
+not in 科技改革.  :func:`trie_regex` builds the same set of forms as one trie-shaped regular expression, for
 the searches that need lookaround (every start position of every form, in the dictionary audit).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
+from importlib import resources
 from typing import Any
 
 import ahocorasick_rs
@@ -48,6 +52,28 @@ def _latin_bad(text: str, form: str, s: int, e: int) -> bool:
     return left or right
 
 
+#: Han forms up to this many characters must not straddle a boundary word (see the module docstring).
+SHORT_FORM = 2
+
+
+@functools.lru_cache(maxsize=1)
+def boundary_words() -> frozenset[str]:
+    """The two-character words a short Han form is not matched across (``data/boundary_words.txt``)."""
+    text = (resources.files("corpusanalysis") / "data" / "boundary_words.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _straddles(text: str, form: str, s: int, e: int, words: frozenset[str]) -> bool:
+    """True when a short Han form shares its first or last character with a boundary word of the text."""
+    if len(form) > SHORT_FORM or not _han(form[0]):
+        return False
+    return (s > 0 and text[s - 1] + form[0] in words) or (e < len(text) and form[-1] + text[e] in words)
+
+
 class Matcher:
     """Leftmost-longest matching of dictionary forms, with ASCII word boundaries for Latin forms.
 
@@ -63,9 +89,12 @@ class Matcher:
     >>> m = Matcher(pd.DataFrame({"form": ["新质生产力", "生产力", "AI"], "term": ["新质生产力", "生产力", "AI"]}))
     >>> m.matches("发展新质生产力和AI，不是MAIL")
     [(2, 7, '新质生产力'), (8, 10, 'AI')]
+    >>> Matcher(pd.DataFrame({"form": ["高企"], "term": ["高新技术企业"]})).matches("培育高企30家，提高企业效益")
+    [(2, 4, '高新技术企业')]
     """
 
     def __init__(self, forms: pd.DataFrame) -> None:
+        self._boundary = boundary_words()
         self.form_to_term: dict[str, str] = dict(zip(forms["form"], forms["term"]))
         self._forms = list(self.form_to_term)
         self._terms = [self.form_to_term[f] for f in self._forms]
@@ -96,12 +125,12 @@ class Matcher:
         while i < len(found):
             k, s, e = found[i]
             form = self._forms[k]
-            if not _latin_bad(text, form, s, e):
+            if not self._bad(text, form, s, e):
                 out.append((s, e, self._terms[k]))
                 i += 1
                 continue
-            # rare: a Latin/digit form inside a longer Latin word; the matches after it were found assuming it
-            # consumed [s, e), so scan again from where the scan goes on
+            # rare: a Latin/digit form inside a longer Latin word, or a short Han form across a boundary word; the
+            # matches after it were found assuming it consumed [s, e), so scan again from where the scan goes on
             shorter = self._shorter_at(text, s, e)
             if shorter is not None:
                 end, short = shorter
@@ -111,9 +140,12 @@ class Matcher:
                 found, i = self._find(text, s + 1), 0
         return out
 
+    def _bad(self, text: str, form: str, s: int, e: int) -> bool:
+        return _latin_bad(text, form, s, e) or _straddles(text, form, s, e, self._boundary)
+
     def _shorter_at(self, text: str, s: int, e: int) -> tuple[int, str] | None:
         for end in range(e - 1, s, -1):
             form = text[s:end]
-            if form in self.form_to_term and not _latin_bad(text, form, s, end):
+            if form in self.form_to_term and not self._bad(text, form, s, end):
                 return end, form
         return None

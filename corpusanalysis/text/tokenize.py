@@ -168,13 +168,34 @@ def _quiet_jieba() -> Iterator[None]:
 
 
 @functools.lru_cache(maxsize=1)
+def segmentation_guards() -> tuple[tuple[str, int], ...]:
+    """``(word, frequency)`` pairs added to the private segmenters (``data/segmentation_guards.txt``).
+
+    Examples
+    --------
+    >>> ("开创", 8000) in segmentation_guards()
+    True
+    """
+    text = (resources.files("corpusanalysis") / "data" / "segmentation_guards.txt").read_text(encoding="utf-8")
+    pairs = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            word, freq = line.split()
+            pairs.append((word, int(freq)))
+    return tuple(pairs)
+
+
+@functools.lru_cache(maxsize=1)
 def _jieba_tokenizer() -> Any:
-    """One private, initialized jieba tokenizer per process (never ``jieba.dt``)."""
+    """One private, initialized jieba tokenizer per process (never ``jieba.dt``), with the segmentation guards."""
     import jieba
 
     tok = jieba.Tokenizer()
     with _quiet_jieba():
         tok.initialize()
+        for word, freq in segmentation_guards():
+            tok.add_word(word, freq)
     return tok
 
 
@@ -187,7 +208,10 @@ def _rjieba_tokenizer() -> Any:
             "backend='rjieba' needs the rjieba package, a dependency of corpusanalysis: reinstall the environment "
             "(make figures), or pass backend='jieba'."
         ) from None
-    return rjieba.Jieba()
+    tok = rjieba.Jieba()
+    for word, freq in segmentation_guards():
+        tok.add_word(word, freq, None)
+    return tok
 
 
 def _rjieba_version() -> str:
@@ -339,7 +363,8 @@ class Tokenizer:
             "canonical": bool(self.canonical),
             "jieba": jieba.__version__,
             "backend": self.backend_ if self.backend_ == "jieba" else f"rjieba {_rjieba_version()}",
-            "format": 2,  # 2: numeric ranges (2020-2022) are numbers
+            "format": 3,  # 2: numeric ranges (2020-2022) are numbers; 3: segmentation guards, boundary words
+            "guards": digest(list(segmentation_guards())),
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
