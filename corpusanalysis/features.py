@@ -452,7 +452,7 @@ def doc_term_matrix(frame: pd.DataFrame, *, min_df: DfLimit = 1, max_df: DfLimit
     >>> from corpusanalysis import doc_term_matrix
     >>> dtm = doc_term_matrix(tokenize(clean(load_seeds())), min_df=2)
     >>> dtm
-    DocTermMatrix(5 document rows × ... terms, ... counts, 6,086 tokens)
+    DocTermMatrix(5 document rows × ... terms, ... counts, 6,085 tokens)
     >>> dtm.rows.loc["002_105d27af3b6cb7bc", "genre"], int(dtm.rows.loc["002_105d27af3b6cb7bc", "n_tokens"])
     ('党课', 1493)
     """

@@ -48,7 +48,7 @@ def test_report_on_seeds_subprocess(root, tmp_path):
     assert (out / "network" / "cooccurrence.gexf").is_file()
     docs = pd.read_parquet(out / "tables" / "documents.parquet")
     assert docs.loc["002_105d27af3b6cb7bc", "theme"] == "新质生产力"
-    assert int(docs["n_tokens"].sum()) == 6086
+    assert int(docs["n_tokens"].sum()) == 6085
 
 
 def test_main_clean_tokenize_small(small, tmp_path, capsys):

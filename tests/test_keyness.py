@@ -49,8 +49,8 @@ def test_statistics_equal_scipy_chi2_contingency(dunits, measure, kwargs):
     table = keyness(dunits, ("theme", "新质生产力"), measure=measure, min_count=1, correction=None)
     info = _info(table)
     assert info == {"n_rows_target": 26, "n_rows_reference": 105, "tokens_target": 1485,
-                    "tokens_reference": 4601, "n_tested": 2079}
-    assert len(table) == 2079  # many terms: every term of the vocabulary
+                    "tokens_reference": 4600, "n_tested": 2077}
+    assert len(table) == 2077  # many terms: every term of the vocabulary
     for (stat, p), tab in zip(table[["stat", "p"]].itertuples(index=False), _tables(table, info)):
         ref = stats.chi2_contingency(tab, **kwargs)
         assert abs(stat) == pytest.approx(ref.statistic, rel=1e-9, abs=1e-9)
@@ -62,9 +62,9 @@ def test_g2_exact_reference_values_documents(ddocs):
     top = table.iloc[0]
     assert top["term"] == "新质生产力"
     assert (top["count_target"], top["count_reference"], top["n_rows_target"], top["n_rows_reference"]) == (38, 0, 1, 0)
-    assert top["stat"] == pytest.approx(107.533199, abs=1e-6)
+    assert top["stat"] == pytest.approx(107.520671, abs=1e-6)
     assert top["freq_target"] == pytest.approx(38 / 1493 * 10_000)
-    assert top["log_ratio"] == pytest.approx(np.log2((38 / 1493) / (0.5 / 4593)), rel=1e-12)
+    assert top["log_ratio"] == pytest.approx(np.log2((38 / 1493) / (0.5 / 4592)), rel=1e-12)
     assert table["term"].head(3).tolist() == ["新质生产力", "要素", "前沿技术"]
     assert list(table.columns) == list(KEYNESS_COLUMNS)
     assert _info(table)["n_tested"] == len(table) == 283

@@ -14,7 +14,7 @@ import pandas as pd
 from .._checks import is_int, renamed
 from ..errors import EmptyResultError
 from ..text.dictionary import DictionarySpec, resolve_dictionary
-from ..text.matcher import trie_regex
+from ..text.matcher import boundary_words, trie_regex
 
 __all__ = ["POSITION_COLUMNS", "SPLIT_AUDIT_COLUMNS", "forms_of", "kwic", "line_context", "split_audit", "term_positions"]
 
@@ -313,8 +313,6 @@ def split_audit(corpus: pd.DataFrame, terms: str | Iterable[str] | None = None, 
     开创新时代 is cut 开创 / 新 / 时代 (a segmentation guard), so it has no 创新; 展开创新 is a candidate
     that is fine on reading (展开 / 创新).
     """
-    from ..text.matcher import boundary_words
-
     for col in ("text", "tokens", "token_spans"):
         if col not in corpus.columns:
             raise ValueError(f"split_audit() needs a tokenized corpus with text and token offsets; no {col!r} column "

@@ -47,7 +47,7 @@ import pandas as pd
 from .._checks import is_int, is_real, renamed
 from ..features import DocTermMatrix, check_dtm
 from ..text.dictionary import DictionarySpec, resolve_dictionary
-from ..text.matcher import Matcher, _straddles, boundary_words, trie_regex
+from ..text.matcher import Matcher, boundary_words, straddles, trie_regex
 from ..text.tokenize import Tokenizer, check_tokenized
 
 __all__ = ["GENERAL", "assign_themes", "theme_term_rates"]
@@ -357,7 +357,7 @@ def theme_term_rates(dtm: DocTermMatrix, *, by: str | None = "theme", dictionary
     16     创新型县      0      1130    0.00
     17     容错纠错      0      1461    0.00
     18    新质生产力     38      1493  254.52
-    19  general      0      2002    0.00
+    19  general      0      2001    0.00
     """
     check_dtm(dtm, "theme_term_rates()")
     if not is_int(n) or n < 1:
@@ -488,7 +488,7 @@ def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *
                 else:
                     if cand[0].isascii() or cand[-1].isascii():
                         why = "latin word boundary"
-                if why == "tokens differ" and _straddles(text, cand, s, s + k, boundary_words()):
+                if why == "tokens differ" and straddles(text, cand, s, s + k, boundary_words()):
                     why = "across a word"
                 reasons.setdefault(term, {})
                 reasons[term][why] = reasons[term].get(why, 0) + 1

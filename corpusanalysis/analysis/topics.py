@@ -163,8 +163,9 @@ class TopicModel:
         Terms never used in labels (they stay in the model, in :func:`topic_terms` and in every
         count): by default the bundled function words (要, 将, 年, 工作 …; see
         ``load_stopwords("function")``), which rank high in many topics and say nothing about any.
-        ``None`` labels with whatever ranks highest.  A topic whose label terms would all be
-        excluded falls back to them.
+        Single Latin letters (formula residue: x, i, M) are left out with any list.  ``None`` labels
+        with whatever ranks highest.  A topic whose label terms would all be excluded falls back to
+        them.
     progress : bool, default False
         Show a tqdm bar while fitting: gensim passes, or tomotopy Gibbs sweeps (tomotopy trains in
         one call, so the bar moves at its end and over the averaged samples; splitting the call would
@@ -393,7 +394,9 @@ class TopicModel:
         rel = _lda.relevance(phi, self.term_counts_.to_numpy(dtype=np.float64), float(self.relevance_lambda))
         excluded = load_stopwords(self.label_exclude) if self.label_exclude is not None else frozenset()
         # excluded terms rank after every other term (so a topic of nothing else still gets a label)
-        last = np.fromiter((t in excluded for t in vocab), dtype=bool, count=len(vocab))
+        # (with a list, single Latin letters too: formula residue such as x, i, M in papers, as in the networks)
+        last = np.fromiter((t in excluded or (bool(excluded) and len(t) == 1 and t.isascii() and t.isalpha())
+                            for t in vocab), dtype=bool, count=len(vocab))
         top = _lda.top_indices(rel, vocab, int(self.label_terms), last=last)
         self.labels_ = tuple(f"T{i + 1} " + "·".join(vocab[top[i]]) for i in range(k))
         self._gamma = gamma                # rows with terms × topics: variational Dirichlet parameters (γ-analogue)

@@ -21,7 +21,7 @@ from typing import Any
 import ahocorasick_rs
 import pandas as pd
 
-__all__ = ["Matcher", "trie_regex"]
+__all__ = ["Matcher", "boundary_words", "straddles", "trie_regex"]
 
 
 # ----------------------------------------------------------------------------- the matcher
@@ -67,11 +67,23 @@ def _han(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
-def _straddles(text: str, form: str, s: int, e: int, words: frozenset[str]) -> bool:
-    """True when a short Han form shares its first or last character with a boundary word of the text."""
+def straddles(text: str, form: str, s: int, e: int, words: frozenset[str] | None = None) -> bool:
+    """True when a short Han form at ``text[s:e]`` shares its first or last character with a boundary word.
+
+    The character next to the form only counts when it is not itself taken by a word on its other side:
+    提高企业 refuses 高企 (提高), 提升高企 does not (升 belongs to 提升).
+
+    Examples
+    --------
+    >>> straddles("着力提高企业", "高企", 3, 5), straddles("有效提升高企创新", "高企", 4, 6)
+    (True, False)
+    """
     if len(form) > SHORT_FORM or not _han(form[0]):
         return False
-    return (s > 0 and text[s - 1] + form[0] in words) or (e < len(text) and form[-1] + text[e] in words)
+    words = boundary_words() if words is None else words
+    left = s > 0 and text[s - 1] + form[0] in words and not (s > 1 and text[s - 2:s] in words)
+    right = e < len(text) and form[-1] + text[e] in words and not (e + 1 < len(text) and text[e:e + 2] in words)
+    return bool(left or right)
 
 
 class Matcher:
@@ -141,7 +153,7 @@ class Matcher:
         return out
 
     def _bad(self, text: str, form: str, s: int, e: int) -> bool:
-        return _latin_bad(text, form, s, e) or _straddles(text, form, s, e, self._boundary)
+        return _latin_bad(text, form, s, e) or straddles(text, form, s, e, self._boundary)
 
     def _shorter_at(self, text: str, s: int, e: int) -> tuple[int, str] | None:
         for end in range(e - 1, s, -1):
