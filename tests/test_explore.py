@@ -276,7 +276,7 @@ def test_explorer_builds_on_a_cleaned_corpus_and_follows_the_term_box(cleaned, t
     assert isinstance(ex.term_box, w.Combobox)
     assert "新质生产力" in ex.term_box.options and "容错纠错" in ex.term_box.options
     assert ex.term_box.options[0] == "科技创新"  # the most frequent dictionary term first
-    assert ex.summary.value == "<b>新质生产力: 38 occurrence(s) in 1 of 5 document(s), 62.44 per 10,000 tokens " \
+    assert ex.summary.value == "<b>新质生产力: 38 occurrence(s) in 1 of 5 document(s), 62.45 per 10,000 tokens " \
                                "(whole corpus)</b>"
     assert ex.kwic.value.count("<mark>") == 38
     assert "254.52" in ex.frequency.value and "002_105d27af3b6cb7bc" in ex.frequency.value
