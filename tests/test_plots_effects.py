@@ -15,7 +15,7 @@ from corpusanalysis.viz.effects import MAX_EFFECT_PANELS
 def test_term_positions_on_the_seeds_match_the_tokens(docs):
     table = ca.term_positions(docs, ["新质生产力", "创新型县"])
     assert tuple(table.columns) == POSITION_COLUMNS
-    for doc_id, toks, spans, text in zip(docs.index, docs["tokens"], docs["token_spans"], docs["text"]):
+    for doc_id, toks, text in zip(docs.index, docs["tokens"], docs["text"]):
         mine = table[(table["doc_id"] == doc_id) & (table["term"] == "新质生产力")]
         assert mine["position"].tolist() == [i for i, t in enumerate(toks) if t == "新质生产力"]
         assert (mine["n_tokens"] == len(toks)).all()

@@ -16,7 +16,8 @@ from ..errors import EmptyResultError
 from ..text.dictionary import DictionarySpec, resolve_dictionary
 from ..text.matcher import boundary_words, trie_regex
 
-__all__ = ["POSITION_COLUMNS", "SPLIT_AUDIT_COLUMNS", "forms_of", "kwic", "line_context", "split_audit", "term_positions"]
+__all__ = ["POSITION_COLUMNS", "SPLIT_AUDIT_COLUMNS", "forms_of", "kwic", "line_context", "split_audit",
+           "term_positions"]
 
 
 def forms_of(pattern: str, dictionary: DictionarySpec) -> list[str]:

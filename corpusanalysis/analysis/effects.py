@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from .._checks import check_int, check_seed, is_real
 from .topics import TopicModel
@@ -306,8 +307,6 @@ def effects(data: TopicModel | pd.DataFrame, formula: str, *, terms: TermSpec | 
     alpha = (1.0 - ci) / 2.0
     se = fit.boot.std(axis=0, ddof=1)
     low, high = np.quantile(fit.boot, [alpha, 1.0 - alpha], axis=0)
-    from scipy import stats
-
     with np.errstate(divide="ignore", invalid="ignore"):
         p = 2.0 * stats.norm.sf(np.abs(fit.beta / se))
     records = []

@@ -101,7 +101,7 @@ LOG_RATIO_ZERO = 0.5
 
 
 # ----------------------------------------------------------------------------- statistics
-def _expected(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int
+def _expected(a: np.ndarray, b: np.ndarray, n_t: Any, n_r: int
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Expected counts of the four cells (a, b, c, d) under independence."""
     n = n_t + n_r
@@ -110,7 +110,7 @@ def _expected(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int
     return row1 * n_t / n, row1 * n_r / n, row2 * n_t / n, row2 * n_r / n
 
 
-def _g2(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
+def _g2(a: np.ndarray, b: np.ndarray, n_t: Any, n_r: int) -> np.ndarray:
     observed = (a, b, n_t - a, n_r - b)
     total = np.zeros_like(a, dtype=np.float64)
     for o, e in zip(observed, _expected(a, b, n_t, n_r)):
@@ -121,7 +121,7 @@ def _g2(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
     return 2.0 * total
 
 
-def _chi2(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int, *, yates: bool) -> np.ndarray:
+def _chi2(a: np.ndarray, b: np.ndarray, n_t: Any, n_r: int, *, yates: bool) -> np.ndarray:
     observed = (a, b, n_t - a, n_r - b)
     total = np.zeros_like(a, dtype=np.float64)
     for o, e in zip(observed, _expected(a, b, n_t, n_r)):
@@ -132,7 +132,7 @@ def _chi2(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int, *, yates: bool) -> n
     return total
 
 
-def _log_ratio(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
+def _log_ratio(a: np.ndarray, b: np.ndarray, n_t: Any, n_r: int) -> np.ndarray:
     observed = np.sign(np.asarray(a, dtype=np.float64) * n_r - np.asarray(b, dtype=np.float64) * n_t)
     a = np.where(a == 0, LOG_RATIO_ZERO, a).astype(np.float64)
     b = np.where(b == 0, LOG_RATIO_ZERO, b).astype(np.float64)
@@ -141,7 +141,7 @@ def _log_ratio(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
     return np.where(np.sign(ratio) == observed, ratio, 0.0)
 
 
-def _pmi(a: np.ndarray, b: np.ndarray, n_t: int, n_r: int) -> np.ndarray:
+def _pmi(a: np.ndarray, b: np.ndarray, n_t: Any, n_r: int) -> np.ndarray:
     n = n_t + n_r
     with np.errstate(divide="ignore"):
         return np.log2(a * n / ((a + b) * n_t))
@@ -207,22 +207,8 @@ def _one_comparison(dtm: DocTermMatrix, target_mask: np.ndarray, reference_mask:
     tested = np.flatnonzero((a + b) >= min_count)
     a, b, docs_t, docs_r = a[tested], b[tested], docs_t[tested], docs_r[tested]
     af, bf = a.astype(np.float64), b.astype(np.float64)
-    sign = np.sign(af * n_r - bf * n_t)
-    g2 = _g2(af, bf, n_t, n_r)
-    if measure == "chi2":
-        test = _chi2(af, bf, n_t, n_r, yates=False)
-    elif measure == "chi2_yates":
-        test = _chi2(af, bf, n_t, n_r, yates=True)
-    else:
-        test = g2
-    p = stats.chi2.sf(test, df=1)
+    stat, p = _test(a, b, n_t, n_r, measure)
     log_ratio = _log_ratio(a, b, n_t, n_r)
-    if measure == "pmi":
-        stat = _pmi(af, bf, n_t, n_r)
-    elif measure == "log_ratio":
-        stat = log_ratio
-    else:
-        stat = sign * test
     dispersion = _document_dispersion(dtm, target_mask, tested, a, n_t, n_r, b, measure=measure,
                                       correction=correction)
     out = pd.DataFrame({
@@ -256,7 +242,8 @@ def _document_ids(dtm: DocTermMatrix) -> np.ndarray:
 
 
 def _test(a: np.ndarray, b: np.ndarray, n_t: np.ndarray | int, n_r: int, measure: Measure) -> np.ndarray:
-    """The signed statistic and the p-value of ``measure`` (vectorised; ``n_t`` may vary by term)."""
+    """The signed statistic and the p-value of ``measure`` (vectorised; ``n_t`` may vary by term: the
+    leave-one-document-out check).  The effect-size measures carry the p-value of G²."""
     af, bf = a.astype(np.float64), b.astype(np.float64)
     if measure == "chi2":
         test = _chi2(af, bf, n_t, n_r, yates=False)
@@ -322,7 +309,7 @@ def _document_dispersion(dtm: DocTermMatrix, target_mask: np.ndarray, tested: np
     return {
         "n_docs_target": n_docs_term,
         "dp_target": np.where(used, np.clip(dp, 0.0, 1.0), np.nan) if n_docs > 1 else np.where(used, 0.0, np.nan),
-        "top_doc": pd.array(np.where(used, docs[top].astype(object), None), dtype="string"),
+        "top_doc": pd.array([str(d) if u else None for d, u in zip(docs[top], used)], dtype="string"),
         "top_doc_share": top_share,
         "stat_without_top": stat_loo,
         "p_adj_without_top": p_adj_loo,

@@ -408,7 +408,8 @@ def dictionary_audit(corpus: pd.DataFrame, tokens: pd.DataFrame | None = None, *
     explained: ``inside <term>`` (it lies inside a longer dictionary match), ``overlaps <term>``
     (an earlier, leftmost match took some of its characters), ``latin word boundary`` (a Latin
     form inside a longer Latin word), ``across a word`` (a form of one or two Han characters sharing
-    a character with a frequent word around it, as 高企 in 提高企业), or ``tokens differ`` (something else — the target is zero).
+    a character with a frequent word around it, as 高企 in 提高企业), or ``tokens differ`` (something
+    else — the target is zero).
 
     Parameters
     ----------

@@ -162,7 +162,8 @@ def plot_effects(curve: pd.DataFrame, *, path: str | os.PathLike[str] | None = N
             else:
                 x = np.arange(len(rows))
                 est = rows["estimate"].to_numpy(dtype=float)
-                err = np.vstack([est - rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float) - est])
+                err = np.vstack([est - rows["ci_low"].to_numpy(dtype=float),
+                                 rows["ci_high"].to_numpy(dtype=float) - est])
                 ax.errorbar(x, est, yerr=err, fmt="o", color="C0", capsize=3)
                 ax.set_xticks(x, rows["value"].astype(str).tolist(), rotation=30 if len(rows) > 4 else 0)
             ax.set_title(name if len(name) <= 28 else name[:27] + "…", fontsize=9)
