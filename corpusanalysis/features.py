@@ -801,6 +801,22 @@ def count_tokens(token_lists: Sequence[Sequence[str]]) -> TermCounts:
     >>> vocab, m.toarray().tolist()
     (('创新', '容错纠错', '科技'), [[2, 0, 1], [0, 1, 0]])
     """
+    matrix, vocab, _ = count_tokens_with_codes(token_lists)
+    return matrix, vocab
+
+
+def count_tokens_with_codes(token_lists: Sequence[Sequence[str]]) -> tuple[sp.csr_matrix, tuple[str, ...], np.ndarray]:
+    """:func:`count_tokens`, and the column of every token (all sequences one after the other).
+
+    ``vocabulary[codes]`` gives the tokens back: a compact form of the token lists (one ``int`` per token,
+    each distinct string once), which the pipeline's cache stores.
+
+    Examples
+    --------
+    >>> m, vocab, codes = count_tokens_with_codes([("创新", "科技", "创新"), ("容错纠错",)])
+    >>> [vocab[c] for c in codes.tolist()]
+    ['创新', '科技', '创新', '容错纠错']
+    """
     token_lists = token_lists if isinstance(token_lists, list) else list(token_lists)
     lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
     vocab, cols = _sorted_codes(list(itertools.chain.from_iterable(token_lists)))
@@ -811,7 +827,7 @@ def count_tokens(token_lists: Sequence[Sequence[str]]) -> TermCounts:
     matrix.sum_duplicates()
     matrix.indices = matrix.indices.astype(np.int64, copy=False)
     matrix.indptr = matrix.indptr.astype(np.int64, copy=False)
-    return matrix, tuple(vocab)
+    return matrix, tuple(vocab), cols
 
 
 def merge_counts(parts: Iterable[tuple[sp.spmatrix, Sequence[str]]]) -> TermCounts:

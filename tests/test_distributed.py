@@ -126,3 +126,29 @@ def test_cached_chunks_are_read_without_starting_workers(root, tmp_path, monkeyp
     pd.testing.assert_frame_equal(more.docs, plain.docs)
     assert (more.dtm.matrix != plain.dtm.matrix).nnz == 0 and more.dtm.vocabulary == plain.dtm.vocabulary
     pd.testing.assert_frame_equal(more.cleaning, plain.cleaning)
+
+
+def test_cached_tokens_are_stored_as_vocabulary_columns(root, tmp_path):
+    # issue 15: the tokens go to the cache as int32 columns of the chunk's vocabulary (one string per distinct
+    # token when read back), not as a Parquet list of strings; an entry whose codes do not fit is recomputed
+    from corpusanalysis._cache import ContentCache
+
+    first = run_pipeline(root / "seeds", audit=False, chunk_chars=8_000, cache=tmp_path / "c")
+    store = ContentCache(tmp_path / "c")
+    names = [p.name[:-len("-counts.npz")] for p in sorted((tmp_path / "c").glob("chunk-*-counts.npz"))]
+    assert len(names) == first.stats["chunks"] >= 2
+    for name in names:
+        assert "tokens" not in store.read(f"{name}-docs").columns
+        arrays = store.read_arrays(f"{name}-counts")
+        assert arrays["tokens"].dtype == np.int32
+    vocab_words = [store.read_arrays(f"{n}-counts") for n in names]
+    assert sum(len(a["tokens"]) for a in vocab_words) == int(first.docs["n_tokens"].sum())
+    again = run_pipeline(root / "seeds", audit=False, chunk_chars=8_000, cache=tmp_path / "c")
+    assert again.stats["cached_chunks"] == again.stats["chunks"]
+    assert again.docs["tokens"].tolist() == first.docs["tokens"].tolist()
+    # a sealed entry with one code too few (not one this version writes) is not trusted
+    arrays = store.read_arrays(f"{names[0]}-counts")
+    store.write_arrays(f"{names[0]}-counts", {**arrays, "tokens": arrays["tokens"][:-1]})
+    third = run_pipeline(root / "seeds", audit=False, chunk_chars=8_000, cache=tmp_path / "c")
+    assert third.stats["cached_chunks"] == third.stats["chunks"] - 1
+    assert third.docs["tokens"].tolist() == first.docs["tokens"].tolist()

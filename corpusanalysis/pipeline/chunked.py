@@ -46,7 +46,7 @@ from ..features import (
     NON_METADATA_COLUMNS,
     DocTermMatrix,
     compact_counts,
-    count_tokens,
+    count_tokens_with_codes,
     merge_counts,
 )
 from ..io.corpus import CHUNK_CHARS, ChunkPlan, FileChunk, corpus_summary, load_chunk, plan_chunks
@@ -75,7 +75,7 @@ def _settings_key(tokenizer: Tokenizer, rules: CleaningRules | None, skip: Itera
         "skip": sorted(skip),
         "audit": audit,
         "keep_text": keep_text,
-        "format": 2,
+        "format": 3,  # 3: the tokens are stored as columns of the chunk's vocabulary, not as a Parquet list
     }
     return digest(payload)
 
@@ -151,22 +151,29 @@ def process_chunk(spec: FileChunk | Iterable[str | os.PathLike[str]] | pd.DataFr
         themes = labelled[[c for c in labelled.columns if c not in docs.columns or c == "theme"]]
         # theme_scores() checks for the columns of a tokenized corpus; it only reads the tokens
         scores = theme_scores(docs.assign(text="", token_spans=[()] * len(docs)), dictionary=tokenizer.dictionary_)
-    counts = compact_counts(count_tokens(tokens))
+    matrix, vocab, codes = count_tokens_with_codes(tokens)
+    counts = compact_counts((matrix, vocab))
     summary["n_tokens"] = docs["n_tokens"].reindex(summary.index).astype("int64")
     result = {"docs": docs, "cleaning": cleaning, "counts": counts, "themes": themes, "theme_scores": scores,
               "warnings": new_warnings}
     if store is not None and key is not None:
-        _write_chunk(store, key, corpus, result)
+        _write_chunk(store, key, corpus, result, codes)
     return {**result, "summary": summary, "warnings": caught + new_warnings, "cached": False}
 
 
-def _write_chunk(store: ContentCache, key: str, corpus: pd.DataFrame, result: dict[str, Any]) -> None:
-    """Store everything :func:`process_chunk` computed from a chunk (not what it read: that is re-read)."""
+def _write_chunk(store: ContentCache, key: str, corpus: pd.DataFrame, result: dict[str, Any],
+                 codes: np.ndarray) -> None:
+    """Store everything :func:`process_chunk` computed from a chunk (not what it read: that is re-read).
+
+    The tokens are stored as ``codes``, their columns in the chunk's vocabulary (one int32 per token), not as
+    a Parquet list of strings: reading them back then makes one string per distinct token instead of one per
+    token (52 MB of chinaxiv-zh, 6 M tokens: a cached re-run took 2.7 s before, 1.4–2.0 s after).
+    """
     docs = result["docs"]
-    added = [c for c in docs.columns if c not in corpus.columns or c in ("title", "source_site")]
+    added = [c for c in docs.columns if (c not in corpus.columns or c in ("title", "source_site")) and c != "tokens"]
     matrix, vocab = result["counts"]
     # the arrays go last: their presence marks a complete entry
-    store.write(f"chunk-{key}-docs", _to_parquet_frame(docs[added]))
+    store.write(f"chunk-{key}-docs", docs[added])
     for part in ("cleaning", "themes", "theme_scores"):
         if result[part] is not None:
             store.write(f"chunk-{key}-{part}", result[part])
@@ -174,6 +181,7 @@ def _write_chunk(store: ContentCache, key: str, corpus: pd.DataFrame, result: di
     store.write_arrays(f"chunk-{key}-counts", {
         "data": matrix.data, "indices": matrix.indices, "indptr": matrix.indptr,
         "shape": np.asarray(matrix.shape, dtype=np.int64),
+        "tokens": codes.astype(np.int32 if len(vocab) < 2**31 else np.int64),
         **{f"vocabulary_{k}": v for k, v in pack_strings(vocab).items()},
         **{f"warnings_{k}": v for k, v in pack_strings(result["warnings"]).items()},
         **{f"parts_{k}": v for k, v in pack_strings(parts).items()}})
@@ -186,10 +194,18 @@ def _read_chunk(store: ContentCache, key: str, corpus: pd.DataFrame, audit: bool
     parts = set(_unpack(arrays, "parts"))
     if audit and "cleaning" not in parts:
         return None
-    stored = store.read(f"chunk-{key}-docs")
-    if stored is None:  # missing or not usable (the cache said why): recompute the chunk
+    new = store.read(f"chunk-{key}-docs")
+    if new is None:  # missing or not usable (the cache said why): recompute the chunk
         return None
-    new = _from_parquet_frame(stored)
+    vocab = tuple(_unpack(arrays, "vocabulary"))
+    lengths = new["n_tokens"].to_numpy(dtype=np.int64)
+    codes = arrays.get("tokens")
+    if codes is None or int(lengths.sum()) != len(codes) or (len(codes) and int(codes.max()) >= len(vocab)):
+        return None  # not an entry this version wrote (its checksum matched): recompute rather than guess
+    flat = np.array(vocab, dtype=object)[codes].tolist() if len(codes) else []
+    ends = np.cumsum(lengths).tolist()
+    tokens = [tuple(flat[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
+    new.insert(new.columns.get_loc("n_tokens"), "tokens", pd.Series(tokens, index=new.index, dtype=object))
     new.index = _object_index(new.index)
     docs = corpus.drop(columns=[c for c in new.columns if c in corpus.columns] + list(_DROPPED), errors="ignore")
     out: dict[str, Any] = {"docs": docs.join(new, how="left")}
@@ -201,7 +217,7 @@ def _read_chunk(store: ContentCache, key: str, corpus: pd.DataFrame, audit: bool
             frame.index = _object_index(frame.index)
         out[part] = frame
     matrix = sp.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=tuple(arrays["shape"]))
-    out["counts"] = (matrix, tuple(_unpack(arrays, "vocabulary")))
+    out["counts"] = (matrix, vocab)
     out["warnings"] = _unpack(arrays, "warnings")
     return out
 
