@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import itertools
+import multiprocessing
 import os
 import sys
 import warnings
@@ -112,8 +113,10 @@ def process_chunk(spec: FileChunk | Iterable[str | os.PathLike[str]] | pd.DataFr
     ``n_tokens``; ``text`` only with ``keep_text``; never ``raw`` or ``token_spans``),
     ``summary`` (:func:`corpus_summary`), ``cleaning`` (:func:`cleaning_summary`, ``None`` without
     ``audit``), ``counts`` (``(csr, vocabulary)`` of :func:`count_tokens`), ``warnings`` and
-    ``cached`` (True when read from the cache).  The same function runs in worker processes and on
-    Dask workers.  ``only_cached``: return ``None`` instead of computing a chunk that is not cached.
+    ``cached`` (True when read from the cache), and ``token_codes``: every token's column in the
+    vocabulary of ``counts``, all documents one after the other (``vocabulary[codes]`` are the
+    tokens).  The same function runs in worker processes and on Dask workers.  ``only_cached``:
+    return ``None`` instead of computing a chunk that is not cached.
     """
     corpus = load_chunk(spec, encoding)
     caught = list(corpus.attrs.get("warnings", []))
@@ -158,7 +161,7 @@ def process_chunk(spec: FileChunk | Iterable[str | os.PathLike[str]] | pd.DataFr
               "warnings": new_warnings}
     if store is not None and key is not None:
         _write_chunk(store, key, corpus, result, codes)
-    return {**result, "summary": summary, "warnings": caught + new_warnings, "cached": False}
+    return {**result, "summary": summary, "warnings": caught + new_warnings, "cached": False, "token_codes": codes}
 
 
 def _write_chunk(store: ContentCache, key: str, corpus: pd.DataFrame, result: dict[str, Any],
@@ -202,9 +205,7 @@ def _read_chunk(store: ContentCache, key: str, corpus: pd.DataFrame, audit: bool
     codes = arrays.get("tokens")
     if codes is None or int(lengths.sum()) != len(codes) or (len(codes) and int(codes.max()) >= len(vocab)):
         return None  # not an entry this version wrote (its checksum matched): recompute rather than guess
-    flat = np.array(vocab, dtype=object)[codes].tolist() if len(codes) else []
-    ends = np.cumsum(lengths).tolist()
-    tokens = [tuple(flat[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
+    tokens = _tokens_from_codes(vocab, codes, lengths)
     new.insert(new.columns.get_loc("n_tokens"), "tokens", pd.Series(tokens, index=new.index, dtype=object))
     new.index = _object_index(new.index)
     docs = corpus.drop(columns=[c for c in new.columns if c in corpus.columns] + list(_DROPPED), errors="ignore")
@@ -219,6 +220,36 @@ def _read_chunk(store: ContentCache, key: str, corpus: pd.DataFrame, audit: bool
     matrix = sp.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=tuple(arrays["shape"]))
     out["counts"] = (matrix, vocab)
     out["warnings"] = _unpack(arrays, "warnings")
+    out["token_codes"] = codes
+    return out
+
+
+def _tokens_from_codes(vocab: tuple[str, ...], codes: np.ndarray, lengths: np.ndarray) -> list[tuple[str, ...]]:
+    """The token tuples of consecutive documents from their columns in ``vocab`` (one string object per distinct
+    token, shared by all its occurrences)."""
+    flat = np.array(vocab, dtype=object)[codes].tolist() if len(codes) else []
+    ends = np.cumsum(lengths).tolist()
+    return [tuple(flat[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
+
+
+def _pack_tokens(res: dict[str, Any]) -> dict[str, Any]:
+    """A chunk's result for the trip from a worker to the main process: the tokens travel as their int32 columns in
+    the chunk's vocabulary (``token_codes``), not as pickled tuples of str (6 M tokens: ~2 s of pickling saved)."""
+    docs = res["docs"]
+    if "tokens" not in docs.columns or res.get("token_codes") is None:
+        return {**res, "token_codes": None}
+    codes = res["token_codes"]
+    small = codes.astype(np.int32) if len(res["counts"][1]) < 2**31 else codes
+    return {**res, "docs": docs.assign(tokens=None), "token_codes": small, "tokens_packed": True}
+
+
+def _unpack_tokens(res: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`_pack_tokens`, in the main process; ``token_codes`` is dropped either way."""
+    out = {k: v for k, v in res.items() if k not in ("token_codes", "tokens_packed")}
+    if res.get("tokens_packed"):
+        docs = out["docs"]
+        tokens = _tokens_from_codes(out["counts"][1], res["token_codes"], docs["n_tokens"].to_numpy(dtype=np.int64))
+        out["docs"] = docs.assign(tokens=pd.Series(tokens, index=docs.index, dtype=object))
     return out
 
 
@@ -294,7 +325,9 @@ def _run_chunk(shared: tuple[Tokenizer, dict[str, Any], str | None],
     part file itself, so the tokens never travel back to the main process."""
     tokenizer, options, spill_dir = shared
     i, spec = job
-    return i, _process_spill(i, spec, tokenizer, options, spill_dir)
+    res = _process_spill(i, spec, tokenizer, options, spill_dir)
+    # in a worker process the result is pickled: send the tokens compactly (in this process: as they are)
+    return i, (_pack_tokens(res) if multiprocessing.parent_process() is not None else res)
 
 
 def _resolve_tokenizer(dictionary: DictionarySpec, tokenizer: Tokenizer | None) -> Tokenizer:
@@ -391,6 +424,7 @@ def run_pipeline(source: FileSource | pd.DataFrame, *, metadata: MetadataSpec = 
 
     def keep(i: int, res: dict[str, Any]) -> None:
         # chunks arrive in order; only the small per-document columns and the sparse counts stay here
+        res = _unpack_tokens(res)
         if spill_dir is not None and "part" not in res:
             res = _spill(i, res, spill_dir)
         if res.get("part") is not None:
