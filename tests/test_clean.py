@@ -673,3 +673,42 @@ def test_clean_refuses_a_users_column_it_or_tokenize_would_replace(column, made_
     tokenized = ca.tokenize(clean(corpus_of(SPEECH)))
     again = clean(tokenized)
     assert again["text"].tolist() == [SPEECH] and again["tokens"].tolist() == tokenized["tokens"].tolist()
+
+
+# ----------------------------------------------------------------------------- rule scanning (issue 15)
+def test_scan_patterns_find_exactly_the_matches_of_the_rules(seeds):
+    # a rule whose pattern starts with an optional part is searched with a lookahead of its first characters:
+    # the matches, their spans and groups must be those of the pattern itself, on real pages and on the
+    # examples of the rules (furniture glued to a sentence, at a line start, after spaces)
+    from corpusanalysis.text.clean import _resolve_rules
+
+    rules = _resolve_rules(None)
+    scanned = [r for r in rules if r.scan is not r.pattern]
+    assert {"news_byline", "news_print_share", "news_editor"} <= {r.name for r in scanned}
+    texts = list(seeds["raw"]) + [r.example for r in rules if r.example]
+    texts += ["要闻。" + r.example + "\n正文" for r in rules if r.example]
+    texts += ["  \t" + r.example for r in rules if r.example]
+    n_matches = 0
+    for rule in scanned:
+        for text in texts:
+            want = [(m.span(), m.groupdict()) for m in rule.pattern.finditer(text)]
+            got = [(m.span(), m.groupdict()) for m in rule.scan.finditer(text)]
+            assert got == want, rule.name
+            n_matches += len(want)
+    assert n_matches >= len(scanned)  # the examples do match
+
+
+def test_scan_pattern_adds_a_lookahead_only_where_the_engine_cannot_skip_ahead():
+    from corpusanalysis.text.clean import _scan_pattern
+
+    optional_start = re.compile(r"[ \t]*(?:上一篇|下一篇)[:：]", re.MULTILINE)
+    space_tab = re.escape("\t") + re.escape(" ")
+    assert _scan_pattern(optional_start).pattern == f"(?=[{space_tab}上下])(?:{optional_start.pattern})"
+    lookbehind = re.compile(r"(?:^|(?<=[。！？]))[ \t]*来源[:：]", re.MULTILINE)
+    assert _scan_pattern(lookbehind).pattern == f"(?=[{space_tab}来])(?:{lookbehind.pattern})"
+    for kept in (r"责任编辑[:：]", r"^[ \t]*关键词[:：]", r"\A[ \t]*标题", r"[ \t]*",  # fast start or nullable
+                 r"[ \t]*\w+", r"[ \t]*.+", r"[ \t]*[^。]+"):  # first characters unknown
+        pattern = re.compile(kept, re.MULTILINE)
+        assert _scan_pattern(pattern) is pattern, kept
+    ignorecase = re.compile(r"[ \t]*copyright", re.IGNORECASE)
+    assert _scan_pattern(ignorecase) is ignorecase

@@ -163,6 +163,100 @@ class _Rule:
     description: str
     example: str
     source: str
+    #: ``pattern`` as it is searched: with a lookahead for its possible first characters when the pattern starts
+    #: with something that consumes nothing (see :func:`_scan_pattern`); the same matches and groups
+    scan: re.Pattern[str] | None = None
+
+
+class _NoFirstChars(Exception):
+    pass
+
+
+def _first_chars(items: Any) -> tuple[set[tuple[int, int]], bool]:
+    """The ``(lo, hi)`` code-point ranges a match of a parsed regex sequence can start with, and whether the
+    sequence can match the empty string; :class:`_NoFirstChars` when that cannot be told (``.``, ``\\w``, ``[^…]``)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    out: set[tuple[int, int]] = set()
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # anchors and lookarounds consume nothing
+        if op is c.LITERAL:
+            first, nullable = {(av, av)}, False
+        elif op is c.IN:
+            first, nullable = set(), False
+            for o, a in av:
+                if o is c.LITERAL:
+                    first.add((a, a))
+                elif o is c.RANGE:
+                    first.add(a)
+                else:
+                    raise _NoFirstChars
+        elif op is c.SUBPATTERN:
+            first, nullable = _first_chars(av[-1])
+        elif op is c.ATOMIC_GROUP:
+            first, nullable = _first_chars(av)
+        elif op is c.BRANCH:
+            first, nullable = set(), False
+            for branch in av[1]:
+                f, n = _first_chars(branch)
+                first |= f
+                nullable = nullable or n
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            first, nullable = _first_chars(av[2])
+            nullable = nullable or av[0] == 0
+        else:
+            raise _NoFirstChars
+        out |= first
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _fast_start(items: list[Any], c: Any) -> bool:
+    """Whether a parsed regex starts with what Python's engine skips ahead to by itself (a character, a class, a
+    repeat of at least one of them, alternatives that all start with a character) or an anchor."""
+    if not items:
+        return False
+    op, av = items[0]
+    if op in (c.LITERAL, c.IN, c.AT):  # an anchor: tested quickly at every position (measured: a lookahead is slower)
+        return True
+    if op is c.SUBPATTERN:
+        return _fast_start(list(av[-1]), c)
+    if op is c.BRANCH:
+        return all(branch and branch[0][0] is c.LITERAL for branch in av[1])
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        return av[0] >= 1 and _fast_start(list(av[2]), c)
+    return False
+
+
+def _scan_pattern(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` with a lookahead ``(?=[…])`` of the characters its matches can start with, when it starts with
+    a lookaround or an optional part (``[ \\t]*…``, ``(?:^|(?<=。))…``): Python's regex engine then tries
+    the pattern only where such a character stands instead of at every position (2–4x faster on 12 MB of
+    chinaxiv-zh).  A pattern that starts with a character or a class has that fast path already and is kept.
+    Every match of the pattern starts with one of those characters, so the matches (and groups) are the same."""
+    if pattern.flags & re.IGNORECASE:
+        return pattern
+    try:
+        from re import _constants as c  # type: ignore[attr-defined]
+        from re import _parser  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        if not len(parsed):
+            return pattern
+        slow_start = not _fast_start(list(parsed), c)
+        first, nullable = _first_chars(parsed)
+    except (_NoFirstChars, ImportError, AttributeError, ValueError, TypeError, re.error):
+        return pattern
+    if not slow_start or nullable or not first:
+        return pattern
+    chars = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                    for a, b in sorted(first))
+    try:
+        return re.compile(f"(?=[{chars}])(?:{pattern.pattern})", pattern.flags)
+    except re.error:
+        return pattern
 
 
 _INT_COLUMNS = ("omitted_chars", "total_chars_claimed", "shown_chars_claimed")
@@ -204,7 +298,7 @@ def _compile_rule(entry: Any, source: str, index: int) -> _Rule:
     if not isinstance(sets, dict):
         raise ValueError(f"{where}: sets must be a mapping of column to value, got {sets!r}.")
     return _Rule(name, step, pattern, replacement, extract, tuple(sorted(sets.items())), tuple(requires),
-                 str(entry.get("description") or ""), str(entry.get("example") or ""), source)
+                 str(entry.get("description") or ""), str(entry.get("example") or ""), source, _scan_pattern(pattern))
 
 
 def _read_rule_entries(rules: CleaningRules, source: str) -> list[Any]:
@@ -673,7 +767,7 @@ def _step_furniture(w: _Work, rules: tuple[_Rule, ...], skip: frozenset[str]) ->
             continue
         edits: list[tuple[int, int, str]] = []
         text = w.text
-        for m in rule.pattern.finditer(text):
+        for m in (rule.scan or rule.pattern).finditer(text):
             start, end = m.span()
             if start == end:
                 continue
@@ -693,7 +787,8 @@ def _step_redaction(w: _Work, rules: tuple[_Rule, ...], skip: frozenset[str]) ->
     for rule in active:
         if not present.applies(rule, w.text):
             continue
-        edits = [(m.start(), m.end(), rule.replacement) for m in rule.pattern.finditer(w.text) if m.end() > m.start()]
+        edits = [(m.start(), m.end(), rule.replacement) for m in (rule.scan or rule.pattern).finditer(w.text)
+                 if m.end() > m.start()]
         w.apply("redaction", rule.name, edits)
 
 
@@ -784,11 +879,11 @@ def _has_controls(text: str) -> bool:
     units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2")
     return bool(_IS_CONTROL[units].any())
 _INLINE_SPACE = re.compile(f"[{_SPACE_CHARS}]+")
-# every alternative starts with a space character, so the regex engine skips the other characters quickly
-_INLINE_SPACE_TODO = re.compile(f"[{_SPACE_CHARS}]{{2,}}|[{_SPACE_CHARS[1:]}]"
-                                f"| (?=[{_CJK}])(?<=[{_CJK}{re.escape(_FINAL)},()\"] )")
+# every alternative starts with a space character; the lookahead (_scan_pattern) lets the engine skip to them
+_INLINE_SPACE_TODO = _scan_pattern(re.compile(f"[{_SPACE_CHARS}]{{2,}}|[{_SPACE_CHARS[1:]}]"
+                                              f"| (?=[{_CJK}])(?<=[{_CJK}{re.escape(_FINAL)},()\"] )"))
 _SPACE_EDGE = " \t\u00a0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u202f\u205f\u3000"
-_LINE_EDGE = re.compile(f"^[{_SPACE_CHARS}]+|[{_SPACE_CHARS}]+$", re.MULTILINE)
+_LINE_EDGE = _scan_pattern(re.compile(f"^[{_SPACE_CHARS}]+|[{_SPACE_CHARS}]+$", re.MULTILINE))
 _BLANK_LINES = re.compile(r"\n{2,}")
 _CJK_RE = re.compile(f"[{_CJK}]")
 
@@ -886,7 +981,7 @@ def _keep_paragraph_breaks(w: _Work) -> None:
 _ASCII_TO_CJK = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 # runs of marks touching Chinese on either side, converted whole ("好?????" → "好？？？？？" in one pass, so that
 # cleaning is idempotent; most commas of an English passage are not even matched)
-_ASCII_PUNCT = re.compile(f"(?<=[{_CJK}])[,:;!?]+|[,:;!?]+(?=[{_CJK}])")
+_ASCII_PUNCT = _scan_pattern(re.compile(f"(?<=[{_CJK}])[,:;!?]+|[,:;!?]+(?=[{_CJK}])"))
 _PARENS = re.compile("[（）]")
 _DOUBLE_QUOTE = re.compile('"')
 
