@@ -663,3 +663,20 @@ def test_progress_bar_shows_and_changes_nothing(units, backend, capsys):
     pd.testing.assert_frame_equal(quiet.doc_topic_, shown.doc_topic_)
     assert "progress=True" in repr(shown) and "progress" not in repr(quiet)
     pickle.loads(pickle.dumps(shown))  # the bar is not kept in the model
+
+
+def test_shuffled_twin_words_are_the_shuffled_bag_of_words(units):
+    # issue 15: the tomotopy twin of select_k gets its word lists by array operations; they must be the rows of
+    # the shuffled bag of words (same deal, each row's tokens in vocabulary order), so the twin fit is unchanged
+    from corpusanalysis.analysis import _lda
+    from corpusanalysis.analysis.topic_selection import _shuffled, _shuffled_words
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        data = _lda.prepare(units, unit="paragraph", min_df=1, max_df=1.0, where="test")
+    for seed in (0, 7):
+        vocab = data.vocabulary
+        expected = [[vocab[j] for j, c in row for _ in range(c)] for row in _shuffled(data, seed)]
+        assert _shuffled_words(data, seed) == expected
+    rows = _shuffled_words(data, 0)
+    assert sum(map(len, rows)) == int(data.counts.sum()) and rows != _shuffled_words(data, 1)

@@ -385,8 +385,10 @@ TOMOTOPY_SAMPLES = 5
 
 def train_tomotopy(data: LdaData, k: int, seed: int, params: dict[str, Any], where: str,
                    rows: np.ndarray | None = None, bow: Iterable[BowDoc] | None = None,
-                   row_counts: bool = True) -> tuple[Any, np.ndarray, np.ndarray | None, np.ndarray]:
-    """Train a tomotopy ``LDAModel`` of the rows (``bow``: other rows, e.g. a shuffled corpus).
+                   row_counts: bool = True, words: Iterable[list[str]] | None = None
+                   ) -> tuple[Any, np.ndarray, np.ndarray | None, np.ndarray]:
+    """Train a tomotopy ``LDAModel`` of the rows (``bow``: other rows, e.g. a shuffled corpus; ``words``: the same
+    as lists of tokens).
 
     Returns ``(model, phi, gamma, mass)``: ``phi`` is p(term | topic) (k × V, vocabulary order),
     ``gamma`` each row's topic counts plus α (the analogue of gensim's γ; ``None`` unless
@@ -399,9 +401,12 @@ def train_tomotopy(data: LdaData, k: int, seed: int, params: dict[str, Any], whe
     model = tp.LDAModel(k=k, alpha=alpha, eta=eta, seed=seed, min_cf=0, min_df=0, rm_top=0)
     model.optim_interval = 10 if optimise else 0
     model.burn_in = 0
-    if bow is None:
-        for words in tomotopy_words(data, data.nonempty if rows is None else rows):
-            model.add_doc(words)
+    if words is not None:
+        for row_words in words:
+            model.add_doc(row_words)
+    elif bow is None:
+        for row_words in tomotopy_words(data, data.nonempty if rows is None else rows):
+            model.add_doc(row_words)
     else:
         vocab = data.vocabulary
         for doc in bow:

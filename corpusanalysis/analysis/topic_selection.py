@@ -58,6 +58,20 @@ def _shuffled(data: LdaData, seed: int) -> list[BowDoc]:
     return out
 
 
+def _shuffled_words(data: LdaData, seed: int) -> list[list[str]]:
+    """The rows of :func:`_shuffled` as tomotopy word lists (each row's tokens in vocabulary order, as the bag of
+    words lists them), made with array operations instead of one ``np.unique`` and one Python loop per row."""
+    counts = data.counts
+    rows = data.nonempty
+    lengths = np.asarray(counts[rows].sum(axis=1)).ravel().astype(np.int64)
+    tokens = np.repeat(np.arange(counts.shape[1]), data.term_counts())
+    np.random.default_rng(seed).shuffle(tokens)  # the same deal as _shuffled
+    row_of = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+    flat = np.asarray(data.vocabulary, dtype=object)[tokens[np.lexsort((tokens, row_of))]].tolist()
+    ends = np.cumsum(lengths).tolist()
+    return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends)]
+
+
 def _fit_one(shared: tuple[LdaData, Dictionary, dict[str, Any], dict[str, Any], int], job: tuple[int, int, bool]
              ) -> dict[str, Any]:
     """One job of :func:`select_k` (in a worker process or here): a (k, seed) fit, or (``null``) the fit of k
@@ -65,12 +79,11 @@ def _fit_one(shared: tuple[LdaData, Dictionary, dict[str, Any], dict[str, Any], 
     data, dictionary, model_params, fit_params, topn = shared
     k, seed, null = job
     if null:
-        shuffled = _shuffled(data, seed)
         if fit_params["backend"] == "tomotopy":
-            return {"phi": _lda.train_tomotopy(data, k, seed, fit_params, "select_k()", bow=shuffled,
-                                               row_counts=False)[1]}
-        return {"phi": _lda.train(data, dictionary, k, seed, fit_params, bow=shuffled).get_topics().astype(
-            np.float64)}
+            return {"phi": _lda.train_tomotopy(data, k, seed, fit_params, "select_k()",
+                                               words=_shuffled_words(data, seed), row_counts=False)[1]}
+        return {"phi": _lda.train(data, dictionary, k, seed, fit_params, bow=_shuffled(data, seed)).get_topics()
+                .astype(np.float64)}
     if fit_params["backend"] == "tomotopy":
         # what the table needs without each row's topic counts (reading them back from tomotopy is a tenth of a fit):
         # the topics in TopicModel's order (by tokens), their top terms and tokens, the model's perplexity
@@ -218,12 +231,16 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
     # disagree about, and one twin per k instead of per seed saves a third of the fits.
     jobs = [(k, s, False) for k in fitted_ks for s in seeds] + ([(k, seeds[0], True) for k in fitted_ks]
                                                                    if null else [])
+    # the largest k first (a fit's time grows with k): the last fits to finish are short ones, so no process waits
+    # long for the other at the end; all jobs are queued at once (their results are small and kept anyway)
+    jobs.sort(key=lambda job: (-job[0], job[2], seeds.index(job[1])))
     dictionary = _lda.gensim_dictionary(prepared)  # built once: every fit and the coherence pass use it
     shared = (dataclasses.replace(prepared, texts=[]), dictionary, base.get_params(), fit_params, topn_used)
     fits: dict[tuple[int, int, bool], dict[str, Any]] = {}
     bar = tqdm(total=len(jobs), desc="select_k fits", unit="fit", disable=not progress, leave=False)
     started = time.perf_counter()
-    for job, fit in zip(jobs, bounded_map(_fit_one, jobs, shared=shared, workers=workers, n_items=len(jobs))):
+    for job, fit in zip(jobs, bounded_map(_fit_one, jobs, shared=shared, workers=workers, n_items=len(jobs),
+                                          per_worker=max(1, len(jobs)))):
         fits[job] = fit
         bar.update(1)
         logger.info("select_k(): k=%d seed=%d %s (%d/%d, %.0f s)", job[0], job[1],
