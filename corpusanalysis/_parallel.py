@@ -7,6 +7,10 @@ held whole by the caller, the pool or the cluster.  The function is handed in (i
 module-level function, so that it can be pickled), which keeps this module free of any pipeline
 logic: the tokenizer and the chunked pipeline both use it.
 
+:func:`map_then` runs a known list of jobs in a local pool and queues follow-up jobs made from the first
+results as soon as those are in, while the rest still run (``select_k``: the coherence of the fitted
+topics behind the shuffled-corpus fits), so no process waits for a phase to end.
+
 A value needed by every call (``shared``, e.g. the tokenizer) is sent once per worker process
 (the pool's initializer; Dask: ``Client.scatter(broadcast=True)``), not once per item.  On an
 error, or when the consumer stops early, the items not yet started are cancelled — on both
@@ -18,11 +22,11 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Literal
 
-__all__ = ["bounded_map", "dask_client"]
+__all__ = ["bounded_map", "dask_client", "map_then"]
 
 #: Items per worker in flight: one running, one waiting.
 PER_WORKER = 2
@@ -91,6 +95,52 @@ def bounded_map(fn: Callable[[Any, Any], Any], items: Iterable[Any], *, shared: 
                 yield pending.popleft().result()
         finally:
             for future in pending:
+                future.cancel()
+
+
+def map_then(fn: Callable[[Any, Any], Any], items: Sequence[Any], then: Callable[[list[Any]], Sequence[Any]], *,
+             first: int, shared: Any = None, workers: int = 1,
+             on_result: Callable[[Any, Any], None] | None = None) -> tuple[list[Any], list[Any]]:
+    """``fn(shared, item)`` for every item, then for the items ``then`` makes from the first ``first`` results, all
+    in one pool of ``workers`` local processes: the later items are queued as soon as those results are in, while
+    the rest of ``items`` still run, so no process waits for a phase to end.
+
+    Returns the results of ``items`` and of the later items, each in order.  ``on_result(item, result)`` is
+    called for every result of ``items`` as it arrives (in order).
+
+    Examples
+    --------
+    >>> def square(_, x):
+    ...     return x * x
+    >>> map_then(square, [1, 2, 3], lambda firsts: [sum(firsts)], first=2)
+    ([1, 4, 9], [25])
+    """
+    items = list(items)
+    if not 0 <= first <= len(items):
+        raise ValueError(f"map_then(): first must be between 0 and {len(items)} (the number of items); got {first}.")
+    if workers <= 1:
+        results = []
+        for item in items:
+            results.append(fn(shared, item))
+            if on_result is not None:
+                on_result(item, results[-1])
+        return results, [fn(shared, item) for item in then(results[:first])]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_process, initargs=(shared,)) as pool:
+        futures = [pool.submit(_call_in_process, fn, item) for item in items]
+        later: list[Future[Any]] = []
+        try:
+            results = []
+            if first == 0:
+                later = [pool.submit(_call_in_process, fn, item) for item in then([])]
+            for i, (item, future) in enumerate(zip(items, futures)):
+                results.append(future.result())
+                if on_result is not None:
+                    on_result(item, results[-1])
+                if i + 1 == first:
+                    later = [pool.submit(_call_in_process, fn, item) for item in then(results[:first])]
+            return results, [future.result() for future in later]
+        finally:
+            for future in futures + later:
                 future.cancel()
 
 

@@ -136,3 +136,36 @@ def test_a_forged_token_cache_entry_is_not_used(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the recomputed entry is sealed again: read back without a word
         assert ca.tokenize(corpus, cache=tmp_path)["tokens"].tolist() == first["tokens"].tolist()
+
+
+def _slow_square(delay, x):
+    import time
+
+    if isinstance(x, tuple):  # a later item: ("sum", values)
+        return sum(x[1])
+    time.sleep((delay or 0) * (x == 0))  # the first item is the slowest
+    return x * x
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 2])
+def test_map_then_runs_later_items_from_the_first_results(workers):
+    from corpusanalysis._parallel import map_then
+
+    seen = []
+    results, later = map_then(_slow_square, [0, 1, 2, 3, 4], lambda firsts: [("sum", firsts)], first=3, shared=0.2,
+                              workers=workers, on_result=lambda item, result: seen.append((item, result)))
+    assert results == [0, 1, 4, 9, 16] and later == [0 + 1 + 4]
+    assert seen == [(i, i * i) for i in range(5)]
+    assert map_then(_slow_square, [1, 2], lambda firsts: [("sum", [len(firsts)])], first=0, workers=workers) == \
+        ([1, 4], [0])
+    with pytest.raises(ValueError, match=r"first must be between 0 and 2 \(the number of items\); got 3"):
+        map_then(_slow_square, [1, 2], lambda firsts: [], first=3, workers=workers)
+
+
+@pytest.mark.slow
+def test_map_then_raises_a_worker_error():
+    from corpusanalysis._parallel import map_then
+
+    with pytest.raises(TypeError):
+        map_then(_slow_square, [1, "x"], lambda firsts: [], first=2, shared=0, workers=2)

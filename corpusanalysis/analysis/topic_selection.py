@@ -23,7 +23,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .._checks import check_int, check_seed, renamed
-from .._parallel import bounded_map
+from .._parallel import map_then
 from ..features import DocTermMatrix
 from . import _lda
 from ._lda import EMPTY_TOPIC_TOKENS, BowDoc, CoherenceMeasure, LdaData
@@ -102,11 +102,15 @@ def _fit_one(shared: tuple[LdaData, Dictionary, dict[str, Any], dict[str, Any], 
             "mass": model._topic_mass()}
 
 
-def _coherence_part(shared: tuple[LdaData, Dictionary, list[list[str]]], measure: CoherenceMeasure
-                    ) -> np.ndarray:
-    """One coherence measure of every topic of :func:`select_k` (in a worker process or here)."""
-    data, dictionary, flat = shared
-    return _lda.coherence(flat, data, dictionary, [measure])[measure]
+def _select_k_job(shared: tuple[LdaData, LdaData, Dictionary, dict[str, Any], dict[str, Any], int],
+                  job: tuple[Any, ...]) -> Any:
+    """One job of :func:`select_k` (in a worker process or here): a fit ``(k, seed, null)`` (see :func:`_fit_one`) or
+    ``("coherence", measure, topics)``: one coherence measure of every topic (over the reference texts)."""
+    data, fit_data, dictionary, model_params, fit_params, topn = shared
+    if job[0] == "coherence":
+        _, measure, flat = job
+        return _lda.coherence(flat, data, dictionary, [measure])[measure]
+    return _fit_one((fit_data, dictionary, model_params, fit_params, topn), job)
 
 
 def _diversity(phi: np.ndarray, vocab: np.ndarray, n: int = 25) -> float:
@@ -226,27 +230,37 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
         else:
             fitted_ks.append(k)
     # every (k, seed) fit and every k's shuffled-corpus twin is independent: they run in `workers` processes, all
-    # on the one prepared vocabulary, and come back in order as arrays.  One twin per k (dealt and seeded with the
-    # first seed) is the baseline of every seed of that k: a shuffled corpus has no structure for seeds to
-    # disagree about, and one twin per k instead of per seed saves a third of the fits.
-    jobs = [(k, s, False) for k in fitted_ks for s in seeds] + ([(k, seeds[0], True) for k in fitted_ks]
-                                                                   if null else [])
-    # the largest k first (a fit's time grows with k): the last fits to finish are short ones, so no process waits
-    # long for the other at the end; all jobs are queued at once (their results are small and kept anyway)
-    jobs.sort(key=lambda job: (-job[0], job[2], seeds.index(job[1])))
+    # on the one prepared vocabulary, and come back as arrays.  One twin per k (dealt and seeded with the first
+    # seed) is the baseline of every seed of that k: a shuffled corpus has no structure for seeds to disagree
+    # about, and one twin per k instead of per seed saves a third of the fits.  The (k, seed) fits go first, the
+    # largest k first (no process waits long for the other at the end); as soon as they are in, the coherence
+    # measures of their topics are queued behind the twins, in the same processes.
+    jobs: list[tuple[Any, ...]] = sorted(((k, s, False) for k in fitted_ks for s in seeds),
+                                         key=lambda job: (-job[0], seeds.index(job[1])))
+    n_fits = len(jobs)
+    jobs += [(k, seeds[0], True) for k in sorted(fitted_ks, reverse=True)] if null else []
     dictionary = _lda.gensim_dictionary(prepared)  # built once: every fit and the coherence pass use it
-    shared = (dataclasses.replace(prepared, texts=[]), dictionary, base.get_params(), fit_params, topn_used)
-    fits: dict[tuple[int, int, bool], dict[str, Any]] = {}
+    shared = (prepared, dataclasses.replace(prepared, texts=[]), dictionary, base.get_params(), fit_params, topn_used)
     bar = tqdm(total=len(jobs), desc="select_k fits", unit="fit", disable=not progress, leave=False)
     started = time.perf_counter()
-    for job, fit in zip(jobs, bounded_map(_fit_one, jobs, shared=shared, workers=workers, n_items=len(jobs),
-                                          per_worker=max(1, len(jobs)))):
-        fits[job] = fit
+    done = [0]
+
+    def log(job: tuple[Any, ...], _: Any) -> None:
+        done[0] += 1
         bar.update(1)
         logger.info("select_k(): k=%d seed=%d %s (%d/%d, %.0f s)", job[0], job[1],
-                    "shuffled-corpus twin fitted" if job[2] else "fitted", len(fits), len(jobs),
+                    "shuffled-corpus twin fitted" if job[2] else "fitted", done[0], len(jobs),
                     time.perf_counter() - started)
+
+    def coherence_jobs(results: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        by_job = dict(zip(jobs, results))
+        flat = [t for k in fitted_ks for s in seeds for t in by_job[(k, s, False)]["top"]]
+        return [("coherence", measure, flat) for measure in measures] if flat else []
+
+    results, parts = map_then(_select_k_job, jobs, coherence_jobs, first=n_fits, shared=shared, workers=workers,
+                              on_result=log)
     bar.close()
+    fits: dict[tuple[Any, ...], dict[str, Any]] = dict(zip(jobs, results))
     for k in fitted_ks:
         phis = [fits[(k, s, False)]["phi"] for s in seeds]
         for j, s in enumerate(seeds):
@@ -273,16 +287,10 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
             runs.append((rec, fit["top"], fit["mass"]))
             records.append(rec)
         del phis
-    # Coherence of every topic of every run: one pass over the reference texts per measure, the measures in
-    # `workers` processes.
-    flat = [t for _, lists, _ in runs for t in lists]
-    values: dict[str, np.ndarray] = {}
-    if flat:
-        parts = bounded_map(_coherence_part, measures, shared=(prepared, dictionary, flat),
-                            workers=min(workers, len(measures)), n_items=len(measures))
-        values = dict(zip(measures, parts))
-    logger.info("select_k(): coherence (%s) of %d topics computed (%.0f s)", ", ".join(measures), len(flat),
-                time.perf_counter() - started)
+    # coherence of every topic of every run (one pass over the reference texts per measure), computed above
+    values: dict[str, np.ndarray] = dict(zip(measures, parts))
+    logger.info("select_k(): coherence (%s) of %d topics computed (%.0f s)", ", ".join(measures),
+                sum(len(lists) for _, lists, _ in runs), time.perf_counter() - started)
     offset = 0
     for rec, lists, mass in runs:
         k = len(lists)
