@@ -680,3 +680,48 @@ def test_shuffled_twin_words_are_the_shuffled_bag_of_words(units):
         assert _shuffled_words(data, seed) == expected
     rows = _shuffled_words(data, 0)
     assert sum(map(len, rows)) == int(data.counts.sum()) and rows != _shuffled_words(data, 1)
+
+
+@pytest.mark.parametrize("window", [1, 2, 10, 110])
+def test_sliding_window_counts_are_gensims(window):
+    # issue 15: c_v and c_npmi counts made with array operations must be gensim's own, window by window,
+    # including gensim's way of sliding (a repeated word that left is unset) and texts shorter than the window
+    import random
+
+    from gensim.corpora import Dictionary
+    from gensim.models import CoherenceModel
+    from gensim.topic_coherence.probability_estimation import unique_ids_from_segments
+    from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
+
+    from corpusanalysis.analysis._lda import sliding_window_accumulator
+
+    rng = random.Random(window)
+    vocab = [f"w{i}" for i in range(30)]
+    texts = [[rng.choice(vocab[:rng.randint(3, 30)]) for _ in range(rng.choice([0, 1, 2, 5, 9, 10, 11, 40, 120]))]
+             for _ in range(300)]
+    dictionary = Dictionary(texts)
+    topics = [rng.sample(vocab[:25], 6) for _ in range(8)]
+    cm = CoherenceModel(topics=topics, texts=texts, dictionary=dictionary, coherence="c_npmi", topn=6,
+                        window_size=window)
+    segmented = cm.segment_topics()
+    ref = WordOccurrenceAccumulator(unique_ids_from_segments(segmented), dictionary).accumulate(texts, window)
+    for chunk in (1_000_000, 50):  # one block, and many (texts never split)
+        ours = sliding_window_accumulator(texts, segmented, dictionary, window, chunk_tokens=chunk)
+        assert ours.num_docs == ref.num_docs
+        assert np.array_equal(ours._occurrences, ref._occurrences)
+        assert (abs(ours._co_occurrences.astype(np.int64) - ref._co_occurrences.tocsr().astype(np.int64))).nnz == 0
+
+
+def test_topic_coherence_equals_gensim_coherence_model(model):
+    from gensim.models import CoherenceModel
+
+    from corpusanalysis.analysis import _lda
+
+    data, dictionary = model._data, model._dictionary
+    topics = model._top_term_lists(10)
+    ours = _lda.coherence(topics, data, dictionary, ["c_v", "c_npmi", "u_mass"])
+    for measure in ("c_v", "c_npmi", "u_mass"):
+        cm = CoherenceModel(topics=topics, texts=data.texts, corpus=data.bow(), dictionary=dictionary,
+                            coherence=measure, topn=10, processes=1)
+        expected = np.asarray(cm.get_coherence_per_topic(), dtype=np.float64)
+        np.testing.assert_array_equal(ours[measure], np.where(np.isfinite(expected), expected, np.nan))

@@ -8,6 +8,7 @@ topic reordering, relevance, coherence with its notes, and the Jensen-Shannon ma
 from __future__ import annotations
 
 import functools
+import itertools
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -493,12 +494,145 @@ def coherence(topics: Sequence[Sequence[str]], data: LdaData, dictionary: Dictio
     for measure in measures:
         cm = CoherenceModel(topics=[list(t) for t in topics], texts=data.texts, corpus=bow, dictionary=dictionary,
                             coherence=measure, topn=topn, processes=1, window_size=window_size)
+        segmented = cm.segment_topics()
+        if measure != "u_mass":  # sliding-window counts: gensim's, computed with array operations
+            cm._accumulator = sliding_window_accumulator(data.texts, segmented, dictionary, int(cm.window_size))
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            values = np.asarray(cm.get_coherence_per_topic(), dtype=np.float64)
+            values = np.asarray(cm.get_coherence_per_topic(segmented), dtype=np.float64)
         values[~np.isfinite(values)] = np.nan
         out[measure] = values
     return out
+
+
+def sliding_window_accumulator(texts: Sequence[Sequence[str]], segmented_topics: Any, dictionary: Dictionary,
+                               window_size: int, *, chunk_tokens: int = 1_000_000) -> Any:
+    """gensim's ``WordOccurrenceAccumulator`` of ``texts`` (the counts behind c_v and c_npmi), filled by array
+    operations instead of one Python step per window (c_npmi of 225 topics on 152,196 paragraphs: 68 s → 10 s).
+
+    The counts are gensim's exactly (tested against it), including how gensim slides a window: each step
+    unsets the word that left and sets the word that entered, so a word that left while another of its
+    occurrences is still in the window is not counted again until one of its occurrences enters.  A text
+    shorter than the window is one window; every window counts in ``num_docs``, empty texts included.  Texts
+    are counted ``chunk_tokens`` tokens at a time (windows never span texts), which bounds the memory.
+    """
+    import scipy.sparse as sps
+    from gensim.topic_coherence.probability_estimation import unique_ids_from_segments
+    from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
+
+    acc = WordOccurrenceAccumulator(unique_ids_from_segments(segmented_topics), dictionary)
+    r = acc._vocab_size
+    column = {word: acc.id2contiguous[acc.token2id[word]] for word in acc.relevant_words}
+    occurrences = np.zeros(r, dtype=np.int64)
+    dense = r * r <= 25_000_000  # pair codes counted in one array of r² (≤ 200 MB), else sorted per block
+    totals = np.zeros(r * r if dense else 0, dtype=np.int64)
+    code_parts: list[np.ndarray] = []
+    count_parts: list[np.ndarray] = []
+    num_docs = 0
+    start = 0
+    while start < len(texts) or (start == 0 and not len(texts)):
+        stop, tokens = start, 0
+        while stop < len(texts) and (stop == start or tokens < chunk_tokens):
+            tokens += len(texts[stop])
+            stop += 1
+        rows_window, rows_word, n_windows = _window_rows(texts[start:stop], column, r, int(window_size))
+        num_docs += n_windows
+        occurrences += np.bincount(rows_word, minlength=r)
+        for codes in _window_pairs(rows_window, rows_word, r):
+            if dense:
+                totals += np.bincount(codes, minlength=r * r)
+            else:
+                uniq, cnt = np.unique(codes, return_counts=True)
+                code_parts.append(uniq)
+                count_parts.append(cnt)
+        if stop == start:
+            break
+        start = stop
+    if dense:
+        uniq = np.flatnonzero(totals)
+        summed = totals[uniq]
+    elif code_parts:
+        uniq, inverse = np.unique(np.concatenate(code_parts), return_inverse=True)
+        summed = np.bincount(inverse, weights=np.concatenate(count_parts), minlength=len(uniq)).astype(np.int64)
+    else:
+        uniq, summed = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    acc._num_docs = num_docs
+    acc._occurrences = occurrences.astype(np.uint32)
+    upper = sps.csr_matrix((summed.astype(np.uint32), (uniq // r, uniq % r)), shape=(r, r), dtype=np.uint32)
+    acc._co_occurrences = (upper + upper.T + sps.diags(acc._occurrences, offsets=0, dtype=np.uint32)).tocsr()
+    return acc
+
+
+def _window_rows(texts: Sequence[Sequence[str]], column: dict[str, int], r: int, w: int
+                 ) -> tuple[np.ndarray, np.ndarray, int]:
+    """One row ``(window, word)`` per relevant word in each of gensim's sliding windows of ``texts`` (windows numbered
+    across the texts), and the number of windows."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    n_windows = np.maximum(1, lengths - w + 1)  # a short (or empty) text is one window
+    flat = np.fromiter(map(column.get, itertools.chain.from_iterable(texts), itertools.repeat(r)), dtype=np.int64,
+                       count=int(lengths.sum()))
+    doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    pos = np.arange(len(flat), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    keep = flat < r
+    doc, pos, word = doc[keep], pos[keep], flat[keep]
+    n = lengths[doc]
+    # every occurrence sets its word when it enters (window 0 for the first window's words) and unsets it when it
+    # leaves (if a later window exists); a word is in a window when its last event so far is a set (an unset and a
+    # set at the same window: the unset first, as gensim slides)
+    leaves = pos + 1 <= n - w
+    ev_doc = np.concatenate([doc, doc[leaves]])
+    ev_word = np.concatenate([word, word[leaves]])
+    ev_time = np.concatenate([np.maximum(0, pos - w + 1), pos[leaves] + 1])
+    ev_set = np.concatenate([np.ones(len(doc), dtype=np.int8), np.zeros(int(leaves.sum()), dtype=np.int8)])
+    order = np.lexsort((ev_set, ev_time, ev_word, ev_doc))
+    ev_doc, ev_word, ev_time, ev_set = ev_doc[order], ev_word[order], ev_time[order], ev_set[order]
+    new_group = np.ones(len(order), dtype=bool)
+    new_group[1:] = (ev_doc[1:] != ev_doc[:-1]) | (ev_word[1:] != ev_word[:-1])
+    prev_set = np.zeros(len(order), dtype=bool)
+    prev_set[1:] = ev_set[:-1] == 1
+    starts = np.flatnonzero((ev_set == 1) & (new_group | ~prev_set))  # a set after an unset (or first): on
+    unsets = np.flatnonzero(ev_set == 0)
+    end = n_windows[ev_doc[starts]]  # on until the next unset of the same word in the same text, or the last window
+    if len(unsets):
+        group_id = np.cumsum(new_group) - 1
+        nxt = np.searchsorted(unsets, starts, side="right")
+        nxt_idx = unsets[np.minimum(nxt, len(unsets) - 1)]
+        same = (nxt < len(unsets)) & (group_id[nxt_idx] == group_id[starts])
+        end = np.where(same, ev_time[nxt_idx], end)
+    begin = ev_time[starts]
+    spans = end - begin
+    offsets = np.cumsum(n_windows) - n_windows
+    rows_window = np.repeat(offsets[ev_doc[starts]] + begin, spans) + (
+        np.arange(int(spans.sum()), dtype=np.int64) - np.repeat(np.cumsum(spans) - spans, spans))
+    rows_word = np.repeat(ev_word[starts], spans)
+    return rows_window, rows_word, int(n_windows.sum())
+
+
+def _window_pairs(rows_window: np.ndarray, rows_word: np.ndarray, r: int, block: int = 8_000_000
+                  ) -> Iterator[np.ndarray]:
+    """The codes ``i * r + j`` of every pair ``i < j`` of words in one window, a block of windows at a time."""
+    order = np.lexsort((rows_word, rows_window))
+    rows_window, rows_word = rows_window[order], rows_word[order]
+    first = np.concatenate([[0], np.flatnonzero(np.diff(rows_window)) + 1]) if len(rows_window) else \
+        np.zeros(0, dtype=np.int64)
+    size = np.diff(np.concatenate([first, [len(rows_window)]]))
+    lo = 0
+    while lo < len(first):
+        hi, budget = lo, 0
+        while hi < len(first) and (hi == lo or budget < block):
+            budget += int(size[hi] * (size[hi] - 1) // 2)
+            hi += 1
+        a, b = int(first[lo]), int(first[hi]) if hi < len(first) else len(rows_window)
+        group_end = np.repeat(first[lo:hi] - a + size[lo:hi], size[lo:hi])
+        idx = np.arange(b - a, dtype=np.int64)
+        partners = group_end - idx - 1
+        left = np.repeat(idx, partners)
+        right = left + 1 + (np.arange(int(partners.sum()), dtype=np.int64)
+                            - np.repeat(np.cumsum(partners) - partners, partners))
+        words = rows_word[a:b]
+        if len(left):
+            yield words[left] * r + words[right]
+        lo = hi
 
 
 def check_measures(measures: CoherenceMeasure | Iterable[CoherenceMeasure]) -> tuple[CoherenceMeasure, ...]:
