@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--workers", type=_positive_int, default=1, metavar="N", help="worker processes (default 1)")
         p.add_argument("--cache", metavar="DIR", help="cache folder: an unchanged re-run skips cleaning and tokenizing")
         p.add_argument("--chunk-chars", type=_positive_int, default=None, metavar="N",
-                       help="characters per chunk for bounded memory (default 2,000,000)")
+                       help=f"characters per chunk for bounded memory (default {CHUNK_CHARS:,})")
         p.add_argument("--scheduler", metavar="ADDRESS",
                        help="run on a Dask cluster (e.g. tcp://host:8786; 'local' starts a LocalCluster)")
         if name == "report":
@@ -328,7 +328,7 @@ def _cmd_clean(args: argparse.Namespace) -> None:
     assert result.cleaning is not None  # audit=True: the pipeline made the cleaning summary
     write_csv(result.cleaning, out / "cleaning_summary.csv")
     # the audit trail, chunk by chunk (it replays the cleaning of raw)
-    plan = plan_chunks(source, metadata=metadata, chunk_chars=args.chunk_chars or 2_000_000,
+    plan = plan_chunks(source, metadata=metadata, chunk_chars=args.chunk_chars or CHUNK_CHARS,
                        text_column=args.text_column, encoding=args.encoding)
     header = True
     with open(out / "cleaning_report.csv", "w", encoding="utf-8-sig", newline="") as fh:

@@ -364,7 +364,7 @@ def run_pipeline(source: FileSource | pd.DataFrame, *, metadata: MetadataSpec = 
         Also compute the cleaning summary (from the same run of the cleaner, at no extra cost).
     keep_text : bool, default False
         Keep the clean ``text`` column in ``docs`` (needed for KWIC and sentence windows).
-    chunk_chars : int, default 2,000,000
+    chunk_chars : int, default 1,000,000
         Approximate characters per chunk.
     workers : int, default 1
         Local worker processes (``backend="local"``).
