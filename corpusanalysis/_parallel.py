@@ -23,7 +23,7 @@ import contextlib
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Literal
 
 __all__ = ["bounded_map", "dask_client", "map_then"]
@@ -102,8 +102,9 @@ def map_then(fn: Callable[[Any, Any], Any], items: Sequence[Any], then: Callable
              first: int, shared: Any = None, workers: int = 1,
              on_result: Callable[[Any, Any], None] | None = None) -> tuple[list[Any], list[Any]]:
     """``fn(shared, item)`` for every item, then for the items ``then`` makes from the first ``first`` results, all
-    in one pool of ``workers`` local processes: the later items are queued as soon as those results are in, while
-    the rest of ``items`` still run, so no process waits for a phase to end.
+    in one pool of ``workers`` local processes: the later items are made as soon as those results are in and run
+    before the items still waiting, while the rest of ``items`` keep running, so no process waits for a phase to
+    end and the later items do not wait for the last of ``items``.
 
     Returns the results of ``items`` and of the later items, each in order.  ``on_result(item, result)`` is
     called for every result of ``items`` as it arrives (in order).
@@ -119,28 +120,49 @@ def map_then(fn: Callable[[Any, Any], Any], items: Sequence[Any], then: Callable
     if not 0 <= first <= len(items):
         raise ValueError(f"map_then(): first must be between 0 and {len(items)} (the number of items); got {first}.")
     if workers <= 1:
-        results = []
+        done = []
         for item in items:
-            results.append(fn(shared, item))
+            done.append(fn(shared, item))
             if on_result is not None:
-                on_result(item, results[-1])
-        return results, [fn(shared, item) for item in then(results[:first])]
+                on_result(item, done[-1])
+        return done, [fn(shared, item) for item in then(done[:first])]
+    # one job per process at a time, so that the later jobs, once made, go before the items still waiting
+    queue: deque[tuple[str, int, Any]] = deque(("item", i, item) for i, item in enumerate(items))
+    results: list[Any] = [None] * len(items)
+    later_items: list[Any] = []
+    later_results: list[Any] = []
+    n_done = 0  # results of `items` in order so far (on_result and the `first` check go in order)
+    got: dict[int, Any] = {}
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_process, initargs=(shared,)) as pool:
-        futures = [pool.submit(_call_in_process, fn, item) for item in items]
-        later: list[Future[Any]] = []
+        running: dict[Future[Any], tuple[str, int]] = {}
         try:
-            results = []
             if first == 0:
-                later = [pool.submit(_call_in_process, fn, item) for item in then([])]
-            for i, (item, future) in enumerate(zip(items, futures)):
-                results.append(future.result())
-                if on_result is not None:
-                    on_result(item, results[-1])
-                if i + 1 == first:
-                    later = [pool.submit(_call_in_process, fn, item) for item in then(results[:first])]
-            return results, [future.result() for future in later]
+                later_items = list(then([]))
+                later_results = [None] * len(later_items)
+                queue.extendleft(reversed([("later", i, item) for i, item in enumerate(later_items)]))
+            while queue or running:
+                while queue and len(running) < workers:
+                    kind, i, item = queue.popleft()
+                    running[pool.submit(_call_in_process, fn, item)] = (kind, i)
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    kind, i = running.pop(future)
+                    if kind == "later":
+                        later_results[i] = future.result()
+                        continue
+                    got[i] = future.result()
+                while n_done in got:
+                    results[n_done] = got.pop(n_done)
+                    if on_result is not None:
+                        on_result(items[n_done], results[n_done])
+                    n_done += 1
+                    if n_done == first:
+                        later_items = list(then(results[:first]))
+                        later_results = [None] * len(later_items)
+                        queue.extendleft(reversed([("later", k, item) for k, item in enumerate(later_items)]))
+            return results, later_results
         finally:
-            for future in futures + later:
+            for future in running:
                 future.cancel()
 
 

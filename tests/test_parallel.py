@@ -169,3 +169,21 @@ def test_map_then_raises_a_worker_error():
 
     with pytest.raises(TypeError):
         map_then(_slow_square, [1, "x"], lambda firsts: [], first=2, shared=0, workers=2)
+
+
+def _timed(_, x):
+    import time
+
+    start = time.monotonic()
+    if x != 0 and not isinstance(x, str):
+        time.sleep(0.3)
+    return start
+
+
+@pytest.mark.slow
+def test_map_then_runs_later_items_before_the_items_still_waiting():
+    # select_k: the coherence jobs, made once the fits are in, go before the shuffled-corpus fits still waiting
+    from corpusanalysis._parallel import map_then
+
+    starts, later = map_then(_timed, [0, 1, 2, 3, 4], lambda firsts: ["later"], first=1, workers=2)
+    assert later[0] < starts[3] and later[0] < starts[4]
