@@ -529,12 +529,12 @@ def sliding_window_accumulator(texts: Sequence[Sequence[str]], segmented_topics:
     code_parts: list[np.ndarray] = []
     count_parts: list[np.ndarray] = []
     num_docs = 0
-    start = 0
-    while start < len(texts) or (start == 0 and not len(texts)):
-        stop, tokens = start, 0
-        while stop < len(texts) and (stop == start or tokens < chunk_tokens):
-            tokens += len(texts[stop])
-            stop += 1
+    # chunks of whole texts of about chunk_tokens tokens each (windows never span texts)
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    cuts = np.unique(np.searchsorted(ends, np.arange(1, int(ends[-1]) // chunk_tokens + 1) * chunk_tokens,
+                                     side="left") + 1) if len(texts) and ends[-1] else np.zeros(0, dtype=np.int64)
+    bounds = [0, *[int(c) for c in cuts if 0 < c < len(texts)], len(texts)]
+    for start, stop in itertools.pairwise(bounds):
         rows_window, rows_word, n_windows = _window_rows(texts[start:stop], column, r, int(window_size))
         num_docs += n_windows
         occurrences += np.bincount(rows_word, minlength=r)
@@ -545,9 +545,6 @@ def sliding_window_accumulator(texts: Sequence[Sequence[str]], segmented_topics:
                 uniq, cnt = np.unique(codes, return_counts=True)
                 code_parts.append(uniq)
                 count_parts.append(cnt)
-        if stop == start:
-            break
-        start = stop
     if dense:
         uniq = np.flatnonzero(totals)
         summed = totals[uniq]
