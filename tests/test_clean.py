@@ -712,3 +712,46 @@ def test_scan_pattern_adds_a_lookahead_only_where_the_engine_cannot_skip_ahead()
         assert _scan_pattern(pattern) is pattern, kept
     ignorecase = re.compile(r"[ \t]*copyright", re.IGNORECASE)
     assert _scan_pattern(ignorecase) is ignorecase
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 3), st.sampled_from(["", "(", "\n", "，", "××", " x "])),
+                max_size=8),
+       st.integers(0, 2))
+def test_work_apply_keeps_the_raw_span_of_every_character(raw_edits, rounds):
+    # issue 15: edits that only remove or replace with one character skip the remapping of the span arrays; every
+    # character of the working text must still map to the raw span it came from (checked against a per-character
+    # model), for those edits, for insertions and for longer replacements, over several rounds of edits
+    import importlib
+
+    clean_module = importlib.import_module("corpusanalysis.text.clean")
+    raw = "（一）聚焦科技创新策源功能，加强原创性、颠覆性技术攻关。\n\n以高水平科技自立自强为新质生产力发展提供强大支撑。"
+    w = clean_module._Work.of(raw)
+    model = [(i, i + 1) for i in range(len(raw))]
+    for r in range(rounds + 1):
+        n = len(w.text)
+        edits, pos = [], 0
+        for start, width, rep in sorted(raw_edits, key=lambda e: e[0]):
+            i = min(start + r, n)
+            j = min(i + width, n)
+            if i < pos or (i == j and not rep) or w.text[i:j] == rep:
+                continue
+            edits.append((i, j, rep))
+            pos = j
+        new_model, at = [], 0
+        for i, j, rep in edits:
+            new_model += model[at:i]
+            if i < j:
+                span = (model[i][0], model[j - 1][1])
+            else:
+                span = (model[i][0],) * 2 if i < n else ((model[n - 1][1],) * 2 if n else (len(raw),) * 2)
+            new_model += [span] * len(rep)
+            at = j
+        new_model += model[at:]
+        expected_text = w.text
+        for i, j, rep in reversed(edits):
+            expected_text = expected_text[:i] + rep + expected_text[j:]
+        assert w.apply("test", "edit", edits) == len(edits)
+        model = new_model
+        assert w.text == expected_text
+        assert list(zip(w.starts.tolist(), w.ends.tolist())) == model

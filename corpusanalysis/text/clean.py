@@ -449,6 +449,23 @@ class _Work:
         kept_from, kept_to = [0, *hi], [*lo, n]
         pieces = [text[a:b] for a, b in zip(kept_from, kept_to)]
         self.text = "".join(itertools.chain.from_iterable(zip(pieces, [*reps, ""])))
+        if all(len(r) <= 1 for r in reps) and all(i < j for i, j in zip(lo, hi)):
+            # no insertion and no replacement longer than one character (most edits: removals, "（" → "(",
+            # "\n\n" → "\n"): the kept characters keep their spans and a replacing character takes the span of
+            # what it replaced, so the spans are the old ones without the removed characters (no remapping)
+            keep = np.ones(n, dtype=bool)
+            ends = self.ends
+            for i, j, rep in zip(lo, hi, reps):
+                if not rep:
+                    keep[i:j] = False
+                elif j - i > 1:
+                    keep[i + 1:j] = False
+                    if ends is self.ends:
+                        ends = ends.copy()
+                    ends[i] = ends[j - 1]
+            if not keep.all():
+                self.starts, self.ends = starts[keep], ends[keep]
+            return k
         # the raw span of every new character, without a small array per edit: kept stretches take their old
         # spans, every character of a replacement takes the raw span of what it replaced
         bounds_from = np.asarray(kept_from, dtype=np.int64)
@@ -929,6 +946,7 @@ def _step_whitespace(w: _Work, skip: frozenset[str] = frozenset()) -> None:
         _keep_paragraph_breaks(w)
     if "\n\n" in w.text:
         text = w.text
+        lead_space = len(text) - len(text.lstrip())  # text[:start] is blank exactly when start <= lead_space
 
         def paragraph(m: re.Match[str]) -> str | None:
             # blank lines become one line break, unless the lines around them would not be kept apart by their
@@ -938,7 +956,7 @@ def _step_whitespace(w: _Work, skip: frozenset[str] = frozenset()) -> None:
             a_s = text[start:i].strip(_SPACE_CHARS)
             end = text.find("\n", j)
             b_s = text[j:end if end >= 0 else len(text)].strip(_SPACE_CHARS)
-            keep = "\n" if not a_s or not b_s or _hard_break(a_s, b_s, not text[:start].strip()) else "\n\n"
+            keep = "\n" if not a_s or not b_s or _hard_break(a_s, b_s, start <= lead_space) else "\n\n"
             return None if keep == m.group(0) else keep
 
         w.apply("whitespace", "blank_lines", _regex_edits(_BLANK_LINES, text, paragraph))
