@@ -411,3 +411,20 @@ def test_guards_are_part_of_the_settings_key(monkeypatch):
     before = Tokenizer().settings_key
     monkeypatch.setattr(tk, "segmentation_guards", lambda: (("开创", 9000),))
     assert Tokenizer().settings_key != before
+
+
+def test_tokenizer_without_rjieba_fails_early_with_what_to_do(monkeypatch):
+    # the segmenter itself is made on first use (a cached re-run never segments), but a missing rjieba is still
+    # reported when the Tokenizer is made, not in the middle of a run
+    import importlib
+    import sys
+
+    tokenize_module = importlib.import_module("corpusanalysis.text.tokenize")
+    monkeypatch.setitem(sys.modules, "rjieba", None)
+    tokenize_module._rjieba_tokenizer.cache_clear()
+    try:
+        with pytest.raises(ImportError, match=r"backend='rjieba' needs the rjieba package.*backend='jieba'"):
+            Tokenizer()
+        assert Tokenizer(backend="jieba").cut("建设创新型县") == ["建设", "创新型县"]
+    finally:
+        tokenize_module._rjieba_tokenizer.cache_clear()

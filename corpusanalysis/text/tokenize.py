@@ -199,8 +199,8 @@ def _jieba_tokenizer() -> Any:
     return tok
 
 
-@functools.lru_cache(maxsize=1)
-def _rjieba_tokenizer() -> Any:
+def _require_rjieba() -> Any:
+    """The rjieba module, or an ImportError that says what to do."""
     try:
         import rjieba
     except ImportError:
@@ -208,7 +208,14 @@ def _rjieba_tokenizer() -> Any:
             "backend='rjieba' needs the rjieba package, a dependency of corpusanalysis: reinstall the environment "
             "(make figures), or pass backend='jieba'."
         ) from None
-    tok = rjieba.Jieba()
+    return rjieba
+
+
+@functools.lru_cache(maxsize=1)
+def _rjieba_tokenizer() -> Any:
+    """One rjieba segmenter per process with the segmentation guards, made on first use (loading its
+    dictionary takes ~0.25 s, which a cached re-run never needs)."""
+    tok = _require_rjieba().Jieba()
     for word, freq in segmentation_guards():
         tok.add_word(word, freq, None)
     return tok
@@ -309,7 +316,7 @@ class Tokenizer:
         if self.backend_ == "rjieba":
             if self.pos:
                 raise ValueError("backend='rjieba' does not tag parts of speech; use pos=False or backend='jieba'.")
-            _rjieba_tokenizer()  # fail early with a clear message when it is not installed
+            _require_rjieba()  # fail early with a clear message when it is not installed
         d = resolve_dictionary(self.dictionary, where="Tokenizer")
         self.dictionary_: PolicyDictionary | None = d
         self._matcher = _matcher(d, bool(self.canonical))
