@@ -860,6 +860,8 @@ def _step_linebreaks(w: _Work, skip: frozenset[str]) -> None:
         pos += len(a)
         nl = pos  # offset of the "\n" after line k
         pos += 1
+        if a and a[-1] in _FINAL:  # most lines: the line ends a sentence, a hard break (_hard_break, first test)
+            continue
         a_s, b_s = a.strip(_SPACE_CHARS), b.strip(_SPACE_CHARS)
         if not a_s or not b_s:
             continue
@@ -952,6 +954,8 @@ def _step_whitespace(w: _Work, skip: frozenset[str] = frozenset()) -> None:
             # blank lines become one line break, unless the lines around them would not be kept apart by their
             # content alone: then one blank line stays, so that cleaning the clean text again changes nothing
             i, j = m.span()
+            if i and text[i - 1] in _FINAL:  # the line before ends a sentence: a hard break, one line break
+                return "\n"
             start = text.rfind("\n", 0, i) + 1
             a_s = text[start:i].strip(_SPACE_CHARS)
             end = text.find("\n", j)
@@ -986,6 +990,9 @@ def _keep_paragraph_breaks(w: _Work) -> None:
     for k in range(len(lines) - 1):
         a, b = lines[k], lines[k + 1]
         pos += len(a) + 1
+        if a and a[-1] in _FINAL:  # a content line that ends a sentence: a hard break (_hard_break, first test)
+            first = False
+            continue
         a_s = a.strip(_SPACE_CHARS)
         if not a_s:
             continue
