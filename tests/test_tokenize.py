@@ -6,8 +6,11 @@ import subprocess
 import sys
 
 import jieba
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import corpusanalysis as ca
 from corpusanalysis import (
@@ -428,3 +431,33 @@ def test_tokenizer_without_rjieba_fails_early_with_what_to_do(monkeypatch):
         assert Tokenizer(backend="jieba").cut("建设创新型县") == ["建设", "创新型县"]
     finally:
         tokenize_module._rjieba_tokenizer.cache_clear()
+
+
+_ALPHABET = "的了是在和我们这个与及其新质生产力创新型县容错纠错机制科技，。、“”（）《》 \n\t□〓aAbZ09.%-+#&_𠀀𪚥\u3000\u00a0"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(alphabet=_ALPHABET, max_size=60))
+def test_vectorised_token_codes_equal_the_per_token_codes(text):
+    # _classify reads code points instead of hashing tokens; it must agree with _code on every token, with
+    # stopwords of one to four Han characters, a Latin stopword, non-BMP characters and separators
+    for tok in (Tokenizer(stopwords=["的", "我们", "这个与", "与及其新", "and", "A"]), Tokenizer(keep=("punct", "space"))):
+        assert tok.tokens_with_spans(text) == tok._tokens_with_spans_slow(text)
+        joined = text.replace("新质生产力", "\x00")
+        words = tok._segment(joined)
+        lengths = np.array([len(w) for w in words], dtype=np.int64)
+        starts = np.cumsum(lengths) - lengths
+        assert tok._classify(words, joined, starts, lengths).tolist() == [tok._code(w) & 3 for w in words]
+
+
+def test_vectorised_token_codes_on_every_branch():
+    # one token per branch of _classify: Han of 1-4 characters (stopword or not), one BMP character (separator,
+    # punctuation, space), a non-BMP character, Latin (stopword or not), a number
+    tok = Tokenizer(stopwords=["的", "我们", "这个与", "与及其新", "and"])
+    words = ["的", "新", "我们", "我的", "这个与", "这个们", "与及其新", "与及其旧", "\x00", "，", " ", "𠀀", "and", "AI",
+             "2.5%", "的的的的的"]
+    joined = "".join(words)
+    lengths = np.array([len(w) for w in words], dtype=np.int64)
+    codes = tok._classify(words, joined, np.cumsum(lengths) - lengths, lengths).tolist()
+    assert codes == [0, 1, 0, 1, 0, 1, 0, 1, 2, 0, 0, 1, 0, 1, 0, 1]
+    assert codes == [tok._code(w) & 3 for w in words]

@@ -26,13 +26,14 @@ import hashlib
 import itertools
 import json
 import logging
+import operator
 import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -259,6 +260,23 @@ def _matcher(d: PolicyDictionary | None, canonical: bool) -> Matcher:
     return Matcher(forms)
 
 
+class _CodeTables(NamedTuple):
+    """A tokenizer's classification tables (see ``Tokenizer._classify``); codes as in ``Tokenizer._code``."""
+
+    han1: np.ndarray  # code of each one-character Han token, by code point - 0x4E00
+    han2: np.ndarray  # sorted keys (code points, 21 bits each) of the two-character Han stopwords
+    han3: np.ndarray  # ... and of the three-character ones
+    single: np.ndarray  # code of each one-character token of the BMP, -1 until first seen
+
+
+def _in_sorted(keys: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """1 where a key is in the sorted ``table``, else 0."""
+    if not len(table):
+        return np.zeros(len(keys), dtype=np.int64)
+    at = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+    return (table[at] == keys).astype(np.int64)
+
+
 # ----------------------------------------------------------------------------- the tokenizer
 class Tokenizer:
     """A configured tokenizer: policy dictionary + private jieba + filters.
@@ -336,6 +354,7 @@ class Tokenizer:
         self._keep: frozenset[str] = frozenset(keep) | {"term", "word"}
         self.stopwords_ = load_stopwords(self.stopwords)
         self._codes: dict[str, int] = {}
+        self._code_tables: _CodeTables | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("dictionary", "stopwords", "pos", "keep", "hmm", "canonical",
@@ -459,23 +478,13 @@ class Tokenizer:
         else:
             joined = text
         words = self._segment(joined)
-        n = len(words)
-        codes_of = self._codes
-        # length and code of every token in one number (see _code): one C-level pass over the tokens; the
-        # tokens not seen before (-1) are classified once each, then looked up
-        packed = np.fromiter(map(codes_of.get, words, itertools.repeat(-1)), dtype=np.int64, count=n)
-        unseen = np.flatnonzero(packed < 0)
-        if len(unseen):
-            code = self._code
-            for i in unseen.tolist():
-                word = words[i]
-                value = codes_of.get(word)
-                if value is None:
-                    value = codes_of[word] = code(word)
-                packed[i] = value
-        codes = packed & 3
-        lengths = packed >> 2
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
         starts = np.cumsum(lengths) - lengths
+        if len(words) and (int(starts[-1] + lengths[-1]) != len(joined) or not lengths.all()):
+            # the segmenter always returns every character once (tested); should a version not, fall back
+            toks, spans, _ = self._tokens_with_spans_slow(text)
+            return list(toks), spans.starts.astype(np.int64), spans.ends.astype(np.int64)
+        codes = self._classify(words, joined, starts, lengths)
         ends = starts + lengths
         if matches:
             m = np.asarray([(s, e) for s, e, _ in matches], dtype=np.int64)
@@ -499,6 +508,82 @@ class Tokenizer:
         if self.backend_ == "rjieba":
             return _rjieba_tokenizer().cut(text, self.hmm)
         return _jieba_tokenizer().lcut(text, HMM=self.hmm)
+
+    def _classify(self, words: list[str], joined: str, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """The code of every token of ``joined`` (see :meth:`_code`), mostly without hashing a token.
+
+        A fresh token string has no cached hash, so a dict lookup per token is the slowest step of
+        tokenizing after the segmenter.  Instead the tokens' characters are read as code points
+        (``joined`` is the tokens concatenated): a Han word of one to three characters (~60 % of
+        tokens) is kept unless its code points are a stopword's (sorted keys, ``searchsorted``), a
+        token of one non-Han BMP character (~30 %: punctuation, spaces) takes its code from a table
+        filled on first sight; only the rest (longer Han words, Latin and digit runs) are looked up
+        by string.  Equal to ``[_code(w) & 3 for w in words]`` (tested).
+        """
+        n = len(words)
+        codes = np.full(n, -1, dtype=np.int64)
+        if n == 0:
+            return codes
+        chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        first = chars[starts]
+        han = (first >= 0x4E00) & (first <= 0x9FFF)
+        tables = self._tables()
+        one = lengths == 1
+        at = np.flatnonzero(han & one)
+        codes[at] = tables.han1[first[at] - 0x4E00]
+        for width, keys in ((2, tables.han2), (3, tables.han3)):
+            at = np.flatnonzero(han & (lengths == width))
+            if not len(at):
+                continue
+            key = first[at]
+            for k in range(1, width):
+                key = (key << 21) | chars[starts[at] + k]
+            codes[at] = 1 - _in_sorted(key, keys)
+        at = np.flatnonzero(one & ~han & (first < 0x10000))
+        if len(at):
+            single = tables.single
+            found = single[first[at]]
+            if (found < 0).any():
+                for c in np.unique(first[at][found < 0]).tolist():
+                    single[c] = self._code(chr(c)) & 3
+                found = single[first[at]]
+            codes[at] = found
+        rest = np.flatnonzero(codes < 0)
+        if len(rest):
+            codes_of = self._codes
+            others = [words[i] for i in rest.tolist()] if len(rest) < 2 else operator.itemgetter(*rest.tolist())(words)
+            found = np.fromiter(map(codes_of.get, others, itertools.repeat(-1)), dtype=np.int64, count=len(rest))
+            unseen = np.flatnonzero(found < 0)
+            if len(unseen):
+                code = self._code
+                for i in unseen.tolist():
+                    word = others[i]
+                    value = codes_of.get(word)
+                    if value is None:
+                        value = codes_of[word] = code(word) & 3
+                    found[i] = value
+            codes[rest] = found
+        return codes
+
+    def _tables(self) -> _CodeTables:
+        if self._code_tables is None:
+            han1 = np.ones(0x9FFF - 0x4E00 + 1, dtype=np.int64)
+            han2: list[int] = []
+            han3: list[int] = []
+            for word in self.stopwords_:
+                if not word or not "\u4e00" <= word[0] <= "\u9fff" or len(word) > 3:
+                    continue
+                if len(word) == 1:
+                    han1[ord(word) - 0x4E00] = 0
+                    continue
+                key = 0
+                for c in word:
+                    key = (key << 21) | ord(c)
+                (han2 if len(word) == 2 else han3).append(key)
+            self._code_tables = _CodeTables(han1, np.array(sorted(han2), dtype=np.int64),
+                                            np.array(sorted(han3), dtype=np.int64),
+                                            np.full(0x10000, -1, dtype=np.int64))
+        return self._code_tables
 
     def _code(self, word: str) -> int:
         """``4 * len(word) + code``; code 0: drop, 1: keep (a kept kind, no stopword), 2: a dictionary match."""
