@@ -485,20 +485,18 @@ class Tokenizer:
             toks, spans, _ = self._tokens_with_spans_slow(text)
             return list(toks), spans.starts.astype(np.int64), spans.ends.astype(np.int64)
         codes = self._classify(words, joined, starts, lengths)
-        ends = starts + lengths
         if matches:
-            m = np.asarray([(s, e) for s, e, _ in matches], dtype=np.int64)
-            widths = m[:, 1] - m[:, 0]
-            # a match of w characters is one separator in `joined`: positions after it move by w - 1
-            shift = np.concatenate(([0], np.cumsum(widths - 1)))
-            sep_at = m[:, 0] - shift[:-1]
-            moved = shift[np.searchsorted(sep_at, starts, side="left")]
-            starts += moved
-            ends += moved
             slots = np.flatnonzero(codes == 2)
-            ends[slots] = m[:, 1]
+            if len(slots) != len(matches):  # a separator not cut alone (never seen): take the slow path
+                toks, spans, _ = self._tokens_with_spans_slow(text)
+                return list(toks), spans.starts.astype(np.int64), spans.ends.astype(np.int64)
+            # a match of w characters is one separator in `joined`: give it its width in `text`, then the
+            # offsets into `text` are the cumulative widths
+            lengths[slots] = [e - s for s, e, _ in matches]
+            starts = np.cumsum(lengths) - lengths
             for i, (_, _, term) in zip(slots.tolist(), matches):  # one step per dictionary match, not per token
                 words[i] = term
+        ends = starts + lengths
         keep = codes > 0
         if keep.all():
             return words, starts, ends
@@ -591,6 +589,8 @@ class Tokenizer:
             return 4 * len(word) + (word not in self.stopwords_)
         if word == _SEPARATOR:
             return 4 * len(word) + 2
+        if word.isalpha():  # letters only (Latin words): a word (the kind _kind gives, without its regexes)
+            return 4 * len(word) + (word not in self.stopwords_)
         return 4 * len(word) + int(_kind(word) in self._keep and word not in self.stopwords_)
 
     def _tokens_with_spans_slow(self, text: str) -> TokensWithSpans:
