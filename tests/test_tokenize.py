@@ -461,3 +461,12 @@ def test_vectorised_token_codes_on_every_branch():
     codes = tok._classify(words, joined, np.cumsum(lengths) - lengths, lengths).tolist()
     assert codes == [0, 1, 0, 1, 0, 1, 0, 1, 2, 0, 0, 1, 0, 1, 0, 1]
     assert codes == [tok._code(w) & 3 for w in words]
+    # without a Latin or digit stopword, runs of ASCII letters and digits are classified as arrays; a Han word
+    # with a character beyond the BMP is looked up
+    for tok in (Tokenizer(stopwords=["的", "与及其新", "中𠀀", "与及其新生"]), Tokenizer(stopwords=["2024"], keep=("number",)),
+                Tokenizer(keep=("number", "punct"))):
+        words = ["Science", "的", "2024", "E", "-", "mail", "E-mail", "AI2", "与及其新", "中𠀀", "中𠀀国", "ｆｕｌｌ", "12",
+                 "。", "x", "与及其新生", "与及其新生活", "新质生产力量"]
+        lengths = np.array([len(w) for w in words], dtype=np.int64)
+        codes = tok._classify(words, "".join(words), np.cumsum(lengths) - lengths, lengths).tolist()
+        assert codes == [tok._code(w) & 3 for w in words], tok.stopwords_

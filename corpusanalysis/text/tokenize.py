@@ -264,9 +264,18 @@ class _CodeTables(NamedTuple):
     """A tokenizer's classification tables (see ``Tokenizer._classify``); codes as in ``Tokenizer._code``."""
 
     han1: np.ndarray  # code of each one-character Han token, by code point - 0x4E00
-    han2: np.ndarray  # sorted keys (code points, 21 bits each) of the two-character Han stopwords
-    han3: np.ndarray  # ... and of the three-character ones
+    han_first: np.ndarray  # by code point - 0x4E00: the character begins a Han stopword of two or more characters
+    han_keys: dict[int, np.ndarray]  # by length 2-4: sorted keys (16 bits per character) of the Han stopwords
     single: np.ndarray  # code of each one-character token of the BMP, -1 until first seen
+    ascii_word: int  # code of a run of ASCII letters (-1: look each up)
+    ascii_number: int  # code of a run of ASCII digits (-1: look each up)
+
+
+#: 1 for an ASCII letter, 2 for an ASCII digit, 0 for any other code point (indexed by min(code point, 128)).
+_ASCII_KIND = np.zeros(129, dtype=np.int8)
+_ASCII_KIND[ord("0"):ord("9") + 1] = 2
+_ASCII_KIND[ord("A"):ord("Z") + 1] = 1
+_ASCII_KIND[ord("a"):ord("z") + 1] = 1
 
 
 def _in_sorted(keys: np.ndarray, table: np.ndarray) -> np.ndarray:
@@ -512,11 +521,13 @@ class Tokenizer:
 
         A fresh token string has no cached hash, so a dict lookup per token is the slowest step of
         tokenizing after the segmenter.  Instead the tokens' characters are read as code points
-        (``joined`` is the tokens concatenated): a Han word of one to three characters (~60 % of
-        tokens) is kept unless its code points are a stopword's (sorted keys, ``searchsorted``), a
-        token of one non-Han BMP character (~30 %: punctuation, spaces) takes its code from a table
-        filled on first sight; only the rest (longer Han words, Latin and digit runs) are looked up
-        by string.  Equal to ``[_code(w) & 3 for w in words]`` (tested).
+        (``joined`` is the tokens concatenated): a Han word (~60 % of tokens) is kept unless it is
+        one character found in a table or its first character begins a stopword and its code points
+        (two to four) are a stopword's (sorted keys, ``searchsorted``); a token of one non-Han BMP
+        character (~30 %: punctuation, spaces) takes its code from a table filled on first sight; a
+        run of ASCII letters or digits is a word or a number unless a stopword is such a run; only
+        the rest (~1.5 %: longer candidate Han words, mixed runs such as ``2.5%``) is looked up by
+        string.  Equal to ``[_code(w) & 3 for w in words]`` (tested).
         """
         n = len(words)
         codes = np.full(n, -1, dtype=np.int64)
@@ -524,20 +535,30 @@ class Tokenizer:
             return codes
         chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
         first = chars[starts]
-        han = (first >= 0x4E00) & (first <= 0x9FFF)
         tables = self._tables()
-        one = lengths == 1
-        at = np.flatnonzero(han & one)
+        # Han words: one character from a table; a longer one is kept when its first character begins no
+        # stopword (~70 %), else two to four BMP characters become one integer key, 16 bits per character (a
+        # longer word or one with a character beyond the BMP is left to the lookup below)
+        han_length = np.where((first >= 0x4E00) & (first <= 0x9FFF), lengths, 0)
+        at = np.flatnonzero(han_length == 1)
         codes[at] = tables.han1[first[at] - 0x4E00]
-        for width, keys in ((2, tables.han2), (3, tables.han3)):
-            at = np.flatnonzero(han & (lengths == width))
-            if not len(at):
+        at = np.flatnonzero(han_length > 1)
+        begins = tables.han_first[first[at] - 0x4E00]
+        codes[at[~begins]] = 1
+        at = at[begins]
+        for width in (2, 3, 4):
+            sub = at[han_length[at] == width]
+            if not len(sub):
                 continue
-            key = first[at]
+            key = first[sub].astype(np.uint64)
+            bmp = np.ones(len(sub), dtype=bool)
             for k in range(1, width):
-                key = (key << 21) | chars[starts[at] + k]
-            codes[at] = 1 - _in_sorted(key, keys)
-        at = np.flatnonzero(one & ~han & (first < 0x10000))
+                c = chars[starts[sub] + k]
+                bmp &= c < 0x10000
+                key = (key << np.uint64(16)) | c.astype(np.uint64)
+            codes[sub[bmp]] = 1 - _in_sorted(key[bmp], tables.han_keys[width])
+        # one character of the BMP (punctuation, spaces, the separator): a table filled on first sight
+        at = np.flatnonzero((lengths == 1) & (han_length == 0) & (first < 0x10000))
         if len(at):
             single = tables.single
             found = single[first[at]]
@@ -546,6 +567,19 @@ class Tokenizer:
                     single[c] = self._code(chr(c)) & 3
                 found = single[first[at]]
             codes[at] = found
+        # runs of ASCII letters (a word) or ASCII digits (a number), when no stopword is such a run
+        at = np.flatnonzero((codes < 0) & (han_length == 0))
+        if len(at):
+            kind = np.zeros(len(chars) + 1, dtype=np.int8)  # 1: ASCII letter, 2: ASCII digit, 0: other
+            kind[:-1] = _ASCII_KIND[np.minimum(chars, 128)]
+            bounds = np.empty(2 * len(at), dtype=np.int64)  # [start, end) of each token: reduce over exactly it
+            bounds[0::2] = starts[at]
+            bounds[1::2] = starts[at] + lengths[at]
+            lo = np.minimum.reduceat(kind, bounds)[0::2]
+            hi = np.maximum.reduceat(kind, bounds)[0::2]
+            for run, run_code in ((1, tables.ascii_word), (2, tables.ascii_number)):
+                if run_code >= 0:
+                    codes[at[(lo == run) & (hi == run)]] = run_code
         rest = np.flatnonzero(codes < 0)
         if len(rest):
             codes_of = self._codes
@@ -566,21 +600,31 @@ class Tokenizer:
     def _tables(self) -> _CodeTables:
         if self._code_tables is None:
             han1 = np.ones(0x9FFF - 0x4E00 + 1, dtype=np.int64)
-            han2: list[int] = []
-            han3: list[int] = []
+            han_first = np.zeros(0x9FFF - 0x4E00 + 1, dtype=bool)
+            keys: dict[int, list[int]] = {2: [], 3: [], 4: []}
             for word in self.stopwords_:
-                if not word or not "\u4e00" <= word[0] <= "\u9fff" or len(word) > 3:
+                if not word or not "\u4e00" <= word[0] <= "\u9fff":
+                    continue
+                if len(word) > 1:
+                    han_first[ord(word[0]) - 0x4E00] = True
+                if len(word) > 4:
                     continue
                 if len(word) == 1:
                     han1[ord(word) - 0x4E00] = 0
-                    continue
-                key = 0
-                for c in word:
-                    key = (key << 21) | ord(c)
-                (han2 if len(word) == 2 else han3).append(key)
-            self._code_tables = _CodeTables(han1, np.array(sorted(han2), dtype=np.int64),
-                                            np.array(sorted(han3), dtype=np.int64),
-                                            np.full(0x10000, -1, dtype=np.int64))
+                elif all(ord(c) < 0x10000 for c in word):
+                    key = 0
+                    for c in word:
+                        key = (key << 16) | ord(c)
+                    keys[len(word)].append(key)
+            # a run of ASCII letters is a word and of ASCII digits a number (see _kind); -1: some stopword is
+            # such a run, so these tokens are looked up one by one
+            letters = re.compile(r"[A-Za-z]+")
+            digits = re.compile(r"[0-9]+")
+            word_code = -1 if any(letters.fullmatch(w) for w in self.stopwords_) else 1
+            number_code = -1 if any(digits.fullmatch(w) for w in self.stopwords_) else int("number" in self._keep)
+            han_keys = {w: np.array(sorted(k), dtype=np.uint64) for w, k in keys.items()}
+            self._code_tables = _CodeTables(han1, han_first, han_keys, np.full(0x10000, -1, dtype=np.int64),
+                                            word_code, number_code)
         return self._code_tables
 
     def _code(self, word: str) -> int:
