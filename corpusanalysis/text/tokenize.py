@@ -511,6 +511,14 @@ class Tokenizer:
             return words, starts, ends
         return list(itertools.compress(words, keep.tolist())), starts[keep], ends[keep]
 
+    def _kept(self, text: str) -> TokensWithSpans:
+        """:meth:`tokens_with_spans`, but without pos the tags are ``()``: :func:`tokenize` does not use them, and
+        a tuple of ``""`` per token costs time to make, to write to the token cache and to garbage-collect."""
+        if self.pos or _SEPARATOR in text:
+            return self.tokens_with_spans(text)
+        tokens, starts, ends = self.token_arrays(text)
+        return tuple(tokens), Spans.from_arrays(starts, ends), ()
+
     def _segment(self, text: str) -> list[str]:
         if self.backend_ == "rjieba":
             return _rjieba_tokenizer().cut(text, self.hmm)
@@ -708,7 +716,7 @@ def _unpack_batch(batch: tuple[Any, ...]) -> list[TokensWithSpans]:
     out: list[TokensWithSpans] = []
     at = 0
     for k in counts.tolist():
-        out.append((tuple(tokens[at:at + k]), Spans.from_arrays(starts[at:at + k], ends[at:at + k]), ("",) * k))
+        out.append((tuple(tokens[at:at + k]), Spans.from_arrays(starts[at:at + k], ends[at:at + k]), ()))
         at += k
     return out
 
@@ -874,10 +882,10 @@ def tokenize(corpus: pd.DataFrame, *, dictionary: DictionarySpec = None, stopwor
             elif progress:
                 results = []
                 for _, t in todo:
-                    results.append(tok.tokens_with_spans(t))
+                    results.append(tok._kept(t))
                     bar.update(1)
             else:
-                results = [tok.tokens_with_spans(t) for _, t in todo]
+                results = [tok._kept(t) for _, t in todo]
         bar.close()
         fresh = {k: r for (k, _), r in zip(todo, results)}
         if store is not None:
