@@ -12,7 +12,8 @@ same run: single-process ``jieba.lcut`` on the raw text and Python ``dict`` coun
 whole chunked pipeline (``run_pipeline``) with 1 and 2 workers, and a cached re-run.  Every stage,
 the baseline too, runs ``--repeat`` times (default 3, each in a fresh process) and the fastest run
 is reported (this VM's speed drifts by up to 20 % between runs of one stage); peak memory is the
-largest of the runs.
+largest of the runs.  The runs go in rounds (every stage once per round, in order), so that a slow
+spell hits one run of every stage rather than every run of one stage.
 """
 
 from __future__ import annotations
@@ -159,25 +160,32 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         (work / "files.json").write_text(json.dumps([str(f) for f in files]))
-        for stage, label in STAGES:
-            runs = []
-            for _ in range(max(1, args.repeat)):
+        # rounds: every stage once per round, in order, so that a slow spell of the VM hits all stages of a round
+        # rather than all runs of one stage (the baseline included)
+        runs: dict[str, list[dict]] = {stage: [] for stage, _ in STAGES}
+        for n_round in range(max(1, args.repeat)):
+            for stage, label in STAGES:
+                if runs[stage] and "skipped" in runs[stage][-1]:
+                    continue
                 if stage == "fill_cache":  # every fill starts from an empty cache
                     shutil.rmtree(work / "cache", ignore_errors=True)
                 proc = subprocess.run([sys.executable, __file__, "--stage", stage, "--work", tmp],
                                       capture_output=True, text=True, cwd=ROOT)
                 if proc.returncode != 0:
                     sys.exit(f"stage {stage} failed:\n{proc.stderr}")
-                runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-                if "skipped" in runs[-1]:
-                    break
-            out = min(runs, key=lambda r: r.get("seconds", 0.0))
+                runs[stage].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+                got = runs[stage][-1]
+                print(f"round {n_round + 1}: {label:<42} " + (f"skipped: {got['skipped']}" if "skipped" in got
+                                                               else f"{got['seconds']:8.2f} s"), flush=True)
+        print()
+        for stage, label in STAGES:
+            out = min(runs[stage], key=lambda r: r.get("seconds", 0.0))
             if "skipped" in out:
                 print(f"{label:<42} skipped: {out['skipped']}", flush=True)
                 continue
             # the fastest run's seconds; the largest peak memory of all runs
-            out["peak_rss_MB"] = max(r["peak_rss_MB"] for r in runs)
-            out["workers_peak_rss_MB"] = max(r["workers_peak_rss_MB"] for r in runs)
+            out["peak_rss_MB"] = max(r["peak_rss_MB"] for r in runs[stage])
+            out["workers_peak_rss_MB"] = max(r["workers_peak_rss_MB"] for r in runs[stage])
             s = out["seconds"]
             seconds[stage] = s
             base = seconds.get("baseline") if stage in BASELINE_RELATIVE else None

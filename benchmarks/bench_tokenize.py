@@ -24,8 +24,9 @@ Usage::
     .venv/bin/python benchmarks/bench_tokenize.py [--folder DIR] [--limit-mb 12] [--repeat 3]
 
 Every row, the baseline too, runs ``--repeat`` times (default 3, each in a fresh process) and the fastest
-run is reported: this VM's speed drifts by up to 20 % between runs of one row.  Runtime ≈ 6 minutes
-(2 cores).
+run is reported: this VM's speed drifts by up to 20 % between runs of one row.  The runs go in rounds
+(every row once per round, in order), so that a slow spell hits one run of every row rather than every
+run of one row.  Runtime ≈ 6 minutes (2 cores).
 """
 
 from __future__ import annotations
@@ -166,16 +167,17 @@ def main() -> int:
         work = Path(tmp)
         with open(work / "texts.pkl", "wb") as fh:
             pickle.dump((ids, texts), fh)
-        results = {}
-        for row in ROWS:
-            runs = []
-            for _ in range(max(1, args.repeat)):
+        # rounds: every row once per round, in order, so that a slow spell of the VM hits all rows of a round
+        # rather than all runs of one row (the baseline included)
+        runs: dict[str, list[dict]] = {row: [] for row in ROWS}
+        for _ in range(max(1, args.repeat)):
+            for row in ROWS:
                 if row == "tokenize(cache) fill":  # every fill starts from an empty cache
                     shutil.rmtree(work / "cache", ignore_errors=True)
-                runs.append(run_child(["--child", row, "--work", str(work)]))
-            # the fastest run; the largest peak memory of all runs
-            results[row] = {**min(runs, key=lambda r: r["secs"]), "rss": max(r["rss"] for r in runs),
-                            "rss_children": max(r["rss_children"] for r in runs)}
+                runs[row].append(run_child(["--child", row, "--work", str(work)]))
+        # the fastest run; the largest peak memory of all runs
+        results = {row: {**min(rs, key=lambda r: r["secs"]), "rss": max(r["rss"] for r in rs),
+                         "rss_children": max(r["rss_children"] for r in rs)} for row, rs in runs.items()}
         agree = run_child(["--agreement", "--work", str(work)])
     base = mb / results[ROWS[0]]["secs"]
     print(f"\n{'row':28s} {'seconds':>8s} {'MB/s':>7s} {'x jieba.lcut':>13s} {'tokens':>10s} {'peak RSS MB':>12s}")
