@@ -541,8 +541,8 @@ class Tokenizer:
         codes = np.full(n, -1, dtype=np.int64)
         if n == 0:
             return codes
-        chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
-        first = chars[starts]
+        chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        first = chars[starts].astype(np.int64)
         tables = self._tables()
         # Han words: one character from a table; a longer one is kept when its first character begins no
         # stopword (~70 %), else two to four BMP characters become one integer key, 16 bits per character (a
