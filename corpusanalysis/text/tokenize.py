@@ -474,8 +474,7 @@ class Tokenizer:
         if not isinstance(text, str):
             raise TypeError(f"expected a str of clean text, got {type(text).__name__}.")
         if self.pos or _SEPARATOR in text:
-            toks, spans, _ = self._tokens_with_spans_slow(text)
-            return list(toks), spans.starts.astype(np.int64), spans.ends.astype(np.int64)
+            return self._slow_arrays(text)
         matches = self._matcher.matches(text)
         if matches:
             pieces, pos = [], 0
@@ -491,14 +490,12 @@ class Tokenizer:
         starts = np.cumsum(lengths) - lengths
         if len(words) and (int(starts[-1] + lengths[-1]) != len(joined) or not lengths.all()):
             # the segmenter always returns every character once (tested); should a version not, fall back
-            toks, spans, _ = self._tokens_with_spans_slow(text)
-            return list(toks), spans.starts.astype(np.int64), spans.ends.astype(np.int64)
+            return self._slow_arrays(text)
         codes = self._classify(words, joined, starts, lengths)
         if matches:
             slots = np.flatnonzero(codes == 2)
             if len(slots) != len(matches):  # a separator not cut alone (never seen): take the slow path
-                toks, spans, _ = self._tokens_with_spans_slow(text)
-                return list(toks), spans.starts.astype(np.int64), spans.ends.astype(np.int64)
+                return self._slow_arrays(text)
             # a match of w characters is one separator in `joined`: give it its width in `text`, then the
             # offsets into `text` are the cumulative widths
             lengths[slots] = [e - s for s, e, _ in matches]
@@ -510,6 +507,10 @@ class Tokenizer:
         if keep.all():
             return words, starts, ends
         return list(itertools.compress(words, keep.tolist())), starts[keep], ends[keep]
+
+    def _slow_arrays(self, text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        toks, spans, _ = self._tokens_with_spans_slow(text)
+        return list(toks), spans.starts.astype(np.int64), spans.ends.astype(np.int64)
 
     def _kept(self, text: str) -> TokensWithSpans:
         """:meth:`tokens_with_spans`, but without pos the tags are ``()``: :func:`tokenize` does not use them, and
@@ -535,7 +536,7 @@ class Tokenizer:
         character (~30 %: punctuation, spaces) takes its code from a table filled on first sight; a
         run of ASCII letters or digits is a word or a number unless a stopword is such a run; only
         the rest (~1.5 %: longer candidate Han words, mixed runs such as ``2.5%``) is looked up by
-        string.  Equal to ``[_code(w) & 3 for w in words]`` (tested).
+        string.  Equal to ``[_code(w) for w in words]`` (tested).
         """
         n = len(words)
         codes = np.full(n, -1, dtype=np.int64)
@@ -572,7 +573,7 @@ class Tokenizer:
             found = single[first[at]]
             if (found < 0).any():
                 for c in np.unique(first[at][found < 0]).tolist():
-                    single[c] = self._code(chr(c)) & 3
+                    single[c] = self._code(chr(c))
                 found = single[first[at]]
             codes[at] = found
         # runs of ASCII letters (a word) or ASCII digits (a number), when no stopword is such a run
@@ -600,7 +601,7 @@ class Tokenizer:
                     word = others[i]
                     value = codes_of.get(word)
                     if value is None:
-                        value = codes_of[word] = code(word) & 3
+                        value = codes_of[word] = code(word)
                     found[i] = value
             codes[rest] = found
         return codes
@@ -636,14 +637,14 @@ class Tokenizer:
         return self._code_tables
 
     def _code(self, word: str) -> int:
-        """``4 * len(word) + code``; code 0: drop, 1: keep (a kept kind, no stopword), 2: a dictionary match."""
+        """0: drop, 1: keep (a kept kind, no stopword), 2: a dictionary match (the separator)."""
         if word and "\u4e00" <= word[0] <= "\u9fff":  # most tokens: a Han word (never space, number or punctuation)
-            return 4 * len(word) + (word not in self.stopwords_)
+            return int(word not in self.stopwords_)
         if word == _SEPARATOR:
-            return 4 * len(word) + 2
+            return 2
         if word.isalpha():  # letters only (Latin words): a word (the kind _kind gives, without its regexes)
-            return 4 * len(word) + (word not in self.stopwords_)
-        return 4 * len(word) + int(_kind(word) in self._keep and word not in self.stopwords_)
+            return int(word not in self.stopwords_)
+        return int(_kind(word) in self._keep and word not in self.stopwords_)
 
     def _tokens_with_spans_slow(self, text: str) -> TokensWithSpans:
         keep, stop = self._keep, self.stopwords_
