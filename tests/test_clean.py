@@ -755,3 +755,15 @@ def test_work_apply_keeps_the_raw_span_of_every_character(raw_edits, rounds):
         model = new_model
         assert w.text == expected_text
         assert list(zip(w.starts.tolist(), w.ends.tolist())) == model
+
+
+@given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from("０Ａｚ％＄\u3000\u00a0\u2009\x07\u200b\ufeff中𠀀\ud800\udfff")),
+               max_size=40))
+def test_character_table_checks_agree_with_the_regexes(s):
+    # issue 15: the width and whitespace steps test for their characters with a table over the UTF-16 code units
+    # instead of a regex scan (surrogate pairs and lone surrogates included); same answer as the regexes
+    import importlib
+
+    clean_module = importlib.import_module("corpusanalysis.text.clean")
+    assert clean_module._has_any(s, clean_module._IS_WIDTH) == (clean_module._WIDTH_RE.search(s) is not None)
+    assert clean_module._has_controls(s) == (clean_module._CONTROLS.search(s) is not None)

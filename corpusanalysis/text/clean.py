@@ -639,10 +639,20 @@ _WIDTH_TABLE.update({ord(c): 0x20 for c in "\u00a0\u1680\u2000\u2001\u2002\u2003
 
 
 _WIDTH_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_WIDTH_TABLE)) + "]+")
+#: True at the UTF-16 code units of the characters the width step converts (all in the BMP, none a surrogate)
+_IS_WIDTH = np.zeros(0x10000, dtype=bool)
+_IS_WIDTH[list(_WIDTH_TABLE)] = True
+
+
+def _has_any(text: str, table: np.ndarray) -> bool:
+    """Whether ``text`` has a character marked in ``table`` (a bool array over the BMP, False at surrogates): a table
+    lookup over the UTF-16 code units, several times faster than a regex scan for a character class."""
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2")
+    return bool(table[units].any())
 
 
 def _step_width(w: _Work) -> None:
-    if _WIDTH_RE.search(w.text) is None:  # most passes: nothing to convert
+    if not _has_any(w.text, _IS_WIDTH):  # most passes: nothing to convert
         return
     new = _WIDTH_RE.sub(lambda m: m.group(0).translate(_WIDTH_TABLE), w.text)
     w.apply_same_length("width", "full_width_to_ascii", new)
@@ -895,8 +905,7 @@ for _a, _b in _CONTROL_RANGES:
 
 def _has_controls(text: str) -> bool:
     """Whether ``text`` has a control character: a table lookup over its UTF-16 code units (5x a regex scan)."""
-    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2")
-    return bool(_IS_CONTROL[units].any())
+    return _has_any(text, _IS_CONTROL)
 _INLINE_SPACE = re.compile(f"[{_SPACE_CHARS}]+")
 # every alternative starts with a space character; the lookahead (_scan_pattern) lets the engine skip to them
 _INLINE_SPACE_TODO = _scan_pattern(re.compile(f"[{_SPACE_CHARS}]{{2,}}|[{_SPACE_CHARS[1:]}]"
