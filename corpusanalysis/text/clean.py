@@ -385,7 +385,13 @@ def cleaning_rules(rules: CleaningRules | None = None) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- tracked text
 @dataclass
 class _Work:
-    """Working text with, for every character, the raw span it came from."""
+    """Working text with, for every character, the raw span it came from.
+
+    Without ``audit`` (:func:`clean`, :func:`clean_text`: nobody reads the audit trail) the spans are not kept and an
+    edit adds no audit row: the text and the page metadata are the same, made faster (a flag still adds its row, for
+    ``n_watermark_suspects``).  :func:`clean` cleans a document it left empty again with ``audit`` to name the
+    rules that emptied it.
+    """
 
     raw: str
     text: str
@@ -394,9 +400,13 @@ class _Work:
     #: audit rows: (step, rule, action, start, end, removed, replacement, n_removed, n_added)
     rows: list[tuple[str, str, str, int, int, str, str, int, int]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    audit: bool = True
 
     @classmethod
-    def of(cls, raw: str) -> _Work:
+    def of(cls, raw: str, audit: bool = True) -> _Work:
+        if not audit:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(raw, raw, empty, empty, audit=False)
         idx = np.arange(len(raw), dtype=np.int64)
         return cls(raw, raw, idx, idx + 1)
 
@@ -408,6 +418,9 @@ class _Work:
         return p, p
 
     def flag(self, step: str, rule: str, i: int, j: int) -> None:
+        if not self.audit:
+            self.rows.append((step, rule, "flag", -1, -1, "", self.text[i:j], 0, 0))
+            return
         s, e = self._raw_span(i, j)
         self.rows.append((step, rule, "flag", s, e, self.raw[s:e], self.text[i:j], 0, 0))
 
@@ -428,6 +441,11 @@ class _Work:
         k = len(lo)
         if not k:
             return 0
+        kept_from, kept_to = [0, *hi], [*lo, len(text)]
+        if not self.audit:  # the text alone
+            self.text = "".join(itertools.chain.from_iterable(zip(
+                [text[a:b] for a, b in zip(kept_from, kept_to)], [*reps, ""])))
+            return k
         n = len(text)
         starts, ends = self.starts, self.ends
         # the raw span each edit replaces (an insertion: the raw position of the next character, or the end)
@@ -446,7 +464,6 @@ class _Work:
             ["insert" if i == j else ("replace" if rep else "remove") for i, j, rep in zip(lo, hi, reps)],
             rs_list, re_list, [raw[a:b] for a, b in zip(rs_list, re_list)], reps,
             (j_arr - i_arr).tolist(), [len(r) for r in reps]))
-        kept_from, kept_to = [0, *hi], [*lo, n]
         pieces = [text[a:b] for a, b in zip(kept_from, kept_to)]
         self.text = "".join(itertools.chain.from_iterable(zip(pieces, [*reps, ""])))
         if all(len(r) <= 1 for r in reps) and all(i < j for i, j in zip(lo, hi)):
@@ -490,6 +507,9 @@ class _Work:
         old = self.text
         if new == old:
             return 0
+        if not self.audit:
+            self.text = new
+            return 1
         a = _codes(old)
         b = _codes(new)
         diff = np.concatenate(([False], a != b, [False]))
@@ -1058,8 +1078,8 @@ def _check_skip(skip: str | Iterable[str] | None) -> frozenset[str]:
     return frozenset(skip)
 
 
-def _run(raw: str, rules: tuple[_Rule, ...], skip: frozenset[str]) -> _Work:
-    w = _Work.of(raw)
+def _run(raw: str, rules: tuple[_Rule, ...], skip: frozenset[str], audit: bool = True) -> _Work:
+    w = _Work.of(raw, audit)
     for n_pass in range(_MAX_PASSES):
         before = w.text
         for step in STEPS:
@@ -1128,7 +1148,7 @@ def clean_text(text: str, *, rules: CleaningRules | None = None, skip: str | Ite
     resolved = _resolve_rules(rules)
     skipped = _check_skip(skip)
     _validate_skip(skipped, resolved)
-    return _run(text, resolved, skipped).text
+    return _run(text, resolved, skipped, audit=False).text
 
 
 _PAGE_COLUMNS = [
@@ -1248,17 +1268,29 @@ def clean(corpus: pd.DataFrame, *, rules: CleaningRules | None = None,
     resolved = _resolve_rules(rules)
     skipped = _check_skip(skip)
     _validate_skip(skipped, resolved)
-    works = _run_all(_raw_values(corpus), resolved, skipped, progress)
+    works = _run_all(_raw_values(corpus), resolved, skipped, progress, audit=False)
     return _cleaned_frame(corpus, works, rules, skipped)
 
 
-def _run_all(raws: list[str], resolved: tuple[_Rule, ...], skipped: frozenset[str], progress: bool) -> list[_Work]:
-    """Clean every text, with a tqdm bar over the documents when ``progress``."""
-    if not progress:
-        return [_run(raw, resolved, skipped) for raw in raws]
-    from tqdm.auto import tqdm
+def _run_all(raws: list[str], resolved: tuple[_Rule, ...], skipped: frozenset[str], progress: bool,
+             audit: bool = True) -> list[_Work]:
+    """Clean every text, with a tqdm bar over the documents when ``progress``.
 
-    return [_run(raw, resolved, skipped) for raw in tqdm(raws, desc="clean", unit="doc", leave=False)]
+    Without ``audit`` (no audit trail kept, see :class:`_Work`) a document left without text is cleaned again with
+    it, so that :func:`_warn_emptied` can name the rules that removed its text."""
+    if progress:
+        from tqdm.auto import tqdm
+
+        raws = tqdm(raws, desc="clean", unit="doc", leave=False)
+    works = [_run(raw, resolved, skipped, audit) for raw in raws]
+    if not audit:
+        works = [_run(w.raw, resolved, skipped) if _emptied(w) else w for w in works]
+    return works
+
+
+def _emptied(w: _Work) -> bool:
+    """Whether cleaning left a document that had text without any."""
+    return not w.text.strip() and bool(w.raw.strip())
 
 
 def _check_user_columns(corpus: pd.DataFrame) -> None:
@@ -1283,8 +1315,9 @@ def _warn_emptied(index: pd.Index, works: list[_Work]) -> dict[str, list[str]]:
     rules that removed it; return ``{doc_id: rules}`` for the record."""
     emptied: dict[str, list[str]] = {}
     for doc_id, w in zip(index, works):
-        if w.text.strip() or not w.raw.strip():
+        if not _emptied(w):
             continue  # text left, or nothing to start with (load_corpus flags empty documents)
+        assert w.audit, "an emptied document is cleaned again with the audit trail (_run_all)"
         removed: dict[str, int] = {}
         for step, rule, action, _, _, gone, _, _, _ in w.rows:
             # what took the text out: removals (not the conversions of pinyin, t2s, width and punctuation)
