@@ -470,3 +470,19 @@ def test_vectorised_token_codes_on_every_branch():
         lengths = np.array([len(w) for w in words], dtype=np.int64)
         codes = tok._classify(words, "".join(words), np.cumsum(lengths) - lengths, lengths).tolist()
         assert codes == [tok._code(w) & 3 for w in words], tok.stopwords_
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_repeated_and_missing_texts_are_tokenized_once_with_or_without_cache(tmp_path, workers):
+    # issue 15: without a cache the texts themselves key the work (no SHA-256 per text); a text that occurs twice is
+    # tokenized once and both rows get its tokens, a missing text gets none, with or without the cache alike
+    speech = "要健全容错纠错机制，为担当者担当、为负责者负责，鼓励创新、宽容失败。"  # seeds/004 (excerpt)
+    other = "加快形成新质生产力，建设创新型县(市)。"
+    corpus = pd.DataFrame({"text": [speech, other, speech, None, other, ""]},
+                          index=pd.Index([f"d{i}" for i in range(6)], name="doc_id"))
+    plain = ca.tokenize(corpus, workers=workers)
+    cached = ca.tokenize(corpus, workers=workers, cache=tmp_path / "cache")
+    pd.testing.assert_frame_equal(plain, cached)
+    assert plain.loc["d0", "tokens"] == plain.loc["d2", "tokens"] == ca.Tokenizer().tokens_with_spans(speech)[0]
+    assert "容错纠错机制" in plain.loc["d0", "tokens"] and "新质生产力" in plain.loc["d1", "tokens"]
+    assert plain["n_tokens"].tolist()[3:] == [0, len(plain.loc["d1", "tokens"]), 0]

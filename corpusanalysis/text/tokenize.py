@@ -865,7 +865,8 @@ def tokenize(corpus: pd.DataFrame, *, dictionary: DictionarySpec = None, stopwor
     texts = [t if isinstance(t, str) else "" for t in corpus[text_column].tolist()]
     store = ContentCache.from_option(cache)
     cached = _read_cache(store, tok)
-    keys = [text_key(t) for t in texts]
+    # the cache is keyed by content hashes; without it the texts themselves are the keys (no SHA-256 of every text)
+    keys = [text_key(t) for t in texts] if store is not None else texts
     todo = sorted({k: t for k, t in zip(keys, texts) if k not in cached}.items())
     if todo:
         from tqdm.auto import tqdm
