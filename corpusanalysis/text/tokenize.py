@@ -222,6 +222,7 @@ def _rjieba_tokenizer() -> Any:
     return tok
 
 
+@functools.lru_cache(maxsize=1)  # importlib.metadata reads the installed distributions: ~20 ms a call
 def _rjieba_version() -> str:
     from importlib.metadata import version
 
