@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import time
 from collections.abc import Iterable, Sequence
 from numbers import Integral
@@ -278,9 +279,12 @@ def select_k(data: pd.DataFrame | DocTermMatrix, ks: int | Iterable[int] = range
                     if jj != j:
                         cost = costs[(j, jj)] if j < jj else costs[(jj, j)].T
                         r, c, sim = _lda.match(phis[j], phis[jj], cost=cost)
-                        sims.append(sim.mean())
+                        # exactly rounded sums: the same pair matched from either seed lists its similarities in
+                        # another order, and numpy's summation order depends on the CPU's vector width
+                        sims.append(math.fsum(sim.tolist()) / len(sim))
                         overlaps.append(_lda.overlap(tops[j][:, :10], tops[jj][:, :10], r, c).mean())
-                rec["stability"], rec["term_overlap"] = float(np.mean(sims)), float(np.mean(overlaps))
+                rec["stability"] = math.fsum(sims) / len(sims)
+                rec["term_overlap"] = float(np.mean(overlaps))
             else:
                 rec["stability"] = rec["term_overlap"] = np.nan
                 rec["note"].append("stability needs at least two seeds")
