@@ -442,9 +442,9 @@ class _Work:
         if not k:
             return 0
         kept_from, kept_to = [0, *hi], [*lo, len(text)]
+        pieces = [text[a:b] for a, b in zip(kept_from, kept_to)]
+        self.text = "".join(itertools.chain.from_iterable(zip(pieces, [*reps, ""])))
         if not self.audit:  # the text alone
-            self.text = "".join(itertools.chain.from_iterable(zip(
-                [text[a:b] for a, b in zip(kept_from, kept_to)], [*reps, ""])))
             return k
         n = len(text)
         starts, ends = self.starts, self.ends
@@ -464,8 +464,6 @@ class _Work:
             ["insert" if i == j else ("replace" if rep else "remove") for i, j, rep in zip(lo, hi, reps)],
             rs_list, re_list, [raw[a:b] for a, b in zip(rs_list, re_list)], reps,
             (j_arr - i_arr).tolist(), [len(r) for r in reps]))
-        pieces = [text[a:b] for a, b in zip(kept_from, kept_to)]
-        self.text = "".join(itertools.chain.from_iterable(zip(pieces, [*reps, ""])))
         if all(len(r) <= 1 for r in reps) and all(i < j for i, j in zip(lo, hi)):
             # no insertion and no replacement longer than one character (most edits: removals, "（" → "(",
             # "\n\n" → "\n"): the kept characters keep their spans and a replacing character takes the span of
